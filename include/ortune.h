@@ -1,0 +1,120 @@
+/* ortune.h - public API: tune ONNX Runtime for one model, load the tuned config.yaml in production. */
+#ifndef ORTUNE_H
+#define ORTUNE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <onnxruntime_c_api.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------
+ * Errors. Every function returning int returns ORTUNE_OK (0) or one of these;
+ * the value is also the CLI's exit code (documented in docs/exit-codes.md).
+ * ortune_last_error() holds a one-line message for the calling thread: what
+ * failed first, then how to fix it.
+ * ------------------------------------------------------------------------- */
+#define ORTUNE_ERRNO_MAP(X)                                                          \
+  X(OK, 0, "success")                                                                \
+  X(EFAIL, 1, "failure")                                                             \
+  X(EUSAGE, 2, "bad command line")                                                   \
+  X(EIO, 3, "file cannot be read or written")                                        \
+  X(EMODEL, 4, "model cannot be loaded")                                             \
+  X(ECONFIG, 5, "malformed config file")                                             \
+  X(EKEY, 6, "unknown config key")                                                   \
+  X(EVALUE, 7, "bad config value")                                                   \
+  X(ESHAPE, 8, "input shape cannot be resolved")                                     \
+  X(EORT, 9, "onnx runtime error")                                                   \
+  X(ENOCUDA, 10, "cuda execution provider not available")                            \
+  X(EOOM, 11, "out of memory")                                                       \
+  X(EMISMATCH, 12, "outputs differ from the reference")                              \
+  X(ETIMEOUT, 13, "timed out")                                                       \
+  X(ECRASH, 14, "crashed")                                                           \
+  X(ENOMEM, 15, "host out of memory")                                                \
+  X(ENOSPC, 16, "no space left on device")                                           \
+  X(EUNSUPPORTED, 17, "not supported")                                               \
+  X(EINTR, 130, "interrupted")
+
+typedef enum {
+#define ORTUNE_XX(name, val, msg) ORTUNE_##name = val,
+  ORTUNE_ERRNO_MAP(ORTUNE_XX)
+#undef ORTUNE_XX
+} ortune_errno;
+
+const char *ortune_strerror(int err);  /* static string, never NULL */
+const char *ortune_err_name(int err);  /* "EIO", ... */
+const char *ortune_last_error(void);   /* thread-local; "" when none */
+const char *ortune_version(void);
+
+/* The OrtApi of the ONNX Runtime ortune was built against (never NULL). */
+const OrtApi *ortune_ort_api(void);
+/* A process-wide OrtEnv shared by ortune's sessions (created on first use). */
+int ortune_env_get(OrtEnv **out);
+
+/* ---------------------------------------------------------------------------
+ * Config: the `onnxruntime:` section of a YAML file. Keys are ORT's own option
+ * names (see `ortune explain`), plus `provider` (cpu|cuda), `io` (host|device),
+ * `free_dimension_overrides` and a `provenance` mapping written by `tune`.
+ * ------------------------------------------------------------------------- */
+typedef struct ortune_config ortune_config;
+
+int ortune_config_new(ortune_config **out);               /* all ORT defaults, provider cpu */
+void ortune_config_release(ortune_config *cfg);
+int ortune_config_clone(const ortune_config *cfg, ortune_config **out);
+/* Read the `onnxruntime:` section of path. A file without the section gives the
+ * defaults. Unknown key, wrong value or malformed YAML: an error naming it. */
+int ortune_config_load(ortune_config **out, const char *path);
+/* Write cfg into the `onnxruntime:` section of path, atomically (temp file +
+ * rename), keeping every other key and comment of the file byte for byte. */
+int ortune_config_save(const ortune_config *cfg, const char *path);
+/* Set one option by name (an ORT name or an accepted alias such as
+ * gpu_mem_limit_gb); value as text. Validates. */
+int ortune_config_set(ortune_config *cfg, const char *key, const char *value);
+/* The option's current value as text, or NULL if the key is unknown. */
+const char *ortune_config_get(const ortune_config *cfg, const char *key);
+/* Non-zero if key was set explicitly (differs from ORT's default handling). */
+int ortune_config_is_set(const ortune_config *cfg, const char *key);
+/* Provenance stored with the config (NULL if none); key like "model_sha256". */
+const char *ortune_config_provenance(const ortune_config *cfg, const char *key);
+int ortune_config_set_provenance(ortune_config *cfg, const char *key, const char *value);
+/* Check that the config's provenance matches model/machine/ORT; returns the
+ * number of mismatches and writes a one-line description of the first into why. */
+int ortune_config_check_stale(const ortune_config *cfg, const char *model_path, char *why, size_t whylen);
+
+/* ---------------------------------------------------------------------------
+ * Sessions: the "apply in production" step. model + config.yaml -> OrtSession
+ * with the CUDA EP (legacy CreateCUDAProviderOptions/..._CUDA_V2 API) or the CPU
+ * EP and every session option of the config applied.
+ * ------------------------------------------------------------------------- */
+/* config_path may be NULL (ORT defaults on the CPU). env may be NULL (ortune's
+ * shared env). The caller owns *out and releases it with OrtApi::ReleaseSession.
+ * A stale config (other model/machine/ORT) prints one warning to stderr. */
+int ortune_session_create(const char *model_path, const char *config_path, OrtEnv *env, OrtSession **out);
+int ortune_session_create_cfg(const char *model_path, const ortune_config *cfg, OrtEnv *env, OrtSession **out);
+
+/* ---------------------------------------------------------------------------
+ * CUDA availability.
+ * ------------------------------------------------------------------------- */
+/* ORTUNE_OK if the CUDA EP library and its CUDA/cuDNN dependencies load; else
+ * ORTUNE_ENOCUDA and why names the missing library. */
+int ortune_cuda_probe(char *why, size_t whylen);
+
+typedef struct {
+  int index;
+  char name[96];
+  char uuid[96];
+  uint64_t memory_total;  /* bytes */
+  char driver[32];
+  int cc_major, cc_minor; /* compute capability, -1 if unknown */
+  int sm_count;           /* -1 if unknown */
+} ortune_gpu;
+/* GPUs seen through NVML (libnvidia-ml.so.1 loaded at run time). Returns the
+ * count written (0 when NVML is absent). */
+int ortune_gpu_list(ortune_gpu *out, int max);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,173 @@
+/* gpu.c - GPU discovery (NVML) and CUDA runtime calls, all loaded at run time so CPU-only boxes need nothing. */
+#define _GNU_SOURCE
+#include "internal.h"
+#include "gpu.h"
+#include <dlfcn.h>
+#include <limits.h>
+#include <string.h>
+
+/* ---- CUDA EP availability ------------------------------------------------------ */
+
+/* The directory holding the libonnxruntime that is loaded (the CUDA EP must sit there). */
+int ortune_ort_lib_dir(char *buf, size_t len) {
+  Dl_info info;
+  if (!dladdr((void *)OrtGetApiBase, &info) || !info.dli_fname) return -1;
+  snprintf(buf, len, "%s", info.dli_fname);
+  char *slash = strrchr(buf, '/');
+  if (!slash) return -1;
+  *slash = '\0';
+  return 0;
+}
+
+static const char *const cuda_deps[] = {"libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libcurand.so.10",
+                                        "libcufft.so.12",  "libcudnn.so.9"};
+
+int ortune_cuda_probe(char *why, size_t whylen) {
+  char dir[PATH_MAX], ep[PATH_MAX + 64];
+  if (why && whylen) why[0] = '\0';
+  if (ortune_ort_lib_dir(dir, sizeof dir) != 0) snprintf(dir, sizeof dir, ".");
+  snprintf(ep, sizeof ep, "%s/libonnxruntime_providers_cuda.so", dir);
+  void *h = dlopen(ep, RTLD_LAZY | RTLD_LOCAL | RTLD_NOLOAD);
+  if (h) { /* already loaded by ORT */
+    dlclose(h);
+    return ORTUNE_OK;
+  }
+  FILE *f = fopen(ep, "rb");
+  if (!f) {
+    if (why)
+      snprintf(why, whylen, "libonnxruntime_providers_cuda.so is not in %s: rebuild with -DORTUNE_WITH_CUDA=ON "
+               "(scripts/fetch-onnxruntime --with-cuda) or point -DORT_ROOT at a GPU build of ORT", dir);
+    return ORTUNE_ENOCUDA;
+  }
+  fclose(f);
+  for (size_t i = 0; i < sizeof cuda_deps / sizeof cuda_deps[0]; i++) {
+    void *d = dlopen(cuda_deps[i], RTLD_LAZY | RTLD_LOCAL);
+    if (!d) {
+      if (why)
+        snprintf(why, whylen, "%s cannot be loaded (CUDA 13 / cuDNN 9 needed by the CUDA EP): install it or add its "
+                 "directory to LD_LIBRARY_PATH", cuda_deps[i]);
+      return ORTUNE_ENOCUDA;
+    }
+    dlclose(d);
+  }
+  return ORTUNE_OK;
+}
+
+/* ---- CUDA runtime (libcudart.so.13) -------------------------------------------- */
+
+typedef int (*cuda_getcount_fn)(int *);
+typedef int (*cuda_meminfo_fn)(size_t *, size_t *);
+typedef int (*cuda_setdev_fn)(int);
+typedef int (*cuda_attr_fn)(int *, int, int);
+typedef int (*cuda_malloc_fn)(void **, size_t);
+typedef int (*cuda_free_fn)(void *);
+typedef int (*cuda_memcpy_fn)(void *, const void *, size_t, int);
+typedef int (*cuda_sync_fn)(void);
+
+static struct {
+  int tried;
+  void *h;
+  cuda_getcount_fn count;
+  cuda_meminfo_fn meminfo;
+  cuda_setdev_fn setdev;
+  cuda_attr_fn attr;
+  cuda_malloc_fn malloc_;
+  cuda_free_fn free_;
+  cuda_memcpy_fn memcpy_;
+  cuda_sync_fn sync;
+} rt;
+
+static int cudart(void) {
+  if (!rt.tried) {
+    rt.tried = 1;
+    rt.h = dlopen("libcudart.so.13", RTLD_LAZY | RTLD_LOCAL);
+    if (rt.h) {
+      rt.count = (cuda_getcount_fn)dlsym(rt.h, "cudaGetDeviceCount");
+      rt.meminfo = (cuda_meminfo_fn)dlsym(rt.h, "cudaMemGetInfo");
+      rt.setdev = (cuda_setdev_fn)dlsym(rt.h, "cudaSetDevice");
+      rt.attr = (cuda_attr_fn)dlsym(rt.h, "cudaDeviceGetAttribute");
+      rt.malloc_ = (cuda_malloc_fn)dlsym(rt.h, "cudaMalloc");
+      rt.free_ = (cuda_free_fn)dlsym(rt.h, "cudaFree");
+      rt.memcpy_ = (cuda_memcpy_fn)dlsym(rt.h, "cudaMemcpy");
+      rt.sync = (cuda_sync_fn)dlsym(rt.h, "cudaDeviceSynchronize");
+      if (!rt.count || !rt.meminfo || !rt.setdev || !rt.attr || !rt.malloc_ || !rt.free_ || !rt.memcpy_ || !rt.sync) rt.h = NULL;
+    }
+  }
+  return rt.h != NULL;
+}
+
+long long ortune_gpu_mem_used(int dev) {
+  size_t fr = 0, tot = 0;
+  if (!cudart() || rt.setdev(dev) != 0 || rt.meminfo(&fr, &tot) != 0) return -1;
+  return (long long)(tot - fr);
+}
+
+int ortune_cuda_memcpy(void *dst, const void *src, size_t n, int to_device) {
+  if (!cudart()) return ortune_set_error(ORTUNE_ENOCUDA, "libcudart.so.13 cannot be loaded: add CUDA 13 to LD_LIBRARY_PATH");
+  int e = rt.memcpy_(dst, src, n, to_device ? 1 /* HostToDevice */ : 2 /* DeviceToHost */);
+  return e ? ortune_set_error(ORTUNE_EORT, "cudaMemcpy failed with CUDA error %d", e) : ORTUNE_OK;
+}
+
+int ortune_cuda_sync(void) { return cudart() && rt.sync() == 0 ? ORTUNE_OK : ORTUNE_EORT; }
+
+static int cuda_sm_count(int dev) {
+  int v = -1;
+  if (!cudart() || rt.attr(&v, 16 /* cudaDevAttrMultiProcessorCount */, dev) != 0) return -1;
+  return v;
+}
+
+/* ---- NVML --------------------------------------------------------------------- */
+
+typedef struct { unsigned long long total, free_, used; } nvml_memory;
+typedef int (*nvml_init_fn)(void);
+typedef int (*nvml_count_fn)(unsigned int *);
+typedef int (*nvml_handle_fn)(unsigned int, void **);
+typedef int (*nvml_name_fn)(void *, char *, unsigned int);
+typedef int (*nvml_mem_fn)(void *, nvml_memory *);
+typedef int (*nvml_driver_fn)(char *, unsigned int);
+typedef int (*nvml_cc_fn)(void *, int *, int *);
+
+int ortune_gpu_list(ortune_gpu *out, int max) {
+  void *h = dlopen("libnvidia-ml.so.1", RTLD_LAZY | RTLD_LOCAL);
+  if (!h) return 0;
+  nvml_init_fn init = (nvml_init_fn)dlsym(h, "nvmlInit_v2");
+  nvml_count_fn count = (nvml_count_fn)dlsym(h, "nvmlDeviceGetCount_v2");
+  nvml_handle_fn handle = (nvml_handle_fn)dlsym(h, "nvmlDeviceGetHandleByIndex_v2");
+  nvml_name_fn name = (nvml_name_fn)dlsym(h, "nvmlDeviceGetName");
+  nvml_name_fn uuid = (nvml_name_fn)dlsym(h, "nvmlDeviceGetUUID");
+  nvml_mem_fn mem = (nvml_mem_fn)dlsym(h, "nvmlDeviceGetMemoryInfo");
+  nvml_driver_fn driver = (nvml_driver_fn)dlsym(h, "nvmlSystemGetDriverVersion");
+  nvml_cc_fn cc = (nvml_cc_fn)dlsym(h, "nvmlDeviceGetCudaComputeCapability");
+  unsigned int n = 0;
+  int got = 0;
+  if (!init || !count || !handle || !name || !mem || !driver || init() != 0 || count(&n) != 0) goto done;
+  char drv[32] = "";
+  driver(drv, sizeof drv);
+  for (unsigned int i = 0; i < n && got < max; i++) {
+    void *dev;
+    if (handle(i, &dev) != 0) continue;
+    ortune_gpu *g = &out[got++];
+    memset(g, 0, sizeof *g);
+    g->index = (int)i;
+    name(dev, g->name, sizeof g->name);
+    if (uuid) uuid(dev, g->uuid, sizeof g->uuid);
+    nvml_memory m;
+    if (mem(dev, &m) == 0) g->memory_total = m.total;
+    snprintf(g->driver, sizeof g->driver, "%s", drv);
+    g->cc_major = g->cc_minor = -1;
+    if (cc) cc(dev, &g->cc_major, &g->cc_minor);
+    g->sm_count = cuda_sm_count((int)i);
+  }
+done:
+  /* NVML stays loaded: unloading it while its threads may run is unsafe */
+  return got;
+}
+
+/* The seed guide's classes: high (>= 20 GiB and >= 80 SMs), mid (>= 10 GiB), entry (the rest). */
+const char *ortune_gpu_class(const ortune_gpu *g) {
+  if (!g) return "none";
+  double gib = (double)g->memory_total / 1073741824.0;
+  if (gib >= 20 && (g->sm_count < 0 || g->sm_count >= 80)) return "high";
+  if (gib >= 10) return "mid";
+  return "entry";
+}

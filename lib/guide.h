@@ -1,0 +1,28 @@
+/* guide.h - the parameter guide behind `ortune explain`, in English and Korean. */
+#ifndef ORTUNE_GUIDE_H
+#define ORTUNE_GUIDE_H
+
+typedef struct {
+  const char *option;      /* option name exactly as ORT spells it, or "provider", "io" */
+  const char *en_summary;  /* one line */
+  const char *en_body;     /* several lines: what it does, values, what it trades (speed, memory, startup, numerics), the seed's advice and where it is wrong, ORT default */
+  const char *ko_summary;
+  const char *ko_body;
+} ortune_guide_entry;
+
+extern const ortune_guide_entry ortune_guide[];
+extern const int ortune_guide_count;
+
+/* The entry for option (an accepted alias such as gpu_mem_limit_gb finds its
+ * option's entry), or NULL if there is none. */
+const ortune_guide_entry *ortune_guide_find(const char *option);
+
+/* A general introduction (workflow: `ortune tune MODEL --config config.yaml` -> `ortune compare` -> load config.yaml
+ * in production with ortune_session_create(); per-GPU-class starting points; where the seed guide is wrong). */
+const char *ortune_guide_intro(int korean);
+
+/* 1 if the message locale is Korean: the first of LC_ALL, LC_MESSAGES, LANG that
+ * is set and non-empty starts with "ko" (POSIX precedence). */
+int ortune_guide_lang_is_korean(void);
+
+#endif

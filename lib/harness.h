@@ -1,0 +1,90 @@
+/* harness.h - inputs for any model, the inference runner (host or device IO), and latency measurement (internal). */
+#ifndef ORTUNE_HARNESS_H
+#define ORTUNE_HARNESS_H
+#include "internal.h"
+
+#define ORTUNE_MAX_IO 64
+
+/* ---- model inputs/outputs as ORT sees them (inputs.c) ---- */
+typedef struct {
+  char name[128];
+  int is_tensor;             /* 0: sequence, map, optional: not fed by ortune */
+  int dtype;
+  int ndim;                  /* -1: unknown rank */
+  int64_t dims[ORTUNE_MAX_DIMS]; /* -1 where dynamic */
+  char symbolic[ORTUNE_MAX_DIMS][64];
+} ortune_io_desc;
+/* Describe the session's inputs (outputs=0) or outputs (1). *out is malloc'ed. */
+int ortune_session_io(OrtSession *s, int outputs, ortune_io_desc **out, int *n);
+/* "1x3x?x640"-style text of a desc's shape with symbolic names. */
+void ortune_io_shape_str(const ortune_io_desc *d, char *buf, size_t len);
+
+/* ---- input specification from the command line ---- */
+typedef struct {
+  char name[128];            /* empty: the first input */
+  int ndim;
+  int64_t dims[ORTUNE_MAX_DIMS];
+} ortune_shape_arg;
+
+typedef struct {
+  int nshapes;
+  ortune_shape_arg shapes[16];
+  int nfiles;
+  struct { char name[128]; char path[1024]; } files[ORTUNE_MAX_IO]; /* name empty: positional */
+  char dir[1024];            /* a test_data_set dir: input_N.pb (empty: none) */
+  uint64_t seed;
+} ortune_input_spec;
+
+/* "name=1x3x640x640" or "1x3x640x640". */
+int ortune_shape_parse(const char *arg, ortune_shape_arg *out);
+/* "name=value" (value >= 1). */
+int ortune_freedim_parse(const char *arg, char *name, size_t namelen, int64_t *value);
+/* "name=path" or "path". */
+int ortune_input_arg_parse(ortune_input_spec *spec, const char *arg);
+/* Make one host tensor per model input: from files, or random (seeded, identical
+ * across processes). Unresolved dynamic dims are an error naming input and dim. */
+int ortune_inputs_make(OrtSession *s, const ortune_config *cfg, const ortune_input_spec *spec, ortune_tensor **out, int *n);
+void ortune_tensors_free(ortune_tensor *t, int n);
+
+/* ---- ORT values <-> host tensors ---- */
+/* Wrap t's data as a CPU OrtValue (no copy; strings are copied). */
+int ortune_tensor_to_ort(const ortune_tensor *t, OrtValue **out);
+/* Copy a CPU or CUDA OrtValue into a host tensor. */
+int ortune_tensor_from_ort(const OrtValue *v, const char *name, ortune_tensor *out);
+
+/* ---- runner (runner.c): one inference at a time, reusing buffers ---- */
+typedef struct ortune_runner ortune_runner;
+/* io "device" binds inputs/outputs on the GPU (outputs preallocated when out_shapes
+ * given: required for CUDA graphs); "host" feeds host tensors each run. */
+int ortune_runner_init(ortune_runner **out, OrtSession *s, const ortune_config *cfg, const ortune_tensor *inputs, int nin,
+                       const ortune_tensor *out_shapes, int nout_shapes);
+int ortune_runner_run(ortune_runner *r);
+/* Copy the last run's outputs to host tensors (caller frees with ortune_tensors_free). */
+int ortune_runner_outputs(ortune_runner *r, ortune_tensor **outs, int *n);
+void ortune_runner_release(ortune_runner *r);
+
+/* ---- measurement (measure.c) ---- */
+typedef struct {
+  int min_runs;          /* timed runs at least (default 30) */
+  int max_runs;          /* at most (default 100000) */
+  double duration_s;     /* timed for at least this long (default 2 s) */
+  double warmup_max_s;   /* warm-up stops here even if not steady (default 3 s) */
+  double delay_ms;       /* test-only: added to every run (ORTUNE_TEST_FAULT=slow@...) */
+} ortune_bench_opts;
+void ortune_bench_opts_default(ortune_bench_opts *o);
+
+typedef struct {
+  double create_ms, first_run_ms, warmup_s;
+  int warmup_runs, runs;
+  double p50, p90, p99, mean, min, max, cv; /* ms */
+  double *lat;                /* ms, runs entries, owned */
+  double peak_host_mb, peak_gpu_mb;  /* -1 unknown */
+} ortune_measure;
+/* Warm up until steady, then time runs. */
+int ortune_measure_run(ortune_runner *r, const ortune_bench_opts *o, ortune_measure *m);
+void ortune_measure_free(ortune_measure *m);
+/* Percentile (0..100) of sorted values. */
+double ortune_percentile(const double *sorted, int n, double pct);
+void ortune_stats(double *v, int n, ortune_measure *m); /* sorts v; fills p50..cv */
+
+#endif

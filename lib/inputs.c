@@ -1,0 +1,365 @@
+/* inputs.c - describe a session's inputs/outputs, parse --shape/--free-dim/--input, and make input tensors. */
+#include "harness.h"
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ORT_CHECK(call, what)                   \
+  do {                                          \
+    OrtStatus *st_ = (call);                    \
+    if (st_) {                                  \
+      rc = ortune_ort_error(st_, what);         \
+      goto fail;                                \
+    }                                           \
+  } while (0)
+
+static int describe(const OrtApi *api, OrtTypeInfo *ti, ortune_io_desc *d) {
+  int rc = ORTUNE_OK;
+  ONNXType t;
+  ORT_CHECK(api->GetOnnxTypeFromTypeInfo(ti, &t), "type info");
+  d->is_tensor = t == ONNX_TYPE_TENSOR;
+  d->ndim = -1;
+  if (!d->is_tensor) return ORTUNE_OK;
+  const OrtTensorTypeAndShapeInfo *tsi;
+  ORT_CHECK(api->CastTypeInfoToTensorInfo(ti, &tsi), "tensor info");
+  ONNXTensorElementDataType et;
+  ORT_CHECK(api->GetTensorElementType(tsi, &et), "element type");
+  d->dtype = (int)et;
+  size_t nd;
+  ORT_CHECK(api->GetDimensionsCount(tsi, &nd), "rank");
+  if (nd > ORTUNE_MAX_DIMS) return ortune_set_error(ORTUNE_EUNSUPPORTED, "'%s' has rank %zu: ortune handles up to %d", d->name, nd, ORTUNE_MAX_DIMS);
+  d->ndim = (int)nd;
+  ORT_CHECK(api->GetDimensions(tsi, d->dims, nd), "dims");
+  const char *sym[ORTUNE_MAX_DIMS] = {0};
+  ORT_CHECK(api->GetSymbolicDimensions(tsi, sym, nd), "symbolic dims");
+  for (size_t i = 0; i < nd; i++) snprintf(d->symbolic[i], sizeof d->symbolic[i], "%s", sym[i] ? sym[i] : "");
+fail:
+  return rc;
+}
+
+int ortune_session_io(OrtSession *s, int outputs, ortune_io_desc **out, int *n) {
+  const OrtApi *api = ortune_ort_api();
+  OrtAllocator *alloc;
+  size_t cnt;
+  int rc = ORTUNE_OK;
+  ortune_io_desc *d = NULL;
+  ORT_CHECK(api->GetAllocatorWithDefaultOptions(&alloc), "allocator");
+  ORT_CHECK(outputs ? api->SessionGetOutputCount(s, &cnt) : api->SessionGetInputCount(s, &cnt), "io count");
+  if (cnt > ORTUNE_MAX_IO) return ortune_set_error(ORTUNE_EUNSUPPORTED, "model has %zu %s: ortune handles up to %d", cnt, outputs ? "outputs" : "inputs", ORTUNE_MAX_IO);
+  d = calloc(cnt ? cnt : 1, sizeof *d);
+  if (!d) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
+  for (size_t i = 0; i < cnt; i++) {
+    char *name;
+    ORT_CHECK(outputs ? api->SessionGetOutputName(s, i, alloc, &name) : api->SessionGetInputName(s, i, alloc, &name), "io name");
+    snprintf(d[i].name, sizeof d[i].name, "%s", name);
+    alloc->Free(alloc, name);
+    OrtTypeInfo *ti;
+    ORT_CHECK(outputs ? api->SessionGetOutputTypeInfo(s, i, &ti) : api->SessionGetInputTypeInfo(s, i, &ti), "type info");
+    rc = describe(api, ti, &d[i]);
+    api->ReleaseTypeInfo(ti);
+    if (rc) goto fail;
+  }
+  *out = d;
+  *n = (int)cnt;
+  return ORTUNE_OK;
+fail:
+  free(d);
+  return rc;
+}
+
+void ortune_io_shape_str(const ortune_io_desc *d, char *buf, size_t len) {
+  size_t n = 0;
+  buf[0] = '\0';
+  if (d->ndim < 0) { snprintf(buf, len, "?"); return; }
+  if (d->ndim == 0) { snprintf(buf, len, "scalar"); return; }
+  for (int i = 0; i < d->ndim && n < len; i++) {
+    int w = d->dims[i] >= 0 ? snprintf(buf + n, len - n, "%s%lld", i ? "x" : "", (long long)d->dims[i])
+                            : snprintf(buf + n, len - n, "%s%s", i ? "x" : "", d->symbolic[i][0] ? d->symbolic[i] : "?");
+    if (w < 0) break;
+    n += (size_t)w;
+  }
+}
+
+/* ---- argument parsing ------------------------------------------------------------ */
+
+static int parse_dims(const char *s, ortune_shape_arg *out, const char *arg) {
+  out->ndim = 0;
+  if (!*s) return ortune_set_error(ORTUNE_EUSAGE, "--shape '%s': no dimensions: write it like x=1x3x640x640", arg);
+  if (!strcmp(s, "scalar")) return ORTUNE_OK;
+  while (*s) {
+    if (out->ndim == ORTUNE_MAX_DIMS)
+      return ortune_set_error(ORTUNE_EUSAGE, "--shape '%s': more than %d dimensions", arg, ORTUNE_MAX_DIMS);
+    if (!isdigit((unsigned char)*s))
+      return ortune_set_error(ORTUNE_EUSAGE, "--shape '%s': '%c' is not a digit: write dims as 1x3x640x640", arg, *s);
+    errno = 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (errno || v < 0 || v > (1LL << 40))
+      return ortune_set_error(ORTUNE_EUSAGE, "--shape '%s': dimension out of range", arg);
+    out->dims[out->ndim++] = v;
+    s = end;
+    if (*s == 'x' || *s == 'X' || *s == ',') {
+      s++;
+      if (!*s) return ortune_set_error(ORTUNE_EUSAGE, "--shape '%s': ends with a separator", arg);
+    } else if (*s) {
+      return ortune_set_error(ORTUNE_EUSAGE, "--shape '%s': unexpected '%c': write dims as 1x3x640x640", arg, *s);
+    }
+  }
+  return ORTUNE_OK;
+}
+
+int ortune_shape_parse(const char *arg, ortune_shape_arg *out) {
+  memset(out, 0, sizeof *out);
+  const char *eq = strrchr(arg, '=');
+  if (eq) {
+    size_t n = (size_t)(eq - arg);
+    if (n == 0) return ortune_set_error(ORTUNE_EUSAGE, "--shape '%s': empty input name before '='", arg);
+    if (n >= sizeof out->name) return ortune_set_error(ORTUNE_EUSAGE, "--shape '%s': input name too long", arg);
+    memcpy(out->name, arg, n);
+    out->name[n] = '\0';
+    return parse_dims(eq + 1, out, arg);
+  }
+  return parse_dims(arg, out, arg);
+}
+
+int ortune_freedim_parse(const char *arg, char *name, size_t namelen, int64_t *value) {
+  const char *eq = strrchr(arg, '=');
+  if (!eq || eq == arg)
+    return ortune_set_error(ORTUNE_EUSAGE, "--free-dim '%s': write it as name=value, e.g. batch=1", arg);
+  size_t n = (size_t)(eq - arg);
+  if (n >= namelen) return ortune_set_error(ORTUNE_EUSAGE, "--free-dim '%s': name too long", arg);
+  errno = 0;
+  char *end;
+  long long v = strtoll(eq + 1, &end, 10);
+  if (end == eq + 1 || *end || errno || v < 1 || v > (1LL << 40))
+    return ortune_set_error(ORTUNE_EUSAGE, "--free-dim '%s': value must be a whole number >= 1", arg);
+  memcpy(name, arg, n);
+  name[n] = '\0';
+  *value = v;
+  return ORTUNE_OK;
+}
+
+int ortune_input_arg_parse(ortune_input_spec *spec, const char *arg) {
+  if (spec->nfiles == ORTUNE_MAX_IO) return ortune_set_error(ORTUNE_EUSAGE, "--input: too many inputs (at most %d)", ORTUNE_MAX_IO);
+  const char *eq = strchr(arg, '=');
+  typeof(spec->files[0]) *f = &spec->files[spec->nfiles];
+  f->name[0] = '\0';
+  const char *path = arg;
+  if (eq && (size_t)(eq - arg) < sizeof f->name) {
+    memcpy(f->name, arg, (size_t)(eq - arg));
+    f->name[eq - arg] = '\0';
+    path = eq + 1;
+  }
+  if (!*path) return ortune_set_error(ORTUNE_EUSAGE, "--input '%s': no file given: write name=path.npy or path.pb", arg);
+  if (strlen(path) >= sizeof f->path) return ortune_set_error(ORTUNE_EUSAGE, "--input '%s': path too long", arg);
+  snprintf(f->path, sizeof f->path, "%s", path);
+  spec->nfiles++;
+  return ORTUNE_OK;
+}
+
+/* ---- synthesis ---------------------------------------------------------------------- */
+
+static uint64_t rng_next(uint64_t *s) {
+  uint64_t x = *s;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  *s = x;
+  return x * 0x2545F4914F6CDD1DULL;
+}
+
+static uint16_t f32_to_f16(float f) {
+  uint32_t x;
+  memcpy(&x, &f, 4);
+  uint32_t sign = (x >> 16) & 0x8000, mant = x & 0x7fffff;
+  int exp = (int)((x >> 23) & 0xff) - 127 + 15;
+  if (exp <= 0) return (uint16_t)sign; /* small values flush to zero: fine for synthetic inputs */
+  if (exp >= 31) return (uint16_t)(sign | 0x7c00);
+  return (uint16_t)(sign | (uint32_t)exp << 10 | mant >> 13);
+}
+
+/* Fill t with seeded values: floats in [-1, 1), integers in [0, 3], bools 0/1, short strings. */
+static int fill_random(ortune_tensor *t, uint64_t seed) {
+  uint64_t s = seed ? seed : 0x9E3779B97F4A7C15ULL;
+  for (const char *c = t->name ? t->name : ""; *c; c++) s = (s ^ (unsigned char)*c) * 0x100000001B3ULL;
+  if (!s) s = 1;
+  unsigned char *b = t->data;
+  for (size_t i = 0; i < t->count; i++) {
+    uint64_t r = rng_next(&s);
+    float f = (float)((double)(r >> 11) * (1.0 / 9007199254740992.0) * 2.0 - 1.0);
+    int small = (int)(r % 4);
+    switch (t->dtype) {
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: ((float *)b)[i] = f; break;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE: ((double *)b)[i] = f; break;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16: ((uint16_t *)b)[i] = f32_to_f16(f); break;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16: {
+        uint32_t x;
+        memcpy(&x, &f, 4);
+        ((uint16_t *)b)[i] = (uint16_t)(x >> 16);
+        break;
+      }
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL: b[i] = (unsigned char)(r & 1); break;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8: case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8: b[i] = (unsigned char)small; break;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16: case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16: ((uint16_t *)b)[i] = (uint16_t)small; break;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32: case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32: ((uint32_t *)b)[i] = (uint32_t)small; break;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64: case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: ((uint64_t *)b)[i] = (uint64_t)small; break;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING: {
+        char buf[8];
+        snprintf(buf, sizeof buf, "s%d", small);
+        ((char **)b)[i] = ortune_strdup(buf);
+        if (!((char **)b)[i]) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
+        break;
+      }
+      default: /* float8, 4-bit, complex: any byte pattern of small magnitude */
+        break;
+    }
+  }
+  if (t->dtype >= ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E4M3FN || t->dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX64 ||
+      t->dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX128) {
+    for (size_t i = 0; i < t->nbytes; i++) b[i] = (unsigned char)(rng_next(&s) & 0x11); /* small, finite codes */
+  }
+  return ORTUNE_OK;
+}
+
+static const ortune_shape_arg *find_shape(const ortune_input_spec *spec, const char *name, int index) {
+  for (int i = 0; i < spec->nshapes; i++)
+    if (!strcmp(spec->shapes[i].name, name) || (!spec->shapes[i].name[0] && index == 0)) return &spec->shapes[i];
+  return NULL;
+}
+
+static int64_t find_freedim(const ortune_config *cfg, const char *sym) {
+  for (int i = 0; cfg && i < cfg->nfree; i++)
+    if (sym[0] && !strcmp(cfg->freedim[i].name, sym)) return cfg->freedim[i].value;
+  return -1;
+}
+
+/* Resolve d's shape into dims (from --shape, free-dim overrides, or static dims). */
+static int resolve_shape(const ortune_io_desc *d, int index, const ortune_config *cfg, const ortune_input_spec *spec,
+                         int *ndim, int64_t *dims) {
+  const ortune_shape_arg *sh = spec ? find_shape(spec, d->name, index) : NULL;
+  if (sh) {
+    if (d->ndim >= 0 && sh->ndim != d->ndim)
+      return ortune_set_error(ORTUNE_ESHAPE, "--shape for input '%s' has %d dims, the model says %d", d->name, sh->ndim, d->ndim);
+    for (int i = 0; i < sh->ndim && d->ndim >= 0; i++)
+      if (d->dims[i] >= 0 && sh->dims[i] != d->dims[i])
+        return ortune_set_error(ORTUNE_ESHAPE, "--shape for input '%s': dim %d is fixed at %lld in the model, not %lld", d->name, i,
+                                (long long)d->dims[i], (long long)sh->dims[i]);
+    *ndim = sh->ndim;
+    memcpy(dims, sh->dims, sizeof(int64_t) * (size_t)sh->ndim);
+    return ORTUNE_OK;
+  }
+  if (d->ndim < 0)
+    return ortune_set_error(ORTUNE_ESHAPE, "input '%s' has unknown rank: give its shape with --shape %s=1x3x224x224", d->name, d->name);
+  *ndim = d->ndim;
+  for (int i = 0; i < d->ndim; i++) {
+    dims[i] = d->dims[i] >= 0 ? d->dims[i] : find_freedim(cfg, d->symbolic[i]);
+    if (dims[i] < 0) {
+      char shape[256];
+      ortune_io_shape_str(d, shape, sizeof shape);
+      if (d->symbolic[i][0])
+        return ortune_set_error(ORTUNE_ESHAPE, "input '%s' (%s): dim %d '%s' is dynamic: fix it with --free-dim %s=N or --shape %s=...",
+                                d->name, shape, i, d->symbolic[i], d->symbolic[i], d->name);
+      return ortune_set_error(ORTUNE_ESHAPE, "input '%s' (%s): dim %d is dynamic and unnamed: fix it with --shape %s=...", d->name,
+                              shape, i, d->name);
+    }
+  }
+  return ORTUNE_OK;
+}
+
+static int load_file_input(const ortune_io_desc *d, const char *path, ortune_tensor *t) {
+  int rc = ortune_tensor_read(path, t);
+  if (rc) return rc;
+  if (t->dtype != d->dtype) {
+    rc = ortune_set_error(ORTUNE_EVALUE, "input '%s' from %s is %s, the model wants %s: convert the file", d->name, path,
+                          ortune_dtype_name(t->dtype), ortune_dtype_name(d->dtype));
+    ortune_tensor_release(t);
+    return rc;
+  }
+  free(t->name);
+  t->name = ortune_strdup(d->name);
+  return ORTUNE_OK;
+}
+
+/* The file for input i: by name, else positional (--input without name, or DIR/input_i.pb). */
+static const char *input_path(const ortune_input_spec *spec, const ortune_io_desc *d, int i, char *buf, size_t len) {
+  int pos = 0;
+  for (int k = 0; k < spec->nfiles; k++) {
+    if (!strcmp(spec->files[k].name, d->name)) return spec->files[k].path;
+    if (!spec->files[k].name[0] && pos++ == i) return spec->files[k].path;
+  }
+  if (spec->dir[0]) {
+    snprintf(buf, len, "%s/input_%d.pb", spec->dir, i);
+    return buf;
+  }
+  return NULL;
+}
+
+void ortune_tensors_free(ortune_tensor *t, int n) {
+  for (int i = 0; t && i < n; i++) ortune_tensor_release(&t[i]);
+  free(t);
+}
+
+int ortune_inputs_make(OrtSession *s, const ortune_config *cfg, const ortune_input_spec *spec, ortune_tensor **out, int *n) {
+  ortune_io_desc *d = NULL;
+  int nd = 0, rc = ortune_session_io(s, 0, &d, &nd);
+  if (rc) return rc;
+  ortune_tensor *t = calloc(nd ? (size_t)nd : 1, sizeof *t);
+  if (!t) { free(d); return ortune_set_error(ORTUNE_ENOMEM, "out of memory"); }
+  for (int i = 0; i < nd; i++) {
+    if (!d[i].is_tensor) {
+      rc = ortune_set_error(ORTUNE_EUNSUPPORTED, "input '%s' is a sequence, map or optional: ortune feeds tensors only", d[i].name);
+      goto fail;
+    }
+    char buf[1200];
+    const char *path = spec ? input_path(spec, &d[i], i, buf, sizeof buf) : NULL;
+    if (path) {
+      rc = load_file_input(&d[i], path, &t[i]);
+      if (rc) goto fail;
+      continue;
+    }
+    int ndim;
+    int64_t dims[ORTUNE_MAX_DIMS];
+    rc = resolve_shape(&d[i], i, cfg, spec, &ndim, dims);
+    if (!rc) rc = ortune_tensor_alloc(&t[i], d[i].name, d[i].dtype, ndim, dims);
+    if (!rc) rc = fill_random(&t[i], spec ? spec->seed : 0);
+    if (rc) goto fail;
+  }
+  free(d);
+  *out = t;
+  *n = nd;
+  return ORTUNE_OK;
+fail:
+  ortune_tensors_free(t, nd);
+  free(d);
+  return rc;
+}
+
+/* ---- OrtValue conversion --------------------------------------------------------------- */
+
+int ortune_tensor_to_ort(const ortune_tensor *t, OrtValue **out) {
+  const OrtApi *api = ortune_ort_api();
+  int rc = ORTUNE_OK;
+  *out = NULL;
+  if (t->dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) {
+    OrtAllocator *alloc;
+    ORT_CHECK(api->GetAllocatorWithDefaultOptions(&alloc), "allocator");
+    ORT_CHECK(api->CreateTensorAsOrtValue(alloc, t->dims, (size_t)t->ndim, ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING, out), "string tensor");
+    if (t->count) ORT_CHECK(api->FillStringTensor(*out, (const char *const *)t->data, t->count), "string tensor");
+    return ORTUNE_OK;
+  }
+  OrtMemoryInfo *mi;
+  ORT_CHECK(api->CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, &mi), "memory info");
+  static char empty[8];
+  OrtStatus *st = api->CreateTensorWithDataAsOrtValue(mi, t->nbytes ? t->data : empty, t->nbytes, t->dims, (size_t)t->ndim,
+                                                      (ONNXTensorElementDataType)t->dtype, out);
+  api->ReleaseMemoryInfo(mi);
+  if (st) return ortune_ort_error(st, "input tensor");
+  return ORTUNE_OK;
+fail:
+  if (*out) api->ReleaseValue(*out);
+  *out = NULL;
+  return rc;
+}

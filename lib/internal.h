@@ -1,0 +1,136 @@
+/* internal.h - declarations shared by the library's modules and the CLI (not installed). */
+#ifndef ORTUNE_INTERNAL_H
+#define ORTUNE_INTERNAL_H
+
+#include "ortune.h"
+#include <stdarg.h>
+#include <stdio.h>
+
+/* ---- errors (error.c) ---------------------------------------------------- */
+/* Set the thread's one-line message and return code. fmt is lowercase and
+ * names what failed first, then the way out. */
+int ortune_set_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ortune_clear_error(void);
+/* Turn an OrtStatus into an ortune error (releases status). what: "create session". */
+int ortune_ort_error(OrtStatus *st, const char *what);
+
+/* ---- small utilities (util.c) --------------------------------------------- */
+double ortune_now(void);                          /* monotonic seconds */
+int ortune_sha256_file(const char *path, char hex[65]);
+/* Write data to path atomically: temp file in the same directory, fsync, rename. */
+int ortune_write_atomic(const char *path, const void *data, size_t len);
+int ortune_read_file(const char *path, char **data, size_t *len); /* NUL-terminated */
+int ortune_mkdir_p(const char *path);
+char *ortune_strdup(const char *s);
+/* Levenshtein distance, for "did you mean" hints. */
+int ortune_edit_distance(const char *a, const char *b);
+int ortune_cpu_count(void);
+void ortune_cpu_name(char *buf, size_t len);
+uint64_t ortune_host_memory(void);                /* bytes of RAM */
+
+/* ---- tensors (tensorio.c): ORT-free storage, .pb / .npy I/O, comparison ---- */
+#define ORTUNE_MAX_DIMS 16
+/* dtype values are ONNX TensorProto.DataType, identical to ONNXTensorElementDataType. */
+typedef struct ortune_tensor {
+  char *name;                     /* owned, may be NULL */
+  int dtype;
+  int ndim;
+  int64_t dims[ORTUNE_MAX_DIMS];
+  size_t count;                   /* number of elements (product of dims) */
+  void *data;                     /* owned. Packed little-endian elements (4-bit types two per byte);
+                                     for STRING: char*[count], each owned, NUL-terminated */
+  size_t nbytes;                  /* bytes in data (0 for STRING) */
+} ortune_tensor;
+
+const char *ortune_dtype_name(int dtype);           /* "float32", "int64", ... "?" if unknown */
+int ortune_dtype_from_name(const char *name);       /* inverse; 0 if unknown */
+size_t ortune_dtype_nbytes(int dtype, size_t count);/* storage bytes; 0 for STRING/unknown */
+int ortune_tensor_alloc(ortune_tensor *t, const char *name, int dtype, int ndim, const int64_t *dims);
+void ortune_tensor_release(ortune_tensor *t);       /* frees contents, zeroes struct */
+int ortune_tensor_read_pb(const char *path, ortune_tensor *out);   /* ONNX TensorProto */
+int ortune_tensor_write_pb(const char *path, const ortune_tensor *t);
+int ortune_tensor_read_npy(const char *path, ortune_tensor *out);  /* NumPy .npy v1-v3 */
+int ortune_tensor_write_npy(const char *path, const ortune_tensor *t);
+int ortune_tensor_read(const char *path, ortune_tensor *out);      /* by extension */
+
+typedef struct {
+  double max_abs, max_rel;   /* over all elements (rel = |a-b|/|b|, |b|>0) */
+  size_t mismatches;         /* elements outside atol + rtol*|ref| (or unequal) */
+  size_t count;
+  int nan_mismatch;          /* NaN on one side only */
+  char what[160];            /* one-line description when not within tolerance */
+} ortune_diff;
+/* Default tolerances for comparing outputs of a dtype (floats loose, ints exact). */
+void ortune_default_tol(int dtype, double *rtol, double *atol);
+/* ORTUNE_OK when got matches want within rtol/atol (negative: per-dtype default);
+ * ORTUNE_EMISMATCH otherwise, with d->what filled. d may be NULL. */
+int ortune_tensor_compare(const ortune_tensor *got, const ortune_tensor *want,
+                          double rtol, double atol, ortune_diff *d);
+
+/* ---- model file (modelinfo.c): read ModelProto header fields without ORT ---- */
+typedef struct {
+  int64_t ir_version;
+  char producer[128];
+  char producer_version[64];
+  char domain[128];
+  int64_t model_version;
+  int nopsets;
+  struct { char domain[64]; int64_t version; } opsets[16];
+  char graph_name[128];
+} ortune_model_info;
+/* ORTUNE_EMODEL with a one-line reason for a file that is not a complete ONNX model. */
+int ortune_model_info_read(const char *path, ortune_model_info *out);
+
+/* ---- option table (options.c) ------------------------------------------- */
+typedef enum { ORTUNE_SCOPE_SESSION, ORTUNE_SCOPE_CUDA, ORTUNE_SCOPE_CPU, ORTUNE_SCOPE_HARNESS } ortune_scope;
+typedef enum { ORTUNE_KIND_ENUM, ORTUNE_KIND_BOOL, ORTUNE_KIND_INT, ORTUNE_KIND_BYTES } ortune_kind;
+
+typedef struct ortune_option {
+  const char *name;          /* ORT's own name */
+  ortune_scope scope;
+  ortune_kind kind;
+  const char *values;        /* allowed values, '|'-separated (ENUM/BOOL); NULL for INT/BYTES */
+  const char *def;           /* ORT's default, as text */
+  long long min, max;        /* INT/BYTES range */
+  const char *tune_values;   /* values searched by `tune` ('|'-separated), NULL: not tuned */
+  const char *help;          /* one line */
+} ortune_option;
+
+extern const ortune_option ortune_options[];
+extern const int ortune_noptions;
+const ortune_option *ortune_option_find(const char *name);
+/* The closest known option name to name (for "did you mean"). */
+const char *ortune_option_closest(const char *name);
+/* Validate and normalise a value (e.g. "True" -> "1", "8GB" -> bytes). norm gets the canonical text. */
+int ortune_option_check(const ortune_option *opt, const char *value, char *norm, size_t normlen);
+const char *ortune_scope_name(ortune_scope s);
+
+/* Config internals shared with tune/session. */
+#define ORTUNE_MAX_FREEDIMS 16
+#define ORTUNE_MAX_PROV 40
+struct ortune_config {
+  char *value[64];           /* per option index: canonical value, NULL = ORT default */
+  int nfree;
+  struct { char name[64]; int64_t value; } freedim[ORTUNE_MAX_FREEDIMS];
+  int nprov;
+  struct { char key[48]; char *value; } prov[ORTUNE_MAX_PROV];
+};
+/* Effective value (set or default) of option idx. */
+const char *ortune_config_value(const ortune_config *cfg, int idx);
+int ortune_option_index(const char *name);
+/* One-line "k=v, k=v" summary of the options set (non-default) in cfg. */
+void ortune_config_summary(const ortune_config *cfg, char *buf, size_t len);
+/* Render the onnxruntime: section as YAML text (owned by caller). */
+char *ortune_config_to_yaml(const ortune_config *cfg);
+
+/* ---- session (session.c) -------------------------------------------------- */
+/* Build OrtSessionOptions from cfg (CUDA EP appended when provider=cuda). */
+int ortune_session_options_build(const ortune_config *cfg, OrtSessionOptions **out);
+
+/* ---- GPU (gpu.c) ----------------------------------------------------------- */
+/* Device memory in use on device dev (bytes) through cudaMemGetInfo, -1 if unknown. */
+long long ortune_gpu_mem_used(int dev);
+/* GPU class from the seed's guide: "high", "mid", "entry" or "none". */
+const char *ortune_gpu_class(const ortune_gpu *g);
+
+#endif

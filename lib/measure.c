@@ -1,0 +1,115 @@
+/* measure.c - warm up until latency is steady, then time runs; percentiles, CV, peak memory. */
+#include "harness.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+void ortune_bench_opts_default(ortune_bench_opts *o) {
+  memset(o, 0, sizeof *o);
+  o->min_runs = 30;
+  o->max_runs = 100000;
+  o->duration_s = 2.0;
+  o->warmup_max_s = 3.0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+double ortune_percentile(const double *sorted, int n, double pct) {
+  if (n <= 0) return NAN;
+  double pos = pct / 100.0 * (n - 1);
+  int lo = (int)floor(pos), hi = lo + 1 < n ? lo + 1 : lo;
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+void ortune_stats(double *v, int n, ortune_measure *m) {
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  double sum = 0, sq = 0;
+  for (int i = 0; i < n; i++) sum += v[i];
+  m->mean = n ? sum / n : NAN;
+  for (int i = 0; i < n; i++) sq += (v[i] - m->mean) * (v[i] - m->mean);
+  m->cv = n > 1 && m->mean > 0 ? sqrt(sq / (n - 1)) / m->mean : 0;
+  m->p50 = ortune_percentile(v, n, 50);
+  m->p90 = ortune_percentile(v, n, 90);
+  m->p99 = ortune_percentile(v, n, 99);
+  m->min = n ? v[0] : NAN;
+  m->max = n ? v[n - 1] : NAN;
+}
+
+static void sleep_ms(double ms) {
+  if (ms <= 0) return;
+  struct timespec ts = {(time_t)(ms / 1000), (long)(fmod(ms, 1000.0) * 1e6)};
+  nanosleep(&ts, NULL);
+}
+
+/* One timed inference in ms. */
+static int timed_run(ortune_runner *r, const ortune_bench_opts *o, double *ms) {
+  double t0 = ortune_now();
+  int rc = ortune_runner_run(r);
+  sleep_ms(o->delay_ms);
+  *ms = (ortune_now() - t0) * 1e3;
+  return rc;
+}
+
+static double median_of(double *v, int n) {
+  double tmp[16];
+  memcpy(tmp, v, sizeof(double) * (size_t)n);
+  qsort(tmp, (size_t)n, sizeof *tmp, cmp_double);
+  return ortune_percentile(tmp, n, 50);
+}
+
+int ortune_measure_run(ortune_runner *r, const ortune_bench_opts *o, ortune_measure *m) {
+  enum { BATCH = 8 };
+  double batch[BATCH], prev = -1;
+  int rc, steady = 0;
+  /* warm-up: batches of 8 until two consecutive batch medians agree within 3% */
+  double t0 = ortune_now();
+  m->warmup_runs = 0;
+  while (ortune_now() - t0 < o->warmup_max_s) {
+    for (int i = 0; i < BATCH; i++)
+      if ((rc = timed_run(r, o, &batch[i]))) return rc;
+    m->warmup_runs += BATCH;
+    double med = median_of(batch, BATCH);
+    if (prev > 0 && fabs(med - prev) / prev < 0.03) {
+      if (++steady >= 2) break;
+    } else {
+      steady = 0;
+    }
+    prev = med;
+  }
+  m->warmup_s = ortune_now() - t0;
+  /* timed runs */
+  int cap = o->min_runs > 64 ? o->min_runs : 64;
+  m->lat = malloc(sizeof(double) * (size_t)cap);
+  if (!m->lat) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
+  m->runs = 0;
+  t0 = ortune_now();
+  while (m->runs < o->max_runs && (m->runs < o->min_runs || ortune_now() - t0 < o->duration_s)) {
+    if (m->runs == cap) {
+      cap *= 2;
+      double *nl = realloc(m->lat, sizeof(double) * (size_t)cap);
+      if (!nl) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
+      m->lat = nl;
+    }
+    if ((rc = timed_run(r, o, &m->lat[m->runs]))) return rc;
+    m->runs++;
+  }
+  double *sorted = malloc(sizeof(double) * (size_t)m->runs);
+  if (!sorted) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
+  memcpy(sorted, m->lat, sizeof(double) * (size_t)m->runs);
+  ortune_stats(sorted, m->runs, m);
+  free(sorted);
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  m->peak_host_mb = (double)ru.ru_maxrss / 1024.0;
+  return ORTUNE_OK;
+}
+
+void ortune_measure_free(ortune_measure *m) {
+  free(m->lat);
+  m->lat = NULL;
+}

@@ -1,0 +1,185 @@
+/* options.c - the one table of every option ortune knows: scope, kind, values, ORT default, search values. */
+#include "internal.h"
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define B ORTUNE_KIND_BOOL
+#define E ORTUNE_KIND_ENUM
+#define I ORTUNE_KIND_INT
+#define Z ORTUNE_KIND_BYTES
+#define SES ORTUNE_SCOPE_SESSION
+#define CUDA ORTUNE_SCOPE_CUDA
+#define HAR ORTUNE_SCOPE_HARNESS
+
+/* Sorted by name. tune_values: what `tune` tries (first = ORT's default where it is one of them). */
+const ortune_option ortune_options[] = {
+  {"arena_extend_strategy", CUDA, E, "kNextPowerOfTwo|kSameAsRequested", "kNextPowerOfTwo", 0, 0,
+   "kNextPowerOfTwo|kSameAsRequested", "how the CUDA memory arena grows: doubling chunks or exactly what was asked"},
+  {"cudnn_conv1d_pad_to_nc1d", CUDA, B, "0|1", "0", 0, 0, NULL,
+   "pad 1-D convolutions to NC1D instead of NCD1 for cuDNN"},
+  {"cudnn_conv_algo_search", CUDA, E, "EXHAUSTIVE|HEURISTIC|DEFAULT", "EXHAUSTIVE", 0, 0,
+   "EXHAUSTIVE|HEURISTIC|DEFAULT", "how cuDNN picks convolution algorithms: benchmark all, heuristics, or a fixed default"},
+  {"cudnn_conv_use_max_workspace", CUDA, B, "0|1", "1", 0, 0, "1|0",
+   "let cuDNN use as much workspace as the fastest algorithm wants"},
+  {"device_id", CUDA, I, NULL, "0", 0, 64, NULL, "the GPU to run on"},
+  {"do_copy_in_default_stream", CUDA, B, "0|1", "1", 0, 0, "1|0",
+   "do host/device copies in the default CUDA stream (1) or the compute stream (0)"},
+  {"enable_cpu_mem_arena", SES, B, "0|1", "1", 0, 0, "1|0", "pool CPU allocations in an arena"},
+  {"enable_cuda_graph", CUDA, B, "0|1", "0", 0, 0, "0|1",
+   "capture the whole run as a CUDA graph and replay it (fixed shapes and device addresses)"},
+  {"enable_mem_pattern", SES, B, "0|1", "1", 0, 0, "1|0", "plan CPU buffers from the first run's allocation pattern"},
+  {"execution_mode", SES, E, "ORT_SEQUENTIAL|ORT_PARALLEL", "ORT_SEQUENTIAL", 0, 0, "ORT_SEQUENTIAL|ORT_PARALLEL",
+   "run graph nodes one at a time, or independent branches in parallel"},
+  {"fuse_conv_bias", CUDA, B, "0|1", "0", 0, 0, "0|1", "fuse convolution and bias in cuDNN (frontend API)"},
+  {"gpu_mem_limit", CUDA, Z, NULL, "max", 0, 0, NULL,
+   "cap on the CUDA arena in bytes (alias gpu_mem_limit_gb in GiB); max = unlimited"},
+  {"graph_optimization_level", SES, E, "ORT_DISABLE_ALL|ORT_ENABLE_BASIC|ORT_ENABLE_EXTENDED|ORT_ENABLE_LAYOUT|ORT_ENABLE_ALL",
+   "ORT_ENABLE_ALL", 0, 0, "ORT_ENABLE_ALL|ORT_ENABLE_EXTENDED|ORT_ENABLE_BASIC", "graph rewrites applied when the session is created"},
+  {"inter_op_num_threads", SES, I, NULL, "0", 0, 1024, NULL,
+   "threads running independent nodes in ORT_PARALLEL mode (0 = ORT picks)"},
+  {"intra_op_num_threads", SES, I, NULL, "0", 0, 1024, "bisect",
+   "threads inside one operator (0 = ORT picks: the physical cores)"},
+  {"io", HAR, E, "host|device", "host", 0, 0, NULL,
+   "harness: inputs from host memory each run, or bound on the GPU with IO binding"},
+  {"prefer_nhwc", CUDA, B, "0|1", "0", 0, 0, "0|1", "use NHWC convolution kernels (tensor-core friendly layout)"},
+  {"provider", HAR, E, "cpu|cuda", "cpu", 0, 0, NULL, "execution provider: cpu or cuda"},
+  {"session.intra_op.allow_spinning", SES, B, "0|1", "1", 0, 0, "1|0",
+   "intra-op worker threads spin waiting for work (lower latency, more CPU)"},
+  {"tunable_op_enable", CUDA, B, "0|1", "0", 0, 0, "0|1", "use TunableOp kernels where ORT has them"},
+  {"tunable_op_max_tuning_duration_ms", CUDA, I, NULL, "0", 0, 600000, NULL,
+   "time limit for TunableOp tuning of one op (0 = ORT's default)"},
+  {"tunable_op_tuning_enable", CUDA, B, "0|1", "0", 0, 0, "0|1", "let TunableOp tune (measure) kernels online"},
+  {"use_tf32", CUDA, B, "0|1", "1", 0, 0, "1|0", "allow TF32 tensor-core math for float32 conv/matmul"},
+};
+const int ortune_noptions = (int)(sizeof ortune_options / sizeof ortune_options[0]);
+
+_Static_assert(sizeof ortune_options / sizeof ortune_options[0] <= 64, "config holds at most 64 options");
+
+int ortune_option_index(const char *name) {
+  int lo = 0, hi = ortune_noptions - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2, c = strcmp(name, ortune_options[mid].name);
+    if (c == 0) return mid;
+    if (c < 0) hi = mid - 1;
+    else lo = mid + 1;
+  }
+  return -1;
+}
+
+const ortune_option *ortune_option_find(const char *name) {
+  int i = ortune_option_index(name);
+  return i < 0 ? NULL : &ortune_options[i];
+}
+
+const char *ortune_option_closest(const char *name) {
+  const char *best = ortune_options[0].name;
+  int bestd = 1 << 30;
+  for (int i = 0; i < ortune_noptions; i++) {
+    int d = ortune_edit_distance(name, ortune_options[i].name);
+    /* a prefix or substring is a strong hint too */
+    if (strstr(ortune_options[i].name, name) || strstr(name, ortune_options[i].name)) d = d < 3 ? d : 3;
+    if (d < bestd) { bestd = d; best = ortune_options[i].name; }
+  }
+  return best;
+}
+
+const char *ortune_scope_name(ortune_scope s) {
+  switch (s) {
+    case ORTUNE_SCOPE_SESSION: return "session";
+    case ORTUNE_SCOPE_CUDA: return "cuda";
+    case ORTUNE_SCOPE_CPU: return "cpu";
+    case ORTUNE_SCOPE_HARNESS: return "harness";
+  }
+  return "?";
+}
+
+static int parse_bool(const char *v) {
+  static const char *const yes[] = {"1", "true", "yes", "on"}, *const no[] = {"0", "false", "no", "off"};
+  for (int i = 0; i < 4; i++) {
+    if (!strcasecmp(v, yes[i])) return 1;
+    if (!strcasecmp(v, no[i])) return 0;
+  }
+  return -1;
+}
+
+/* "8589934592", "8GB", "8GiB", "512MiB", "1.5G" -> bytes (binary units). */
+static int parse_bytes(const char *v, unsigned long long *out) {
+  errno = 0;
+  char *end;
+  double x = strtod(v, &end);
+  if (end == v || errno || x < 0) return -1;
+  while (*end == ' ') end++;
+  double mul = 1;
+  if (*end) {
+    char u = (char)toupper((unsigned char)*end);
+    if (u == 'K') mul = 1024.0;
+    else if (u == 'M') mul = 1024.0 * 1024;
+    else if (u == 'G') mul = 1024.0 * 1024 * 1024;
+    else if (u == 'T') mul = 1024.0 * 1024 * 1024 * 1024;
+    else if (u != 'B') return -1;
+    end++;
+    if (u != 'B') {
+      if (*end == 'i' || *end == 'I') end++;
+      if (*end == 'B' || *end == 'b') end++;
+    }
+    if (*end) return -1;
+  }
+  double b = x * mul;
+  if (b > 1.8e19) return -1;
+  *out = (unsigned long long)b;
+  return 0;
+}
+
+int ortune_option_check(const ortune_option *opt, const char *value, char *norm, size_t normlen) {
+  switch (opt->kind) {
+    case ORTUNE_KIND_BOOL: {
+      int b = parse_bool(value);
+      if (b < 0) break;
+      snprintf(norm, normlen, "%d", b);
+      return ORTUNE_OK;
+    }
+    case ORTUNE_KIND_ENUM: {
+      const char *p = opt->values;
+      while (p && *p) {
+        size_t n = strcspn(p, "|");
+        if (strlen(value) == n && !strncasecmp(value, p, n)) {
+          snprintf(norm, normlen, "%.*s", (int)n, p);
+          return ORTUNE_OK;
+        }
+        p += n + (p[n] == '|');
+      }
+      break;
+    }
+    case ORTUNE_KIND_INT: {
+      errno = 0;
+      char *end;
+      long long x = strtoll(value, &end, 10);
+      if (end == value || *end || errno || x < opt->min || x > opt->max) {
+        return ortune_set_error(ORTUNE_EVALUE, "%s: '%s' is not a whole number from %lld to %lld", opt->name, value,
+                                opt->min, opt->max);
+      }
+      snprintf(norm, normlen, "%lld", x);
+      return ORTUNE_OK;
+    }
+    case ORTUNE_KIND_BYTES: {
+      unsigned long long b;
+      if (!strcasecmp(value, "max") || !strcasecmp(value, "unlimited")) {
+        snprintf(norm, normlen, "max");
+        return ORTUNE_OK;
+      }
+      if (parse_bytes(value, &b) != 0 || b == 0)
+        return ortune_set_error(ORTUNE_EVALUE, "%s: '%s' is not a size: give bytes (8589934592), a size like 8GiB, or max",
+                                opt->name, value);
+      snprintf(norm, normlen, "%llu", b);
+      return ORTUNE_OK;
+    }
+  }
+  char allowed[256];
+  snprintf(allowed, sizeof allowed, "%s", opt->values);
+  for (char *c = allowed; *c; c++)
+    if (*c == '|') *c = ',';
+  return ortune_set_error(ORTUNE_EVALUE, "%s: '%s' is not allowed: use one of %s", opt->name, value, allowed);
+}

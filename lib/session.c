@@ -1,0 +1,185 @@
+/* session.c - model + config -> ready OrtSession (CUDA EP through the legacy V2 options API, or CPU EP). */
+#include "internal.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *ortune_version(void) { return ORTUNE_VERSION; }
+
+const OrtApi *ortune_ort_api(void) {
+  static const OrtApi *api;
+  if (!api) api = OrtGetApiBase()->GetApi(ORT_API_VERSION);
+  return api;
+}
+
+static OrtEnv *shared_env;
+static pthread_mutex_t env_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int ortune_env_get(OrtEnv **out) {
+  int rc = ORTUNE_OK;
+  pthread_mutex_lock(&env_lock);
+  if (!shared_env) {
+    const OrtApi *api = ortune_ort_api();
+    if (!api) {
+      rc = ortune_set_error(ORTUNE_EORT, "onnx runtime: the loaded library does not offer API version %d: use ORT 1.29 or newer",
+                            ORT_API_VERSION);
+    } else {
+      OrtStatus *st = api->CreateEnv(ORT_LOGGING_LEVEL_ERROR, "ortune", &shared_env);
+      if (st) rc = ortune_ort_error(st, "create onnx runtime environment");
+    }
+  }
+  *out = shared_env;
+  pthread_mutex_unlock(&env_lock);
+  return rc;
+}
+
+#define ORT_TRY(call, what)                        \
+  do {                                             \
+    OrtStatus *st_ = (call);                       \
+    if (st_) {                                     \
+      rc = ortune_ort_error(st_, what);            \
+      goto fail;                                   \
+    }                                              \
+  } while (0)
+
+static int enum_index(const char *values, const char *v) {
+  int i = 0;
+  for (const char *p = values; *p; i++) {
+    size_t n = strcspn(p, "|");
+    if (strlen(v) == n && !strncmp(p, v, n)) return i;
+    p += n + (p[n] == '|');
+  }
+  return -1;
+}
+
+static int append_cuda(const OrtApi *api, const ortune_config *cfg, OrtSessionOptions *so) {
+  char why[512];
+  int rc = ortune_cuda_probe(why, sizeof why);
+  if (rc) return ortune_set_error(rc, "cuda execution provider: %s", why);
+  OrtCUDAProviderOptionsV2 *cuda = NULL;
+  const char *keys[64], *vals[64];
+  size_t n = 0;
+  for (int i = 0; i < ortune_noptions; i++) {
+    if (ortune_options[i].scope != ORTUNE_SCOPE_CUDA || !cfg->value[i]) continue;
+    if (!strcmp(ortune_options[i].name, "gpu_mem_limit") && !strcmp(cfg->value[i], "max")) continue;
+    keys[n] = ortune_options[i].name;
+    vals[n++] = cfg->value[i];
+  }
+  ORT_TRY(api->CreateCUDAProviderOptions(&cuda), "cuda provider options");
+  if (n) ORT_TRY(api->UpdateCUDAProviderOptions(cuda, keys, vals, n), "cuda provider options");
+  ORT_TRY(api->SessionOptionsAppendExecutionProvider_CUDA_V2(so, cuda), "append cuda execution provider");
+  api->ReleaseCUDAProviderOptions(cuda);
+  return ORTUNE_OK;
+fail:
+  if (cuda) api->ReleaseCUDAProviderOptions(cuda);
+  return rc;
+}
+
+int ortune_session_options_build(const ortune_config *cfg, OrtSessionOptions **out) {
+  const OrtApi *api = ortune_ort_api();
+  OrtSessionOptions *so = NULL;
+  int rc = ORTUNE_OK;
+  ORT_TRY(api->CreateSessionOptions(&so), "session options");
+  for (int i = 0; i < ortune_noptions; i++) {
+    const ortune_option *o = &ortune_options[i];
+    const char *v = cfg->value[i];
+    if (o->scope != ORTUNE_SCOPE_SESSION || !v) continue;
+    if (!strcmp(o->name, "graph_optimization_level")) {
+      static const GraphOptimizationLevel lv[] = {ORT_DISABLE_ALL, ORT_ENABLE_BASIC, ORT_ENABLE_EXTENDED, ORT_ENABLE_LAYOUT,
+                                                  ORT_ENABLE_ALL};
+      ORT_TRY(api->SetSessionGraphOptimizationLevel(so, lv[enum_index(o->values, v)]), o->name);
+    } else if (!strcmp(o->name, "execution_mode")) {
+      ORT_TRY(api->SetSessionExecutionMode(so, enum_index(o->values, v) ? ORT_PARALLEL : ORT_SEQUENTIAL), o->name);
+    } else if (!strcmp(o->name, "enable_cpu_mem_arena")) {
+      ORT_TRY(*v == '1' ? api->EnableCpuMemArena(so) : api->DisableCpuMemArena(so), o->name);
+    } else if (!strcmp(o->name, "enable_mem_pattern")) {
+      ORT_TRY(*v == '1' ? api->EnableMemPattern(so) : api->DisableMemPattern(so), o->name);
+    } else if (!strcmp(o->name, "intra_op_num_threads")) {
+      ORT_TRY(api->SetIntraOpNumThreads(so, atoi(v)), o->name);
+    } else if (!strcmp(o->name, "inter_op_num_threads")) {
+      ORT_TRY(api->SetInterOpNumThreads(so, atoi(v)), o->name);
+    } else if (strchr(o->name, '.')) { /* session config entries: "session.intra_op.allow_spinning" */
+      ORT_TRY(api->AddSessionConfigEntry(so, o->name, v), o->name);
+    }
+  }
+  for (int i = 0; i < cfg->nfree; i++)
+    ORT_TRY(api->AddFreeDimensionOverrideByName(so, cfg->freedim[i].name, cfg->freedim[i].value), "free dimension override");
+  if (!strcmp(ortune_config_get(cfg, "provider"), "cuda")) {
+    rc = append_cuda(api, cfg, so);
+    if (rc) goto fail;
+  }
+  *out = so;
+  return ORTUNE_OK;
+fail:
+  if (so) api->ReleaseSessionOptions(so);
+  return rc;
+}
+
+int ortune_session_create_cfg(const char *model_path, const ortune_config *cfg, OrtEnv *env, OrtSession **out) {
+  const OrtApi *api = ortune_ort_api();
+  OrtSessionOptions *so = NULL;
+  ortune_model_info info;
+  *out = NULL;
+  int rc = ortune_model_info_read(model_path, &info); /* a clear message before ORT's long one */
+  if (rc) return rc;
+  if (!env && (rc = ortune_env_get(&env))) return rc;
+  rc = ortune_session_options_build(cfg, &so);
+  if (rc) return rc;
+  OrtStatus *st = api->CreateSession(env, model_path, so, out);
+  api->ReleaseSessionOptions(so);
+  if (st) {
+    rc = ortune_ort_error(st, "create session");
+    if (rc == ORTUNE_EORT && strstr(ortune_last_error(), "NOT_IMPLEMENTED"))
+      rc = ORTUNE_EUNSUPPORTED;
+    return ortune_set_error(rc, "%s: %s", model_path, ortune_last_error());
+  }
+  return ORTUNE_OK;
+}
+
+int ortune_session_create(const char *model_path, const char *config_path, OrtEnv *env, OrtSession **out) {
+  ortune_config *cfg = NULL;
+  int rc = config_path ? ortune_config_load(&cfg, config_path) : ortune_config_new(&cfg);
+  if (rc) return rc;
+  if (config_path) {
+    char why[512];
+    if (ortune_config_check_stale(cfg, model_path, why, sizeof why) > 0)
+      fprintf(stderr, "ortune: warning: %s is stale: %s: run `ortune tune` again\n", config_path, why);
+  }
+  rc = ortune_session_create_cfg(model_path, cfg, env, out);
+  ortune_config_release(cfg);
+  return rc;
+}
+
+/* ---- provenance ----------------------------------------------------------- */
+
+int ortune_config_check_stale(const ortune_config *cfg, const char *model_path, char *why, size_t whylen) {
+  int bad = 0;
+  const char *want;
+  if (why && whylen) why[0] = '\0';
+#define STALE(...)                                           \
+  do {                                                       \
+    if (!bad++ && why) snprintf(why, whylen, __VA_ARGS__);  \
+  } while (0)
+  if ((want = ortune_config_provenance(cfg, "model_sha256")) && model_path) {
+    char hex[65];
+    if (ortune_sha256_file(model_path, hex) == ORTUNE_OK && strcmp(hex, want))
+      STALE("it was tuned for another model (sha256 %.12s..., this one is %.12s...)", want, hex);
+  }
+  if ((want = ortune_config_provenance(cfg, "ort_version"))) {
+    const char *have = OrtGetApiBase()->GetVersionString();
+    if (strcmp(have, want)) STALE("it was tuned with ONNX Runtime %s, this is %s", want, have);
+  }
+  if ((want = ortune_config_provenance(cfg, "cpu"))) {
+    char cpu[256];
+    ortune_cpu_name(cpu, sizeof cpu);
+    if (strcmp(cpu, want)) STALE("it was tuned on CPU '%s', this is '%s'", want, cpu);
+  }
+  if ((want = ortune_config_provenance(cfg, "gpu")) && *want) {
+    ortune_gpu g[8];
+    int n = ortune_gpu_list(g, 8), dev = atoi(ortune_config_get(cfg, "device_id"));
+    const char *have = dev < n ? g[dev].name : "no GPU";
+    if (strcmp(have, want)) STALE("it was tuned on GPU '%s', this is '%s'", want, have);
+  }
+#undef STALE
+  return bad;
+}

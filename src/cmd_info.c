@@ -1,0 +1,136 @@
+/* cmd_info.c - `ortune info MODEL`: the model's I/O, ORT version and EPs, CUDA EP status, GPUs. */
+#include "cli.h"
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  cli_common common;
+} info_opts;
+
+static const cli_opt info_table[] = {
+  OPT_FLAG("json", info_opts, common.json, "machine-readable output"),
+  {0},
+};
+
+static cJSON *io_json(const ortune_io_desc *d, int n) {
+  cJSON *a = cJSON_CreateArray();
+  for (int i = 0; i < n; i++) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", d[i].name);
+    cJSON_AddStringToObject(o, "dtype", d[i].is_tensor ? ortune_dtype_name(d[i].dtype) : "non-tensor");
+    cJSON *sh = cJSON_AddArrayToObject(o, "shape");
+    for (int k = 0; k < d[i].ndim; k++)
+      cJSON_AddItemToArray(sh, d[i].dims[k] >= 0 ? cJSON_CreateNumber((double)d[i].dims[k])
+                                                 : cJSON_CreateString(d[i].symbolic[k][0] ? d[i].symbolic[k] : "?"));
+    cJSON_AddItemToArray(a, o);
+  }
+  return a;
+}
+
+static void print_io(const char *what, const ortune_io_desc *d, int n) {
+  printf("%s:\n", what);
+  for (int i = 0; i < n; i++) {
+    char shape[256];
+    ortune_io_shape_str(&d[i], shape, sizeof shape);
+    printf("  %-24s %-9s %s\n", d[i].name, d[i].is_tensor ? ortune_dtype_name(d[i].dtype) : "non-tensor", shape);
+  }
+}
+
+static int info_run(void *vo, int argc, char **argv) {
+  info_opts *o = vo;
+  if (argc != 1) {
+    ortune_set_error(ORTUNE_EUSAGE, "info: give exactly one MODEL (ortune info model.onnx)");
+    return cli_fail(ORTUNE_EUSAGE);
+  }
+  const char *model = argv[0];
+  ortune_model_info mi;
+  int rc = ortune_model_info_read(model, &mi);
+  if (rc) return cli_fail(rc);
+  OrtSession *s = NULL;
+  ortune_io_desc *in = NULL, *out = NULL;
+  int nin = 0, nout = 0;
+  rc = ortune_session_create(model, NULL, NULL, &s);
+  if (!rc) rc = ortune_session_io(s, 0, &in, &nin);
+  if (!rc) rc = ortune_session_io(s, 1, &out, &nout);
+  if (rc) return cli_fail(rc);
+  const OrtApi *api = ortune_ort_api();
+  char **eps = NULL;
+  int neps = 0;
+  OrtStatus *st = api->GetAvailableProviders(&eps, &neps);
+  if (st) api->ReleaseStatus(st);
+  char why[512];
+  int cuda = ortune_cuda_probe(why, sizeof why);
+  ortune_gpu gpus[8];
+  int ngpu = ortune_gpu_list(gpus, 8);
+  char sha[65] = "";
+  ortune_sha256_file(model, sha);
+
+  if (o->common.json) {
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "model", model);
+    cJSON_AddStringToObject(j, "sha256", sha);
+    cJSON_AddStringToObject(j, "producer", mi.producer);
+    cJSON_AddStringToObject(j, "producer_version", mi.producer_version);
+    cJSON_AddNumberToObject(j, "ir_version", (double)mi.ir_version);
+    cJSON *ops = cJSON_AddArrayToObject(j, "opsets");
+    for (int i = 0; i < mi.nopsets; i++) {
+      cJSON *op = cJSON_CreateObject();
+      cJSON_AddStringToObject(op, "domain", mi.opsets[i].domain[0] ? mi.opsets[i].domain : "ai.onnx");
+      cJSON_AddNumberToObject(op, "version", (double)mi.opsets[i].version);
+      cJSON_AddItemToArray(ops, op);
+    }
+    cJSON_AddItemToObject(j, "inputs", io_json(in, nin));
+    cJSON_AddItemToObject(j, "outputs", io_json(out, nout));
+    cJSON_AddStringToObject(j, "ort_version", OrtGetApiBase()->GetVersionString());
+    cJSON *ep = cJSON_AddArrayToObject(j, "providers");
+    for (int i = 0; i < neps; i++) cJSON_AddItemToArray(ep, cJSON_CreateString(eps[i]));
+    cJSON_AddBoolToObject(j, "cuda_ep_loadable", cuda == ORTUNE_OK);
+    if (cuda) cJSON_AddStringToObject(j, "cuda_ep_problem", why);
+    cJSON *g = cJSON_AddArrayToObject(j, "gpus");
+    for (int i = 0; i < ngpu; i++) {
+      cJSON *x = cJSON_CreateObject();
+      cJSON_AddNumberToObject(x, "index", gpus[i].index);
+      cJSON_AddStringToObject(x, "name", gpus[i].name);
+      cJSON_AddNumberToObject(x, "memory_mb", (double)gpus[i].memory_total / 1048576.0);
+      cJSON_AddStringToObject(x, "driver", gpus[i].driver);
+      char cc[16];
+      snprintf(cc, sizeof cc, "%d.%d", gpus[i].cc_major, gpus[i].cc_minor);
+      cJSON_AddStringToObject(x, "compute_capability", cc);
+      cJSON_AddNumberToObject(x, "sm_count", gpus[i].sm_count);
+      cJSON_AddStringToObject(x, "class", ortune_gpu_class(&gpus[i]));
+      cJSON_AddItemToArray(g, x);
+    }
+    char *txt = cJSON_Print(j);
+    puts(txt);
+    free(txt);
+    cJSON_Delete(j);
+  } else {
+    printf("model:     %s\nsha256:    %s\nproducer:  %s %s\nir:        %lld\nopsets:   ", model, sha,
+           mi.producer[0] ? mi.producer : "(none)", mi.producer_version, (long long)mi.ir_version);
+    for (int i = 0; i < mi.nopsets; i++)
+      printf(" %s:%lld", mi.opsets[i].domain[0] ? mi.opsets[i].domain : "ai.onnx", (long long)mi.opsets[i].version);
+    printf("\n");
+    print_io("inputs", in, nin);
+    print_io("outputs", out, nout);
+    printf("onnxruntime: %s\nproviders:  ", OrtGetApiBase()->GetVersionString());
+    for (int i = 0; i < neps; i++) printf(" %s", eps[i]);
+    printf("\ncuda ep:     %s%s\n", cuda ? "not loadable: " : "loadable", cuda ? why : "");
+    if (!ngpu) printf("gpus:        none seen (no NVML)\n");
+    for (int i = 0; i < ngpu; i++)
+      printf("gpu %d:       %s, %.0f MiB, driver %s, compute %d.%d, %d SMs, class %s\n", gpus[i].index, gpus[i].name,
+             (double)gpus[i].memory_total / 1048576.0, gpus[i].driver, gpus[i].cc_major, gpus[i].cc_minor, gpus[i].sm_count,
+             ortune_gpu_class(&gpus[i]));
+  }
+  if (eps) {
+    OrtStatus *rs = api->ReleaseAvailableProviders(eps, neps);
+    if (rs) api->ReleaseStatus(rs);
+  }
+  free(in);
+  free(out);
+  api->ReleaseSession(s);
+  return 0;
+}
+
+const cli_cmd cmd_info = {"info", "MODEL", "show the model's inputs/outputs, ONNX Runtime, execution providers and GPUs",
+                          info_table, sizeof(info_opts), info_run, 0};

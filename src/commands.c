@@ -1,0 +1,4 @@
+/* commands.c - the table of subcommands (git style: one file per command). */
+#include "cli.h"
+
+const cli_cmd *const cli_commands[] = {&cmd_compare, &cmd_explain, &cmd_info, &cmd_report, &cmd_run, &cmd_tune, &cmd_trial, NULL};
