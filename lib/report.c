@@ -90,17 +90,19 @@ static void sb_esc(sbuf *b, const char *s) { sb_esc_max(b, s, 0); }
 
 typedef struct { char s[40]; } numstr;
 
-/* About 3 significant digits; "–" when missing or not finite. */
+/* 3 significant digits (all digits from 1000 up); "–" when missing or not finite. */
 static numstr fmt_num(double v) {
   numstr o;
   double a = fabs(v);
   if (!isfinite(v)) snprintf(o.s, sizeof o.s, NDASH);
   else if (a == 0) snprintf(o.s, sizeof o.s, "0");
   else if (a >= 1e9 || a < 1e-3) snprintf(o.s, sizeof o.s, "%.2e", v);
-  else if (a >= 100) snprintf(o.s, sizeof o.s, "%.0f", v);
-  else if (a >= 10) snprintf(o.s, sizeof o.s, "%.1f", v);
-  else if (a >= 1) snprintf(o.s, sizeof o.s, "%.2f", v);
-  else snprintf(o.s, sizeof o.s, "%.3g", v);
+  else {
+    int dec = 2 - (int)floor(log10(a));
+    dec = dec < 0 ? 0 : dec;
+    snprintf(o.s, sizeof o.s, "%.*f", dec, v);
+    if (dec > 0 && fabs(strtod(o.s, NULL)) >= pow(10, 3 - dec)) snprintf(o.s, sizeof o.s, "%.*f", dec - 1, v); /* 9.996 -> 10.0 */
+  }
   return o;
 }
 
@@ -486,9 +488,11 @@ static void kv_str(sbuf *b, const char *key, const char *v) {
   sb_puts(b, "</td></tr>\n");
 }
 
-static void kv_num(sbuf *b, const char *key, double v, const char *unit) {
+/* A JSON value with a unit, e.g. "24000 MB"; "–" when missing. */
+static void kv_json(sbuf *b, const char *key, const cJSON *v, const char *unit) {
   kv_row_start(b, key);
-  sb_printf(b, "%s%s</td></tr>\n", fmt_num(v).s, isfinite(v) ? unit : "");
+  json_text(b, v);
+  sb_printf(b, "%s</td></tr>\n", v && !cJSON_IsNull(v) ? unit : "");
 }
 
 /* "k=v k=v" of a trial's config, in monospace. */
@@ -497,10 +501,11 @@ static void config_inline(sbuf *b, const cJSON *cfg) {
   if (!cJSON_IsObject(cfg) || !cfg->child) { sb_puts(b, "<span class=\"cfg\">ORT defaults</span>"); return; }
   sb_puts(b, "<span class=\"cfg\">");
   cJSON_ArrayForEach(c, cfg) {
+    sb_puts(b, "<span>");
     sb_esc(b, c->string);
     sb_puts(b, "=");
     json_text(b, c);
-    sb_puts(b, c->next ? " " : "");
+    sb_puts(b, "</span> ");
   }
   sb_puts(b, "</span>");
 }
@@ -577,8 +582,8 @@ static void sec_provenance(sbuf *b, const report *r) {
   inputs_cell(b, get(model, "inputs"));
   sb_puts(b, "</td></tr>\n");
   kv_str(b, "CPU", str(mach, "cpu", NULL));
-  kv_num(b, "Cores", num(mach, "cores"), "");
-  kv_num(b, "Memory", num(mach, "memory_mb"), " MB");
+  kv_json(b, "Cores", get(mach, "cores"), "");
+  kv_json(b, "Memory", get(mach, "memory_mb"), " MB");
   gpu_cell(b, get(mach, "gpu"));
   kv_str(b, "ONNX Runtime", str(mach, "ort_version", NULL));
   kv_str(b, "ortune", str(r->root, "ortune_version", NULL));
@@ -934,7 +939,9 @@ static void sec_impact(sbuf *b, const report *r) {
     sb_puts(b, "</code></td>");
     td_num(b, sp);
     sb_printf(b, "<td class=\"n\">%s" NDASH "%s</td>", fmt_num(lo).s, fmt_num(hi).s);
-    td_num(b, num(e, "n"));
+    sb_puts(b, "<td class=\"n\">");
+    json_text(b, get(e, "n"));
+    sb_puts(b, "</td>");
     sb_puts(b, "<td>");
     impact_glyph(b, &s, sp, lo, hi);
     sb_puts(b, "</td></tr>\n");
@@ -1040,7 +1047,7 @@ static const char css[] =
     ".n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
     "table.kv th{width:160px;color:#57606a;font-weight:600}"
     "code,.cfg{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.82em}"
-    ".cfg{display:block;color:#6e7781;word-break:break-all}"
+    ".cfg{display:block;color:#6e7781}.cfg span{display:inline-block;margin-right:6px;overflow-wrap:anywhere}"
     ".reason{color:#57606a;word-break:break-word}"
     ".muted{color:#57606a;font-size:.88rem}"
     ".badge{display:inline-block;padding:0 8px;border-radius:999px;font-size:.76rem;font-weight:600;line-height:1.6;white-space:nowrap}"

@@ -224,22 +224,23 @@ static double comp_value(const ortune_tensor *t, size_t i) {
   }
 }
 
-/* ---- protobuf wire format ----------------------------------------------------- */
+/* ---- protobuf wire format (the same block is in tensorio.c and modelinfo.c) ---- */
 
 enum { PB_END = 0, PB_FIELD = 1, PB_BAD = -1, PB_TRUNC = -2 };
 enum { PB_VARINT = 0, PB_FIXED64 = 1, PB_LEN = 2, PB_FIXED32 = 5 };
 
 typedef struct {
   const uint8_t *start, *p, *end;
-  uint64_t need; /* after PB_TRUNC: bytes the message would need */
+  size_t base;   /* offset of start in the file, for messages */
+  uint64_t need; /* after PB_TRUNC: the file offset the cut field would end at */
 } pb_reader;
 
 typedef struct {
   uint32_t num;
   int wt;
-  size_t at;        /* offset of the key */
-  uint64_t v;       /* varint / fixed value */
-  const uint8_t *p; /* bytes of a length-delimited or fixed value */
+  size_t at;        /* file offset of the key */
+  uint64_t v;       /* varint or fixed value; the length of a length-delimited one */
+  const uint8_t *p; /* the value's bytes (fixed or length-delimited) */
   size_t n;
 } pb_field;
 
@@ -257,41 +258,37 @@ static int pb_varint(const uint8_t **pp, const uint8_t *end, uint64_t *v) {
   return PB_BAD;
 }
 
-/* Read the next field (key and value). PB_END at the end of the buffer. */
+static int pb_trunc(pb_reader *r, uint64_t need) {
+  r->need = need;
+  return PB_TRUNC;
+}
+
+/* Read the next field's key and value, stepping over the value. PB_END at the end. */
 static int pb_next(pb_reader *r, pb_field *f) {
-  uint64_t key;
+  uint64_t key, eof = r->base + (uint64_t)(r->end - r->start);
+  int rc;
+  f->num = 0;
   if (r->p >= r->end) return PB_END;
-  f->at = (size_t)(r->p - r->start);
-  int rc = pb_varint(&r->p, r->end, &key);
-  if (rc != PB_FIELD) return rc == PB_TRUNC ? (r->need = (uint64_t)(r->end - r->start) + 1, PB_TRUNC) : rc;
+  f->at = r->base + (size_t)(r->p - r->start);
+  if ((rc = pb_varint(&r->p, r->end, &key)) != PB_FIELD) return rc == PB_TRUNC ? pb_trunc(r, eof + 1) : rc;
   f->num = (uint32_t)(key >> 3);
   f->wt = (int)(key & 7);
   if (f->num == 0 || key >> 3 > 0x1fffffff) return PB_BAD;
-  size_t left;
   switch (f->wt) {
   case PB_VARINT:
     rc = pb_varint(&r->p, r->end, &f->v);
-    if (rc == PB_TRUNC) r->need = (uint64_t)(r->end - r->start) + 1;
-    return rc;
+    return rc == PB_TRUNC ? pb_trunc(r, eof + 1) : rc;
   case PB_FIXED64:
-  case PB_FIXED32:
-    f->n = f->wt == PB_FIXED64 ? 8 : 4;
-    break;
+  case PB_FIXED32: f->n = f->wt == PB_FIXED64 ? 8 : 4; break;
   case PB_LEN:
-    rc = pb_varint(&r->p, r->end, &f->v);
-    if (rc == PB_TRUNC) r->need = (uint64_t)(r->end - r->start) + 1;
-    if (rc != PB_FIELD) return rc;
+    if ((rc = pb_varint(&r->p, r->end, &f->v)) != PB_FIELD) return rc == PB_TRUNC ? pb_trunc(r, eof + 1) : rc;
     f->n = f->v > SIZE_MAX ? SIZE_MAX : (size_t)f->v;
     break;
   default: return PB_BAD;
   }
-  left = (size_t)(r->end - r->p);
+  uint64_t at = r->base + (uint64_t)(r->p - r->start), len = f->wt == PB_LEN ? f->v : f->n;
+  if (f->n > (size_t)(r->end - r->p)) return pb_trunc(r, len > UINT64_MAX - at ? UINT64_MAX : at + len);
   f->p = r->p;
-  if (f->n > left) {
-    uint64_t at = (uint64_t)(r->p - r->start);
-    r->need = f->v > UINT64_MAX - at ? UINT64_MAX : at + (f->wt == PB_LEN ? f->v : f->n);
-    return PB_TRUNC;
-  }
   if (f->wt != PB_LEN) {
     f->v = 0;
     memcpy(&f->v, f->p, f->n);
@@ -358,7 +355,7 @@ static int pb_error(const char *path, const pb_reader *r, const pb_field *f, int
 }
 
 static int pb_scan_tensor(const char *path, const uint8_t *buf, size_t len, pb_tensor_scan *s) {
-  pb_reader r = {buf, buf, buf + len, 0};
+  pb_reader r = {buf, buf, buf + len, 0, 0};
   pb_field f = {0};
   int rc;
   memset(s, 0, sizeof *s);
@@ -397,9 +394,9 @@ static int pb_scan_tensor(const char *path, const uint8_t *buf, size_t len, pb_t
   return ORTUNE_OK;
 }
 
-/* Second pass: copy the typed values of field num into t. */
+/* Second pass: copy the values of t's typed field (nvals of w bytes, or strings) into t. */
 static int pb_fill_typed(const uint8_t *buf, size_t len, ortune_tensor *t, size_t w, size_t nvals) {
-  pb_reader r = {buf, buf, buf + len, 0};
+  pb_reader r = {buf, buf, buf + len, 0, 0};
   pb_field f;
   size_t n = 0;
   int num = dtypes[t->dtype].pb_field;
@@ -752,8 +749,8 @@ static void pack_nibbles(uint8_t *dst, const uint8_t *src, size_t count) {
 static int npy_decode(const char *path, const uint8_t *buf, size_t len, ortune_tensor *out) {
   static const uint8_t magic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
   npy_header h;
-  size_t hoff, hlen, count, itemsize;
-  int dtype, kind, rc;
+  size_t hoff, hlen, count, itemsize = 0;
+  int dtype = 0, kind = 0, rc;
   if (len < 10 || memcmp(buf, magic, 6) != 0)
     return ortune_set_error(ORTUNE_EIO, "read %s: not a NumPy .npy file (no \\x93NUMPY magic): save the array with np.save",
                             path);

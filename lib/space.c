@@ -1,0 +1,129 @@
+/* space.c - search spaces: the seed guide's 14 combinations, and which table options each named space searches. */
+#include "tune.h"
+#include <stdlib.h>
+#include <string.h>
+
+int ortune_candidates_add(ortune_candidates *c, const char *name, const char *stage, const ortune_config *cfg) {
+  if (c->n == c->cap) {
+    int cap = c->cap ? c->cap * 2 : 32;
+    ortune_candidate *v = realloc(c->v, sizeof *v * (size_t)cap);
+    if (!v) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
+    c->v = v;
+    c->cap = cap;
+  }
+  ortune_candidate *x = &c->v[c->n];
+  snprintf(x->name, sizeof x->name, "%s", name);
+  snprintf(x->stage, sizeof x->stage, "%s", stage);
+  int rc = ortune_config_clone(cfg, &x->cfg);
+  if (!rc) c->n++;
+  return rc;
+}
+
+void ortune_candidates_free(ortune_candidates *c) {
+  for (int i = 0; i < c->n; i++) ortune_config_release(c->v[i].cfg);
+  free(c->v);
+  memset(c, 0, sizeof *c);
+}
+
+/* The seed's three base configurations (its "base_configs"). */
+static const struct {
+  const char *name, *algo, *copy_default, *max_ws, *tunable;
+} seed_bases[] = {
+  {"HEURISTIC_OPTIMIZED", "HEURISTIC", "0", "1", "1"},
+  {"EXHAUSTIVE_BASELINE", "EXHAUSTIVE", "0", "1", "0"},
+  {"DEFAULT_CONSERVATIVE", "DEFAULT", "1", "0", "0"},
+};
+static const int seed_mem_gb[] = {4, 8, 16, 21};
+#define SEED_CARD_GB 24.0 /* the seed measured on a 24 GB RTX A5000 */
+
+static int set_gb(ortune_config *c, double gb, uint64_t gpu_total) {
+  char v[32];
+  if (gpu_total) gb = gb / SEED_CARD_GB * ((double)gpu_total / 1073741824.0);
+  snprintf(v, sizeof v, "%.6g", gb);
+  return ortune_config_set(c, "gpu_mem_limit_gb", v);
+}
+
+int ortune_space_seed14(const ortune_config *base, uint64_t gpu_total, ortune_candidates *out) {
+  ortune_config *c = NULL;
+  int rc = ORTUNE_OK;
+  char name[160];
+  for (int b = 0; b < 3; b++)
+    for (int m = 0; m < 4; m++) {
+      if ((rc = ortune_config_clone(base, &c))) return rc;
+      rc = ortune_config_set(c, "cudnn_conv_algo_search", seed_bases[b].algo);
+      if (!rc) rc = ortune_config_set(c, "do_copy_in_default_stream", seed_bases[b].copy_default);
+      if (!rc) rc = ortune_config_set(c, "cudnn_conv_use_max_workspace", seed_bases[b].max_ws);
+      if (!rc) rc = ortune_config_set(c, "tunable_op_enable", seed_bases[b].tunable);
+      if (!rc) rc = ortune_config_set(c, "execution_mode", "ORT_SEQUENTIAL");
+      if (!rc) rc = set_gb(c, seed_mem_gb[m], gpu_total);
+      snprintf(name, sizeof name, "%s_%dGB", seed_bases[b].name, seed_mem_gb[m]);
+      if (!rc) rc = ortune_candidates_add(out, name, "seed14", c);
+      ortune_config_release(c);
+      if (rc) return rc;
+    }
+  /* experiment 13: parallel execution */
+  if ((rc = ortune_config_clone(base, &c))) return rc;
+  rc = ortune_config_set(c, "cudnn_conv_algo_search", "HEURISTIC");
+  if (!rc) rc = ortune_config_set(c, "execution_mode", "ORT_PARALLEL");
+  if (!rc) rc = set_gb(c, 21, gpu_total);
+  if (!rc) rc = ortune_config_set(c, "enable_cpu_mem_arena", "0");
+  if (!rc) rc = ortune_candidates_add(out, "EXPERIMENT_13_PARALLEL", "seed14", c);
+  ortune_config_release(c);
+  if (rc) return rc;
+  /* experiment 14: memory saving */
+  if ((rc = ortune_config_clone(base, &c))) return rc;
+  rc = ortune_config_set(c, "cudnn_conv_algo_search", "HEURISTIC");
+  if (!rc) rc = set_gb(c, 4, gpu_total);
+  if (!rc) rc = ortune_config_set(c, "do_copy_in_default_stream", "1");
+  if (!rc) rc = ortune_config_set(c, "cudnn_conv_use_max_workspace", "0");
+  if (!rc) rc = ortune_candidates_add(out, "EXPERIMENT_14_MEMORY_SAVING", "seed14", c);
+  ortune_config_release(c);
+  return rc;
+}
+
+int ortune_space_valid(const char *name) {
+  static const char *const spaces[] = {"seed14", "cpu", "cuda", "cuda-core", "full"};
+  for (size_t i = 0; i < sizeof spaces / sizeof spaces[0]; i++)
+    if (!strcmp(name, spaces[i])) return 1;
+  return 0;
+}
+
+int ortune_space_has(const char *space, int idx) {
+  const ortune_option *o = &ortune_options[idx];
+  if (!o->tune_values) return 0;
+  if (!strcmp(space, "cpu")) return o->scope == ORTUNE_SCOPE_SESSION;
+  if (!strcmp(space, "cuda")) return o->scope == ORTUNE_SCOPE_CUDA;
+  if (!strcmp(space, "cuda-core")) { /* the options that matter on GPUs: small enough for a full grid */
+    static const char *const core[] = {"cudnn_conv_algo_search", "enable_cuda_graph", "prefer_nhwc", "do_copy_in_default_stream",
+                                       "cudnn_conv_use_max_workspace"};
+    for (size_t i = 0; i < sizeof core / sizeof core[0]; i++)
+      if (!strcmp(o->name, core[i])) return 1;
+    return 0;
+  }
+  if (!strcmp(space, "full")) /* CUDA options, and session options except CPU threading */
+    return o->scope == ORTUNE_SCOPE_CUDA ||
+           (o->scope == ORTUNE_SCOPE_SESSION && strcmp(o->name, "intra_op_num_threads") &&
+            strcmp(o->name, "session.intra_op.allow_spinning"));
+  return 0;
+}
+
+int ortune_space_values(int idx, char vals[][48], int max) {
+  const ortune_option *o = &ortune_options[idx];
+  int n = 0;
+  if (!o->tune_values) return 0;
+  if (!strcmp(o->tune_values, "bisect")) { /* threads: 0 (ORT's choice), then cores, halving down to 1 */
+    int cores = ortune_cpu_count();
+    snprintf(vals[n++], 48, "0");
+    for (int t = cores; t >= 1 && n < max; t /= 2) {
+      snprintf(vals[n++], 48, "%d", t);
+      if (t == 1) break;
+    }
+    return n;
+  }
+  for (const char *p = o->tune_values; *p && n < max;) {
+    size_t len = strcspn(p, "|");
+    snprintf(vals[n++], 48, "%.*s", (int)len, p);
+    p += len + (p[len] == '|');
+  }
+  return n;
+}

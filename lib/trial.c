@@ -1,0 +1,370 @@
+/* trial.c - the child side of a trial: build one session from a spec, measure it, save outputs; and A/B interleaving. */
+#include "tune.h"
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- JSON <-> config / input spec ---------------------------------------------------- */
+
+cJSON *ortune_config_to_json(const ortune_config *cfg) {
+  cJSON *j = cJSON_CreateObject(), *opts = cJSON_AddObjectToObject(j, "options");
+  for (int i = 0; i < ortune_noptions; i++)
+    if (cfg->value[i]) cJSON_AddStringToObject(opts, ortune_options[i].name, cfg->value[i]);
+  cJSON *fd = cJSON_AddObjectToObject(j, "free_dimension_overrides");
+  for (int i = 0; i < cfg->nfree; i++) cJSON_AddNumberToObject(fd, cfg->freedim[i].name, (double)cfg->freedim[i].value);
+  return j;
+}
+
+int ortune_config_from_json(const cJSON *j, ortune_config **out) {
+  int rc = ortune_config_new(out);
+  if (rc) return rc;
+  const cJSON *it;
+  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(j, "options")) {
+    if (!cJSON_IsString(it)) continue;
+    if ((rc = ortune_config_set(*out, it->string, it->valuestring))) goto fail;
+  }
+  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(j, "free_dimension_overrides")) {
+    char key[128], num[32];
+    snprintf(key, sizeof key, "free_dimension_overrides.%s", it->string);
+    snprintf(num, sizeof num, "%.0f", it->valuedouble);
+    if ((rc = ortune_config_set(*out, key, num))) goto fail;
+  }
+  return ORTUNE_OK;
+fail:
+  ortune_config_release(*out);
+  *out = NULL;
+  return rc;
+}
+
+cJSON *ortune_spec_to_json(const ortune_input_spec *spec) {
+  cJSON *j = cJSON_CreateObject(), *sh = cJSON_AddArrayToObject(j, "shapes"), *fl = cJSON_AddArrayToObject(j, "files");
+  for (int i = 0; i < spec->nshapes; i++) {
+    cJSON *s = cJSON_CreateObject(), *d = cJSON_AddArrayToObject(s, "dims");
+    cJSON_AddStringToObject(s, "name", spec->shapes[i].name);
+    for (int k = 0; k < spec->shapes[i].ndim; k++) cJSON_AddItemToArray(d, cJSON_CreateNumber((double)spec->shapes[i].dims[k]));
+    cJSON_AddItemToArray(sh, s);
+  }
+  for (int i = 0; i < spec->nfiles; i++) {
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "name", spec->files[i].name);
+    cJSON_AddStringToObject(f, "path", spec->files[i].path);
+    cJSON_AddItemToArray(fl, f);
+  }
+  cJSON_AddStringToObject(j, "dir", spec->dir);
+  cJSON_AddNumberToObject(j, "seed", (double)spec->seed);
+  return j;
+}
+
+static const char *jstr(const cJSON *j, const char *k) {
+  const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, k);
+  return cJSON_IsString(x) ? x->valuestring : "";
+}
+
+static double jnum(const cJSON *j, const char *k, double def) {
+  const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, k);
+  return cJSON_IsNumber(x) ? x->valuedouble : def;
+}
+
+void ortune_spec_from_json(const cJSON *j, ortune_input_spec *spec) {
+  memset(spec, 0, sizeof *spec);
+  const cJSON *it;
+  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(j, "shapes")) {
+    if (spec->nshapes == 16) break;
+    ortune_shape_arg *s = &spec->shapes[spec->nshapes++];
+    snprintf(s->name, sizeof s->name, "%s", jstr(it, "name"));
+    const cJSON *d;
+    cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(it, "dims")) {
+      if (s->ndim < ORTUNE_MAX_DIMS) s->dims[s->ndim++] = (int64_t)d->valuedouble;
+    }
+  }
+  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(j, "files")) {
+    if (spec->nfiles == ORTUNE_MAX_IO) break;
+    snprintf(spec->files[spec->nfiles].name, sizeof spec->files[0].name, "%s", jstr(it, "name"));
+    snprintf(spec->files[spec->nfiles].path, sizeof spec->files[0].path, "%s", jstr(it, "path"));
+    spec->nfiles++;
+  }
+  snprintf(spec->dir, sizeof spec->dir, "%s", jstr(j, "dir"));
+  spec->seed = (uint64_t)jnum(j, "seed", 0);
+}
+
+/* ---- test-only fault injection: ORTUNE_TEST_FAULT=kind@substring-of-trial-name ---- */
+
+static const char *fault_for(const char *name) {
+  static char kind[16];
+  const char *f = getenv("ORTUNE_TEST_FAULT");
+  if (!f) return NULL;
+  const char *at = strchr(f, '@');
+  if (!at || (size_t)(at - f) >= sizeof kind || !strstr(name, at + 1)) return NULL;
+  memcpy(kind, f, (size_t)(at - f));
+  kind[at - f] = '\0';
+  return kind;
+}
+
+/* ---- one trial ---------------------------------------------------------------------- */
+
+typedef struct {
+  OrtSession *s;
+  ortune_tensor *in, *ref;
+  int nin, nref;
+  ortune_runner *r;
+} trial_state;
+
+static void state_free(trial_state *t) {
+  ortune_runner_release(t->r);
+  ortune_tensors_free(t->in, t->nin);
+  ortune_tensors_free(t->ref, t->nref);
+  if (t->s) ortune_ort_api()->ReleaseSession(t->s);
+  memset(t, 0, sizeof *t);
+}
+
+/* Reference output shapes from dir/output_N.pb (for preallocated device outputs). */
+static void load_ref_shapes(const char *dir, trial_state *t) {
+  if (!dir || !*dir) return;
+  t->ref = calloc(ORTUNE_MAX_IO, sizeof *t->ref);
+  for (int i = 0; t->ref && i < ORTUNE_MAX_IO; i++) {
+    char path[1200];
+    snprintf(path, sizeof path, "%s/output_%d.pb", dir, i);
+    if (access(path, R_OK) != 0 || ortune_tensor_read_pb(path, &t->ref[i]) != ORTUNE_OK) break;
+    t->nref++;
+  }
+  ortune_clear_error();
+}
+
+/* Session + inputs + runner for cfg; *phase names the step that failed. */
+static int trial_open(const char *model, const ortune_config *cfg, const ortune_input_spec *spec, const char *ref_dir,
+                      trial_state *t, const char **phase, double *create_ms) {
+  memset(t, 0, sizeof *t);
+  OrtSessionOptions *so = NULL;
+  *phase = "options";
+  int rc = ortune_session_options_build(cfg, &so);
+  if (rc) return rc;
+  OrtEnv *env;
+  if ((rc = ortune_env_get(&env))) { ortune_ort_api()->ReleaseSessionOptions(so); return rc; }
+  *phase = "create";
+  double t0 = ortune_now();
+  OrtStatus *st = ortune_ort_api()->CreateSession(env, model, so, &t->s);
+  if (create_ms) *create_ms = (ortune_now() - t0) * 1e3;
+  ortune_ort_api()->ReleaseSessionOptions(so);
+  if (st) return ortune_ort_error(st, "create session");
+  *phase = "inputs";
+  if ((rc = ortune_inputs_make(t->s, cfg, spec, &t->in, &t->nin))) return rc;
+  load_ref_shapes(ref_dir, t);
+  *phase = "bind";
+  return ortune_runner_init(&t->r, t->s, cfg, t->in, t->nin, t->ref, t->nref);
+}
+
+static void add_measure(cJSON *res, const ortune_measure *m) {
+  cJSON_AddNumberToObject(res, "warmup_runs", m->warmup_runs);
+  cJSON_AddNumberToObject(res, "runs", m->runs);
+  cJSON_AddNumberToObject(res, "p50_ms", m->p50);
+  cJSON_AddNumberToObject(res, "p90_ms", m->p90);
+  cJSON_AddNumberToObject(res, "p99_ms", m->p99);
+  cJSON_AddNumberToObject(res, "mean_ms", m->mean);
+  cJSON_AddNumberToObject(res, "min_ms", m->min);
+  cJSON_AddNumberToObject(res, "cv", m->cv);
+  cJSON_AddNumberToObject(res, "peak_host_mb", m->peak_host_mb);
+  cJSON *lat = cJSON_AddArrayToObject(res, "latencies_ms");
+  for (int i = 0; i < m->runs; i++) cJSON_AddItemToArray(lat, cJSON_CreateNumber(round(m->lat[i] * 1e4) / 1e4));
+}
+
+static int save_outputs(ortune_runner *r, const char *dir, const char *fault) {
+  ortune_tensor *out;
+  int n, rc = ortune_runner_outputs(r, &out, &n);
+  if (rc) return rc;
+  if (fault && !strcmp(fault, "wrong") && n && out[0].dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT && out[0].count)
+    ((float *)out[0].data)[0] += 1.0f;
+  if (dir && *dir) rc = ortune_mkdir_p(dir);
+  for (int i = 0; !rc && dir && *dir && i < n; i++) {
+    char path[1200];
+    snprintf(path, sizeof path, "%s/output_%d.pb", dir, i);
+    rc = ortune_tensor_write_pb(path, &out[i]);
+  }
+  ortune_tensors_free(out, n);
+  return rc;
+}
+
+static int run_measure(const cJSON *spec, cJSON *res) {
+  const char *model = jstr(spec, "model"), *name = jstr(spec, "name"), *phase = "spec";
+  const cJSON *bj = cJSON_GetObjectItemCaseSensitive(spec, "bench");
+  const char *fault = fault_for(name);
+  ortune_config *cfg = NULL;
+  ortune_input_spec in;
+  ortune_bench_opts bo;
+  ortune_measure m = {0};
+  trial_state t = {0};
+  int rc = ortune_config_from_json(cJSON_GetObjectItemCaseSensitive(spec, "config"), &cfg);
+  if (rc) goto done;
+  ortune_spec_from_json(cJSON_GetObjectItemCaseSensitive(spec, "inputs"), &in);
+  ortune_bench_opts_default(&bo);
+  bo.min_runs = (int)jnum(bj, "min_runs", bo.min_runs);
+  bo.max_runs = (int)jnum(bj, "max_runs", bo.max_runs);
+  bo.duration_s = jnum(bj, "duration_s", bo.duration_s);
+  bo.warmup_max_s = jnum(bj, "warmup_max_s", bo.warmup_max_s);
+  double cutoff = jnum(bj, "cutoff_ms", 0);
+  int dev = atoi(ortune_config_get(cfg, "device_id"));
+  int gpu = !strcmp(ortune_config_get(cfg, "provider"), "cuda");
+  long long gpu0 = gpu ? ortune_gpu_mem_used(dev) : -1;
+  double create_ms = 0;
+  rc = trial_open(model, cfg, &in, jstr(spec, "ref_dir"), &t, &phase, &create_ms);
+  cJSON_AddNumberToObject(res, "create_ms", create_ms);
+  if (rc) goto done;
+  if (fault && !strcmp(fault, "crash")) raise(SIGSEGV);
+  if (fault && !strcmp(fault, "hang")) for (;;) pause();
+  phase = "run";
+  double t0 = ortune_now();
+  if ((rc = ortune_runner_run(t.r))) goto done;
+  double first = (ortune_now() - t0) * 1e3;
+  cJSON_AddNumberToObject(res, "first_run_ms", first);
+  if (fault && !strcmp(fault, "slow")) bo.delay_ms = first > 2 ? first : 2;
+  /* racing: a candidate far slower than the best so far is dropped after its first run */
+  if (cutoff > 0 && first > 20 * cutoff) {
+    cJSON_AddBoolToObject(res, "dropped", 1);
+    m.runs = 1;
+    m.lat = malloc(sizeof(double));
+    if (m.lat) m.lat[0] = first;
+    ortune_stats((double[]){first}, 1, &m);
+    add_measure(res, &m);
+    goto outputs;
+  }
+  if ((rc = ortune_measure_run(t.r, &bo, &m))) goto done;
+  add_measure(res, &m);
+outputs:
+  if (gpu) {
+    long long used = ortune_gpu_mem_used(dev);
+    cJSON_AddNumberToObject(res, "peak_gpu_mb", used >= 0 && gpu0 >= 0 ? (double)(used - gpu0) / 1048576.0 : -1);
+  }
+  phase = "outputs";
+  rc = save_outputs(t.r, jstr(spec, "out_dir"), fault);
+done:
+  cJSON_AddStringToObject(res, "phase", phase);
+  ortune_measure_free(&m);
+  state_free(&t);
+  ortune_config_release(cfg);
+  return rc;
+}
+
+/* ---- A/B interleaving ----------------------------------------------------------------- */
+
+static int cmp_d(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortune_input_spec *spec, int rounds, int runs,
+                      double **blocks, double *p50, double *p99, ortune_tensor **outs, int *nouts) {
+  trial_state *t = calloc((size_t)n, sizeof *t);
+  double *all = malloc(sizeof(double) * (size_t)(n * rounds * runs)), *blk = malloc(sizeof(double) * (size_t)(n * rounds));
+  double lat[256];
+  int rc = ORTUNE_OK;
+  const char *phase;
+  if (!t || !all || !blk || runs > 256) { rc = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory"); goto done; }
+  for (int i = 0; i < n; i++) {
+    if ((rc = trial_open(model, cfgs[i], spec, NULL, &t[i], &phase, NULL))) goto done;
+    for (int w = 0; w < 10 && !rc; w++) rc = ortune_runner_run(t[i].r); /* warm */
+    if (rc) goto done;
+  }
+  for (int r = 0; r < rounds; r++) {
+    for (int k = 0; k < n; k++) {
+      int i = (r + k) % n; /* rotate who goes first */
+      for (int j = 0; j < runs; j++) {
+        double t0 = ortune_now();
+        if ((rc = ortune_runner_run(t[i].r))) goto done;
+        lat[j] = (ortune_now() - t0) * 1e3;
+        all[(size_t)i * (size_t)(rounds * runs) + (size_t)(r * runs + j)] = lat[j];
+      }
+      qsort(lat, (size_t)runs, sizeof *lat, cmp_d);
+      blk[r * n + i] = ortune_percentile(lat, runs, 50);
+    }
+  }
+  for (int i = 0; i < n; i++) {
+    double *v = all + (size_t)i * (size_t)(rounds * runs);
+    qsort(v, (size_t)(rounds * runs), sizeof *v, cmp_d);
+    p50[i] = ortune_percentile(v, rounds * runs, 50);
+    p99[i] = ortune_percentile(v, rounds * runs, 99);
+  }
+  for (int i = 0; outs && i < n && !rc; i++) rc = ortune_runner_outputs(t[i].r, &outs[i], &nouts[i]);
+  *blocks = blk;
+  blk = NULL;
+done:
+  for (int i = 0; t && i < n; i++) state_free(&t[i]);
+  free(t);
+  free(all);
+  free(blk);
+  return rc;
+}
+
+/* Student t 97.5% quantile for df degrees of freedom. */
+static double t975(int df) {
+  static const double tab[] = {12.71, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                               2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086};
+  if (df < 1) return INFINITY;
+  if (df <= 20) return tab[df - 1];
+  return df <= 30 ? 2.042 : df <= 60 ? 2.000 : 1.96;
+}
+
+void ortune_ab_analyse(const double *blocks, int rounds, int n, int i, double min_gain, ortune_ab_stat *st) {
+  double sum = 0, sq = 0;
+  for (int r = 0; r < rounds; r++) sum += log(blocks[r * n + 0] / blocks[r * n + i]);
+  double mean = sum / rounds;
+  for (int r = 0; r < rounds; r++) {
+    double d = log(blocks[r * n + 0] / blocks[r * n + i]) - mean;
+    sq += d * d;
+  }
+  double se = rounds > 1 ? sqrt(sq / (rounds - 1) / rounds) : INFINITY;
+  st->speedup = exp(mean);
+  st->ci_low = exp(mean - t975(rounds - 1) * se);
+  st->ci_high = exp(mean + t975(rounds - 1) * se);
+  st->significant = i != 0 && st->ci_low > 1.0 && st->speedup >= 1.0 + min_gain;
+}
+
+static int run_ab(const cJSON *spec, cJSON *res) {
+  int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(spec, "configs")), rc = ORTUNE_OK;
+  ortune_config **cfgs = calloc((size_t)(n ? n : 1), sizeof *cfgs);
+  double *p50 = calloc((size_t)(n ? n : 1), sizeof *p50), *p99 = calloc((size_t)(n ? n : 1), sizeof *p99), *blocks = NULL;
+  int rounds = (int)jnum(spec, "rounds", 10), runs = (int)jnum(spec, "runs", 20);
+  ortune_input_spec in;
+  ortune_spec_from_json(cJSON_GetObjectItemCaseSensitive(spec, "inputs"), &in);
+  const cJSON *it;
+  int k = 0;
+  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(spec, "configs")) {
+    if ((rc = ortune_config_from_json(it, &cfgs[k]))) goto done;
+    k++;
+  }
+  if (!(rc = ortune_ab_measure(jstr(spec, "model"), cfgs, n, &in, rounds, runs, &blocks, p50, p99, NULL, NULL))) {
+    cJSON *b = cJSON_AddArrayToObject(res, "blocks"), *a = cJSON_AddArrayToObject(res, "p50_ms"), *c = cJSON_AddArrayToObject(res, "p99_ms");
+    for (int i = 0; i < rounds * n; i++) cJSON_AddItemToArray(b, cJSON_CreateNumber(blocks[i]));
+    for (int i = 0; i < n; i++) {
+      cJSON_AddItemToArray(a, cJSON_CreateNumber(p50[i]));
+      cJSON_AddItemToArray(c, cJSON_CreateNumber(p99[i]));
+    }
+  }
+done:
+  cJSON_AddStringToObject(res, "phase", "ab");
+  for (int i = 0; i < n; i++) ortune_config_release(cfgs[i]);
+  free(cfgs);
+  free(p50);
+  free(p99);
+  free(blocks);
+  return rc;
+}
+
+int ortune_trial_main(const char *spec_path, const char *result_path) {
+  char *text;
+  int rc = ortune_read_file(spec_path, &text, NULL);
+  if (rc) return rc;
+  cJSON *spec = cJSON_Parse(text);
+  free(text);
+  if (!spec) return ortune_set_error(ORTUNE_EUSAGE, "_trial: %s is not JSON", spec_path);
+  cJSON *res = cJSON_CreateObject();
+  rc = !strcmp(jstr(spec, "mode"), "ab") ? run_ab(spec, res) : run_measure(spec, res);
+  cJSON_AddNumberToObject(res, "code", rc);
+  cJSON_AddStringToObject(res, "error", rc ? ortune_last_error() : "");
+  char *out = cJSON_PrintUnformatted(res);
+  int wrc = out ? ortune_write_atomic(result_path, out, strlen(out)) : ORTUNE_ENOMEM;
+  free(out);
+  cJSON_Delete(res);
+  cJSON_Delete(spec);
+  return rc ? rc : wrc;
+}

@@ -1,0 +1,876 @@
+/* tune.c - the tuner: baseline, staged/grid/seed14 search over isolated child trials, output checks, A/B final, config. */
+#define _GNU_SOURCE
+#include "tune.h"
+#include "report.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+void ortune_tune_opts_default(ortune_tune_opts *o) {
+  memset(o, 0, sizeof *o);
+  o->space = "cpu";
+  o->strategy = "staged";
+  o->objective = "p50";
+  o->rtol = o->atol = -1;
+  o->trial_timeout_s = 300;
+  ortune_bench_opts_default(&o->bench);
+  o->bench.duration_s = 1.0;
+  o->bench.min_runs = 20;
+  o->bench.warmup_max_s = 2.0;
+  o->ab_rounds = 12;
+  o->ab_runs = 15;
+  o->finalists = 3;
+  o->min_gain = 0.01;
+  o->worker_exe = "/proc/self/exe";
+}
+
+/* ---- signals ------------------------------------------------------------------------ */
+
+static volatile sig_atomic_t got_signal;
+static void on_signal(int sig) { got_signal = sig; }
+int ortune_tune_signal(void) { return got_signal; }
+
+/* ---- tuner state ------------------------------------------------------------------------ */
+
+typedef struct {
+  const ortune_tune_opts *o;
+  char work[256];             /* temp dir: specs, results, outputs */
+  cJSON *results, *trials;    /* results JSON and its "trials" array */
+  cJSON *previous;            /* --resume: trials of the interrupted run */
+  double t_start;
+  int ntrials;                /* trials run (not resumed) */
+  double base_score, noise;   /* baseline's score and relative run-to-run noise */
+  int tty;
+  int total_hint;             /* for the progress line */
+} tuner;
+
+static double score_of(const tuner *t, const cJSON *tr) {
+  const char *key = !strcmp(t->o->objective, "p99") ? "p99_ms" : !strcmp(t->o->objective, "throughput") ? "mean_ms" : "p50_ms";
+  const cJSON *x = cJSON_GetObjectItemCaseSensitive(tr, key);
+  return cJSON_IsNumber(x) ? x->valuedouble : INFINITY;
+}
+
+static const char *jstr(const cJSON *j, const char *k) {
+  const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, k);
+  return cJSON_IsString(x) ? x->valuestring : "";
+}
+
+static double jnum(const cJSON *j, const char *k, double def) {
+  const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, k);
+  return cJSON_IsNumber(x) ? x->valuedouble : def;
+}
+
+static int trial_ok(const cJSON *tr) { return !strcmp(jstr(tr, "status"), "ok"); }
+
+static int eligible(const tuner *t, const cJSON *tr) {
+  if (!trial_ok(tr) || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(tr, "dropped"))) return 0;
+  if (t->o->max_gpu_mem_mb > 0 && jnum(tr, "peak_gpu_mb", 0) > t->o->max_gpu_mem_mb) return 0;
+  if (t->o->max_startup_ms > 0 && jnum(tr, "create_ms", 0) + jnum(tr, "first_run_ms", 0) > t->o->max_startup_ms) return 0;
+  return 1;
+}
+
+static int save_results(tuner *t) {
+  if (!t->o->results_json) return ORTUNE_OK;
+  char *txt = cJSON_Print(t->results);
+  if (!txt) return ortune_set_error(ORTUNE_ENOMEM, "results: out of memory");
+  int rc = ortune_write_atomic(t->o->results_json, txt, strlen(txt));
+  free(txt);
+  return rc;
+}
+
+static void progress(tuner *t, const char *name, const char *what) {
+  if (t->o->quiet) return;
+  double el = ortune_now() - t->t_start;
+  int done = cJSON_GetArraySize(t->trials);
+  char eta[48] = "";
+  if (done > 1 && t->total_hint > done) snprintf(eta, sizeof eta, ", ETA %.0fs", el / done * (t->total_hint - done));
+  if (t->tty)
+    fprintf(stderr, "\r\033[K[%d/%d %.0fs%s] %s: %.70s", done, t->total_hint, el, eta, what, name);
+  else
+    fprintf(stderr, "[%d/%d %.0fs%s] %s: %s\n", done, t->total_hint, el, eta, what, name);
+}
+
+/* ---- running one child --------------------------------------------------------------------- */
+
+static int write_json(const char *path, const cJSON *j) {
+  char *txt = cJSON_PrintUnformatted(j);
+  if (!txt) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
+  int rc = ortune_write_atomic(path, txt, strlen(txt));
+  free(txt);
+  return rc;
+}
+
+/* The last non-empty line of a log (a child's stderr), for failure reasons. */
+static void last_line(const char *path, char *buf, size_t len) {
+  char *txt;
+  buf[0] = '\0';
+  if (ortune_read_file(path, &txt, NULL)) return;
+  char *end = txt + strlen(txt);
+  while (end > txt && (end[-1] == '\n' || end[-1] == ' ')) *--end = '\0';
+  char *start = strrchr(txt, '\n');
+  snprintf(buf, len, "%s", start ? start + 1 : txt);
+  free(txt);
+}
+
+/* Run `worker _trial spec res` with a time limit. Returns the wait status, or -1 on timeout, -2 on interrupt. */
+static int spawn(tuner *t, const char *spec, const char *res, const char *log, double timeout) {
+  pid_t pid = fork();
+  if (pid < 0) return ortune_set_error(ORTUNE_EFAIL, "fork: %s", strerror(errno)), -3;
+  if (pid == 0) {
+    setpgid(0, 0);
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+      close(fd);
+    }
+    execl(t->o->worker_exe, "ortune", "_trial", spec, res, (char *)NULL);
+    _exit(127);
+  }
+  setpgid(pid, pid);
+  double t0 = ortune_now();
+  int status = 0;
+  for (;;) {
+    pid_t w = waitpid(pid, &status, WNOHANG);
+    if (w == pid) return status;
+    if (got_signal || ortune_now() - t0 > timeout) {
+      kill(-pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return got_signal ? -2 : -1;
+    }
+    struct timespec ts = {0, 5 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
+  (void)sb; (void)flag; (void)ftw;
+  return remove(p);
+}
+static void rm_rf(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); }
+
+/* Compare dir's outputs with the baseline's; fills tr's error fields; 0 = within tolerance. */
+static int check_outputs(tuner *t, const char *dir, cJSON *tr) {
+  double max_abs = 0, max_rel = 0;
+  int bad = 0;
+  for (int i = 0;; i++) {
+    char rp[600], op[600];
+    snprintf(rp, sizeof rp, "%s/ref/output_%d.pb", t->work, i);
+    snprintf(op, sizeof op, "%s/output_%d.pb", dir, i);
+    if (access(rp, R_OK) != 0) break;
+    ortune_tensor a, b;
+    if (ortune_tensor_read_pb(op, &a)) {
+      cJSON_AddStringToObject(tr, "reason", "outputs missing");
+      return 1;
+    }
+    if (ortune_tensor_read_pb(rp, &b)) { ortune_tensor_release(&a); return 1; }
+    ortune_diff d;
+    if (ortune_tensor_compare(&a, &b, t->o->rtol, t->o->atol, &d) != ORTUNE_OK && !bad++)
+      cJSON_AddStringToObject(tr, "reason", d.what);
+    if (d.max_abs > max_abs) max_abs = d.max_abs;
+    if (d.max_rel > max_rel) max_rel = d.max_rel;
+    ortune_tensor_release(&a);
+    ortune_tensor_release(&b);
+  }
+  cJSON_AddNumberToObject(tr, "max_abs_err", max_abs);
+  cJSON_AddNumberToObject(tr, "max_rel_err", max_rel);
+  return bad;
+}
+
+static const char *classify(int code, const char *phase) {
+  if (code == ORTUNE_EOOM) return "oom";
+  if (!strcmp(phase, "options") || !strcmp(phase, "create") || !strcmp(phase, "bind") || code == ORTUNE_EVALUE ||
+      code == ORTUNE_EKEY)
+    return "invalid";
+  return "runtime_error";
+}
+
+/* The config keys of cand that differ from the baseline, as a JSON object. */
+static cJSON *config_delta(const ortune_config *base, const ortune_config *c) {
+  cJSON *j = cJSON_CreateObject();
+  for (int i = 0; i < ortune_noptions; i++) {
+    const char *a = ortune_config_value(base, i), *b = ortune_config_value(c, i);
+    if (strcmp(a, b)) cJSON_AddStringToObject(j, ortune_options[i].name, b);
+  }
+  return j;
+}
+
+static cJSON *find_previous(tuner *t, const char *name) {
+  cJSON *tr;
+  cJSON_ArrayForEach(tr, t->previous) if (!strcmp(jstr(tr, "name"), name) && strcmp(jstr(tr, "status"), "interrupted")) return tr;
+  return NULL;
+}
+
+static cJSON *find_trial(tuner *t, const char *name) {
+  cJSON *tr;
+  cJSON_ArrayForEach(tr, t->trials) if (!strcmp(jstr(tr, "name"), name)) return tr;
+  return NULL;
+}
+
+/* Measure one candidate in a child process; appends its record to the results and returns it (NULL: interrupted). */
+static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
+  cJSON *tr = find_trial(t, c->name);
+  if (tr) return tr; /* the same configuration reached twice */
+  if (!is_baseline && (tr = find_previous(t, c->name))) {
+    tr = cJSON_Duplicate(tr, 1);
+    cJSON_ReplaceItemInObject(tr, "id", cJSON_CreateNumber(cJSON_GetArraySize(t->trials)));
+    cJSON_AddBoolToObject(tr, "resumed", 1);
+    cJSON_AddItemToArray(t->trials, tr);
+    progress(t, c->name, "resumed");
+    return tr;
+  }
+  if (got_signal) return NULL;
+  int id = cJSON_GetArraySize(t->trials);
+  char spec_p[600], res_p[600], log_p[600], out_d[600];
+  snprintf(spec_p, sizeof spec_p, "%s/spec_%d.json", t->work, id);
+  snprintf(res_p, sizeof res_p, "%s/result_%d.json", t->work, id);
+  snprintf(log_p, sizeof log_p, "%s/log_%d.txt", t->work, id);
+  if (is_baseline) snprintf(out_d, sizeof out_d, "%s/ref", t->work);
+  else snprintf(out_d, sizeof out_d, "%s/out_%d", t->work, id);
+  progress(t, c->name, "measuring");
+
+  cJSON *spec = cJSON_CreateObject(), *bench = cJSON_CreateObject();
+  cJSON_AddStringToObject(spec, "mode", "measure");
+  cJSON_AddStringToObject(spec, "model", t->o->model);
+  cJSON_AddStringToObject(spec, "name", c->name);
+  cJSON_AddItemToObject(spec, "config", ortune_config_to_json(c->cfg));
+  cJSON_AddItemToObject(spec, "inputs", ortune_spec_to_json(&t->o->spec));
+  cJSON_AddNumberToObject(bench, "min_runs", t->o->bench.min_runs);
+  cJSON_AddNumberToObject(bench, "max_runs", t->o->bench.max_runs);
+  cJSON_AddNumberToObject(bench, "duration_s", t->o->bench.duration_s);
+  cJSON_AddNumberToObject(bench, "warmup_max_s", t->o->bench.warmup_max_s);
+  if (!is_baseline && isfinite(t->base_score)) cJSON_AddNumberToObject(bench, "cutoff_ms", t->base_score);
+  cJSON_AddItemToObject(spec, "bench", bench);
+  char ref[600];
+  snprintf(ref, sizeof ref, "%s/ref", t->work);
+  cJSON_AddStringToObject(spec, "ref_dir", is_baseline ? "" : ref);
+  cJSON_AddStringToObject(spec, "out_dir", out_d);
+  int rc = write_json(spec_p, spec);
+  cJSON_Delete(spec);
+  if (rc) return NULL;
+
+  int status = spawn(t, spec_p, res_p, log_p, t->o->trial_timeout_s);
+  tr = cJSON_CreateObject();
+  cJSON_AddNumberToObject(tr, "id", id);
+  cJSON_AddStringToObject(tr, "name", c->name);
+  cJSON_AddStringToObject(tr, "stage", c->stage);
+  const ortune_config *base = t->o->base;
+  cJSON_AddItemToObject(tr, "config", config_delta(base, c->cfg));
+  char reason[512] = "";
+  if (status == -2) {
+    cJSON_AddStringToObject(tr, "status", "interrupted");
+    cJSON_AddItemToArray(t->trials, tr);
+    return NULL;
+  }
+  if (status == -1) {
+    cJSON_AddStringToObject(tr, "status", "timeout");
+    snprintf(reason, sizeof reason, "no result within %.0f s: killed (--trial-timeout to allow more)", t->o->trial_timeout_s);
+  } else if (WIFSIGNALED(status)) {
+    cJSON_AddStringToObject(tr, "status", "crash");
+    char tail[256];
+    last_line(log_p, tail, sizeof tail);
+    snprintf(reason, sizeof reason, "killed by signal %d (%s)%s%s", WTERMSIG(status), strsignal(WTERMSIG(status)),
+             tail[0] ? ": " : "", tail);
+  } else {
+    char *txt = NULL;
+    cJSON *res = ortune_read_file(res_p, &txt, NULL) == ORTUNE_OK ? cJSON_Parse(txt) : NULL;
+    free(txt);
+    if (!res) {
+      cJSON_AddStringToObject(tr, "status", "crash");
+      last_line(log_p, reason, sizeof reason);
+      if (!reason[0]) snprintf(reason, sizeof reason, "exited %d without a result", WEXITSTATUS(status));
+    } else {
+      int code = (int)jnum(res, "code", 1);
+      cJSON *it;
+      cJSON_ArrayForEach(it, res) {
+        if (strcmp(it->string, "code") && strcmp(it->string, "error") && strcmp(it->string, "phase"))
+          cJSON_AddItemToObject(tr, it->string, cJSON_Duplicate(it, 1));
+      }
+      if (code) {
+        cJSON_AddStringToObject(tr, "status", classify(code, jstr(res, "phase")));
+        snprintf(reason, sizeof reason, "%s", jstr(res, "error"));
+      } else if (!is_baseline && check_outputs(t, out_d, tr)) {
+        cJSON_AddStringToObject(tr, "status", "mismatch");
+      } else {
+        cJSON_AddStringToObject(tr, "status", "ok");
+      }
+      cJSON_Delete(res);
+    }
+  }
+  if (reason[0] && !cJSON_GetObjectItemCaseSensitive(tr, "reason")) cJSON_AddStringToObject(tr, "reason", reason);
+  double sc = score_of(t, tr);
+  if (trial_ok(tr) && isfinite(t->base_score) && isfinite(sc) && sc > 0)
+    cJSON_AddNumberToObject(tr, "speedup", t->base_score / sc);
+  if (!is_baseline) rm_rf(out_d);
+  remove(spec_p);
+  remove(res_p);
+  cJSON_AddItemToArray(t->trials, tr);
+  t->ntrials++;
+  save_results(t);
+  if (!t->o->quiet && !t->tty && !trial_ok(tr))
+    fprintf(stderr, "  %s: %s\n", jstr(tr, "status"), jstr(tr, "reason"));
+  return tr;
+}
+
+static int budget_left(const tuner *t) {
+  if (got_signal) return 0;
+  if (t->o->max_trials > 0 && t->ntrials >= t->o->max_trials) return 0;
+  if (t->o->budget_s > 0 && ortune_now() - t->t_start > 0.8 * t->o->budget_s) return 0;
+  return 1;
+}
+
+/* A candidate: cfg with option idx set to v, named by its changes from the baseline. */
+static int make_candidate(tuner *t, const ortune_config *from, int idx, const char *v, const char *stage, ortune_candidate *c) {
+  int rc = ortune_config_clone(from, &c->cfg);
+  if (!rc && idx >= 0) rc = ortune_config_set(c->cfg, ortune_options[idx].name, v);
+  if (rc) return rc;
+  snprintf(c->stage, sizeof c->stage, "%s", stage);
+  char sum[sizeof c->name];
+  sum[0] = '\0';
+  size_t n = 0;
+  for (int i = 0; i < ortune_noptions; i++) {
+    const char *a = ortune_config_value(t->o->base, i), *b = ortune_config_value(c->cfg, i);
+    if (strcmp(a, b)) n += (size_t)snprintf(sum + n, n < sizeof sum ? sizeof sum - n : 0, "%s%s=%s", n ? " " : "", ortune_options[i].name, b);
+    if (n >= sizeof sum) break;
+  }
+  snprintf(c->name, sizeof c->name, "%s", n ? sum : "defaults");
+  return ORTUNE_OK;
+}
+
+static cJSON *try_change(tuner *t, const ortune_config *from, int idx, const char *v, const char *stage) {
+  ortune_candidate c;
+  if (make_candidate(t, from, idx, v, stage, &c)) return NULL;
+  cJSON *tr = run_trial(t, &c, 0);
+  ortune_config_release(c.cfg);
+  return tr;
+}
+
+/* Better beyond the noise? */
+static int better(const tuner *t, const cJSON *tr, double than) {
+  return tr && eligible(t, tr) && score_of(t, tr) < than * (1.0 - t->noise);
+}
+
+/* ---- strategies ------------------------------------------------------------------------ */
+
+static int space_indices(const char *space, int *idx) {
+  int n = 0;
+  for (int i = 0; i < ortune_noptions; i++)
+    if (ortune_space_has(space, i)) idx[n++] = i;
+  return n;
+}
+
+typedef struct { int idx; char val[48]; double score; } change;
+
+static int cmp_change(const void *a, const void *b) {
+  double x = ((const change *)a)->score, y = ((const change *)b)->score;
+  return (x > y) - (x < y);
+}
+
+/* Staged: screen each value alone, combine the winners greedily (largest effect first), refine around the result. */
+static int search_staged(tuner *t) {
+  int idx[64], n = space_indices(t->o->space, idx);
+  change ch[256];
+  int nch = 0;
+  char vals[16][48];
+  t->total_hint = 2;
+  for (int k = 0; k < n; k++) t->total_hint += ortune_space_values(idx[k], vals, 16) - 1;
+  t->total_hint += t->total_hint / 2;
+  /* stage 1: screen */
+  for (int k = 0; k < n && budget_left(t); k++) {
+    int nv = ortune_space_values(idx[k], vals, 16);
+    const char *cur = ortune_config_value(t->o->base, idx[k]);
+    for (int v = 0; v < nv && budget_left(t); v++) {
+      if (!strcmp(vals[v], cur)) continue;
+      cJSON *tr = try_change(t, t->o->base, idx[k], vals[v], "screen");
+      if (better(t, tr, t->base_score) && nch < 256) {
+        ch[nch].idx = idx[k];
+        snprintf(ch[nch].val, sizeof ch[nch].val, "%s", vals[v]);
+        ch[nch++].score = score_of(t, tr);
+      }
+    }
+  }
+  /* stage 2: combine, most effective first (the order is learned from the screen) */
+  qsort(ch, (size_t)nch, sizeof *ch, cmp_change);
+  ortune_config *cur = NULL;
+  if (ortune_config_clone(t->o->base, &cur)) return ORTUNE_ENOMEM;
+  double cur_score = t->base_score;
+  for (int k = 0; k < nch && budget_left(t); k++) {
+    if (strcmp(ortune_config_value(cur, ch[k].idx), ortune_options[ch[k].idx].def) &&
+        ortune_config_is_set(cur, ortune_options[ch[k].idx].name))
+      continue; /* this option already changed by a better value */
+    cJSON *tr = try_change(t, cur, ch[k].idx, ch[k].val, "combine");
+    if (better(t, tr, cur_score)) {
+      ortune_config_set(cur, ortune_options[ch[k].idx].name, ch[k].val);
+      cur_score = score_of(t, tr);
+    }
+  }
+  /* stage 3: refine - one more pass of single changes around the current best (interactions) */
+  for (int k = 0; k < n && budget_left(t) && nch; k++) {
+    int nv = ortune_space_values(idx[k], vals, 16);
+    for (int v = 0; v < nv && budget_left(t); v++) {
+      if (!strcmp(vals[v], ortune_config_value(cur, idx[k]))) continue;
+      cJSON *tr = try_change(t, cur, idx[k], vals[v], "refine");
+      if (better(t, tr, cur_score)) {
+        ortune_config_set(cur, ortune_options[idx[k]].name, vals[v]);
+        cur_score = score_of(t, tr);
+      }
+    }
+  }
+  ortune_config_release(cur);
+  return got_signal ? ORTUNE_EINTR : ORTUNE_OK;
+}
+
+/* Grid: every combination of the space's values. */
+static int search_grid(tuner *t) {
+  int idx[64], n = space_indices(t->o->space, idx), nv[64], pos[64] = {0};
+  char vals[64][16][48];
+  long total = 1;
+  for (int k = 0; k < n; k++) {
+    nv[k] = ortune_space_values(idx[k], vals[k], 16);
+    total *= nv[k];
+  }
+  if (total > 5000 && !t->o->max_trials)
+    return ortune_set_error(ORTUNE_EUSAGE, "grid over space %s has %ld candidates: use --strategy staged or --max-trials", t->o->space,
+                            total);
+  t->total_hint = (int)total + 1;
+  ortune_config *c = NULL;
+  for (long g = 0; g < total && budget_left(t); g++) {
+    if (ortune_config_clone(t->o->base, &c)) return ORTUNE_ENOMEM;
+    for (int k = 0; k < n; k++) ortune_config_set(c, ortune_options[idx[k]].name, vals[k][pos[k]]);
+    ortune_candidate cand;
+    if (!make_candidate(t, c, -1, NULL, "grid", &cand)) {
+      run_trial(t, &cand, 0);
+      ortune_config_release(cand.cfg);
+    }
+    ortune_config_release(c);
+    for (int k = 0; k < n && ++pos[k] == nv[k]; k++) pos[k] = 0;
+  }
+  return got_signal ? ORTUNE_EINTR : ORTUNE_OK;
+}
+
+static int search_seed14(tuner *t, uint64_t gpu_total) {
+  ortune_candidates cs = {0};
+  int rc = ortune_space_seed14(t->o->base, t->o->scale_memory ? gpu_total : 0, &cs);
+  t->total_hint = cs.n + 2;
+  for (int i = 0; !rc && i < cs.n && budget_left(t); i++) run_trial(t, &cs.v[i], 0);
+  ortune_candidates_free(&cs);
+  return rc ? rc : got_signal ? ORTUNE_EINTR : ORTUNE_OK;
+}
+
+/* ---- final A/B and verdict ---------------------------------------------------------------- */
+
+static int cmp_score(const void *a, const void *b) {
+  double x = ((const double *)a)[0], y = ((const double *)b)[0];
+  return (x > y) - (x < y);
+}
+
+static int final_ab(tuner *t, cJSON **winner_out) {
+  double rank[512][2];
+  int nr = 0;
+  cJSON *tr;
+  *winner_out = NULL;
+  cJSON_ArrayForEach(tr, t->trials) {
+    if (nr < 512 && eligible(t, tr) && strcmp(jstr(tr, "stage"), "baseline"))
+      rank[nr][0] = score_of(t, tr), rank[nr++][1] = jnum(tr, "id", 0);
+  }
+  qsort(rank, (size_t)nr, sizeof rank[0], cmp_score);
+  cJSON *final = cJSON_AddObjectToObject(t->results, "final");
+  cJSON *cands = cJSON_AddArrayToObject(final, "candidates");
+  int nf = 0;
+  ortune_config *cfgs[16];
+  int ids[16];
+  ortune_config_clone(t->o->base, &cfgs[0]);
+  ids[0] = 0;
+  for (int i = 0; i < nr && nf < t->o->finalists && nf < 15; i++) {
+    if (rank[i][0] >= t->base_score) break; /* not faster even in the screen */
+    cJSON *x = cJSON_GetArrayItem(t->trials, (int)rank[i][1]);
+    if (ortune_config_clone(t->o->base, &cfgs[nf + 1])) break;
+    cJSON *kv;
+    cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(x, "config")) ortune_config_set(cfgs[nf + 1], kv->string, kv->valuestring);
+    ids[++nf] = (int)rank[i][1];
+  }
+  int rc = ORTUNE_OK;
+  if (nf && !got_signal) {
+    progress(t, "baseline vs finalists, interleaved", "verifying");
+    cJSON *spec = cJSON_CreateObject(), *cl = cJSON_AddArrayToObject(spec, "configs");
+    cJSON_AddStringToObject(spec, "mode", "ab");
+    cJSON_AddStringToObject(spec, "model", t->o->model);
+    cJSON_AddItemToObject(spec, "inputs", ortune_spec_to_json(&t->o->spec));
+    cJSON_AddNumberToObject(spec, "rounds", t->o->ab_rounds);
+    cJSON_AddNumberToObject(spec, "runs", t->o->ab_runs);
+    for (int i = 0; i <= nf; i++) cJSON_AddItemToArray(cl, ortune_config_to_json(cfgs[i]));
+    char sp[600], rp[600], lp[600];
+    snprintf(sp, sizeof sp, "%s/ab_spec.json", t->work);
+    snprintf(rp, sizeof rp, "%s/ab_result.json", t->work);
+    snprintf(lp, sizeof lp, "%s/ab_log.txt", t->work);
+    rc = write_json(sp, spec);
+    cJSON_Delete(spec);
+    int status = rc ? -3 : spawn(t, sp, rp, lp, t->o->trial_timeout_s * 2);
+    char *txt = NULL;
+    cJSON *res = status == 0 && ortune_read_file(rp, &txt, NULL) == ORTUNE_OK ? cJSON_Parse(txt) : NULL;
+    free(txt);
+    if (status == -2) rc = ORTUNE_EINTR;
+    else if (!res || jnum(res, "code", 1) != 0) {
+      char why[512] = "";
+      if (res) snprintf(why, sizeof why, "%s", jstr(res, "error"));
+      else last_line(lp, why, sizeof why);
+      cJSON_AddStringToObject(final, "ab_error", why);
+    } else {
+      int rounds = t->o->ab_rounds, n = nf + 1;
+      double *blocks = malloc(sizeof(double) * (size_t)(rounds * n));
+      cJSON *b = cJSON_GetObjectItemCaseSensitive(res, "blocks");
+      for (int i = 0; blocks && i < rounds * n; i++) blocks[i] = cJSON_GetArrayItem(b, i)->valuedouble;
+      double best = 0;
+      cJSON *bp50 = cJSON_GetObjectItemCaseSensitive(res, "p50_ms"), *bp99 = cJSON_GetObjectItemCaseSensitive(res, "p99_ms");
+      cJSON_AddNumberToObject(final, "baseline_p50_ms", cJSON_GetArrayItem(bp50, 0)->valuedouble);
+      cJSON_AddNumberToObject(final, "baseline_p99_ms", cJSON_GetArrayItem(bp99, 0)->valuedouble);
+      for (int i = 1; blocks && i < n; i++) {
+        ortune_ab_stat st;
+        ortune_ab_analyse(blocks, rounds, n, i, t->o->min_gain, &st);
+        cJSON *x = cJSON_CreateObject(), *trx = cJSON_GetArrayItem(t->trials, ids[i]);
+        cJSON_AddNumberToObject(x, "id", ids[i]);
+        cJSON_AddStringToObject(x, "name", jstr(trx, "name"));
+        cJSON_AddNumberToObject(x, "p50_ms", cJSON_GetArrayItem(bp50, i)->valuedouble);
+        cJSON_AddNumberToObject(x, "p99_ms", cJSON_GetArrayItem(bp99, i)->valuedouble);
+        cJSON_AddNumberToObject(x, "speedup", st.speedup);
+        cJSON_AddNumberToObject(x, "ci_low", st.ci_low);
+        cJSON_AddNumberToObject(x, "ci_high", st.ci_high);
+        cJSON_AddBoolToObject(x, "significant", st.significant);
+        cJSON_AddItemToArray(cands, x);
+        if (st.significant && st.speedup > best) {
+          best = st.speedup;
+          *winner_out = x;
+        }
+      }
+      free(blocks);
+    }
+    cJSON_Delete(res);
+  }
+  for (int i = 0; i <= nf; i++) ortune_config_release(cfgs[i]);
+  char msg[600];
+  if (*winner_out) {
+    cJSON *w = *winner_out;
+    cJSON_AddNumberToObject(final, "winner", jnum(w, "id", 0));
+    cJSON_AddStringToObject(final, "verdict", "faster");
+    snprintf(msg, sizeof msg, "%s is %.3gx faster than ORT defaults (95%% CI %.3g-%.3g, interleaved A/B)", jstr(w, "name"),
+             jnum(w, "speedup", 1), jnum(w, "ci_low", 1), jnum(w, "ci_high", 1));
+  } else {
+    cJSON_AddNumberToObject(final, "winner", 0);
+    cJSON_AddStringToObject(final, "verdict", "defaults");
+    snprintf(msg, sizeof msg, "%s", nf ? "no candidate beat ORT's defaults beyond the noise in the interleaved A/B: keeping the defaults"
+                                       : "no candidate was faster than ORT's defaults: keeping the defaults");
+  }
+  cJSON_AddStringToObject(final, "message", msg);
+  return rc;
+}
+
+/* ---- parameter impact ------------------------------------------------------------------------ */
+
+/* For every option value: the speedup of trials that differ from another trial only in that option. */
+static void impact(tuner *t) {
+  cJSON *imp = cJSON_AddArrayToObject(t->results, "impact");
+  int n = cJSON_GetArraySize(t->trials);
+  for (int o = 0; o < ortune_noptions; o++) {
+    char vals[16][48];
+    int nv = ortune_space_values(o, vals, 16);
+    for (int v = 0; v < nv; v++) {
+      double lr[256];
+      int m = 0;
+      for (int a = 0; a < n && m < 256; a++) {
+        cJSON *ta = cJSON_GetArrayItem(t->trials, a);
+        if (!eligible(t, ta)) continue;
+        const cJSON *ca = cJSON_GetObjectItemCaseSensitive(ta, "config");
+        const cJSON *va = cJSON_GetObjectItemCaseSensitive(ca, ortune_options[o].name);
+        const char *sa = cJSON_IsString(va) ? va->valuestring : ortune_config_value(t->o->base, o);
+        if (strcmp(sa, vals[v])) continue;
+        for (int b = 0; b < n && m < 256; b++) {
+          cJSON *tb = cJSON_GetArrayItem(t->trials, b);
+          if (a == b || !eligible(t, tb)) continue;
+          const cJSON *cb = cJSON_GetObjectItemCaseSensitive(tb, "config");
+          /* same everywhere but option o */
+          int same = 1;
+          for (int k = 0; k < ortune_noptions && same; k++) {
+            const cJSON *xa = cJSON_GetObjectItemCaseSensitive(ca, ortune_options[k].name);
+            const cJSON *xb = cJSON_GetObjectItemCaseSensitive(cb, ortune_options[k].name);
+            const char *pa = cJSON_IsString(xa) ? xa->valuestring : ortune_config_value(t->o->base, k);
+            const char *pb = cJSON_IsString(xb) ? xb->valuestring : ortune_config_value(t->o->base, k);
+            if ((k == o) == !strcmp(pa, pb)) same = 0;
+          }
+          if (same) lr[m++] = log(score_of(t, tb) / score_of(t, ta));
+        }
+      }
+      if (!m) continue;
+      double mean = 0, sq = 0;
+      for (int i = 0; i < m; i++) mean += lr[i];
+      mean /= m;
+      for (int i = 0; i < m; i++) sq += (lr[i] - mean) * (lr[i] - mean);
+      /* spread: from the pairs when there are several, else the run-to-run noise of the baseline */
+      double se = m > 2 ? sqrt(sq / (m - 1) / m) : t->noise;
+      cJSON *x = cJSON_CreateObject();
+      cJSON_AddStringToObject(x, "option", ortune_options[o].name);
+      cJSON_AddStringToObject(x, "value", vals[v]);
+      cJSON_AddNumberToObject(x, "speedup", exp(mean));
+      cJSON_AddNumberToObject(x, "ci_low", exp(mean - 1.96 * se));
+      cJSON_AddNumberToObject(x, "ci_high", exp(mean + 1.96 * se));
+      cJSON_AddNumberToObject(x, "n", m);
+      cJSON_AddItemToArray(imp, x);
+    }
+  }
+}
+
+/* ---- config and provenance ---------------------------------------------------------------------- */
+
+static int write_config(tuner *t, const cJSON *winner) {
+  ortune_config *c = NULL;
+  int rc = ortune_config_clone(t->o->base, &c);
+  if (rc) return rc;
+  const cJSON *wt = winner ? cJSON_GetArrayItem(t->trials, (int)jnum(winner, "id", 0)) : NULL;
+  const cJSON *kv;
+  if (wt) cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(wt, "config")) ortune_config_set(c, kv->string, kv->valuestring);
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive(t->results, "machine"), *md = cJSON_GetObjectItemCaseSensitive(t->results, "model");
+  const cJSON *fin = cJSON_GetObjectItemCaseSensitive(t->results, "final");
+  const cJSON *gpu = cJSON_GetObjectItemCaseSensitive(m, "gpu");
+  char buf[256];
+  ortune_config_set_provenance(c, "tool", "ortune " ORTUNE_VERSION);
+  ortune_config_set_provenance(c, "date", jstr(t->results, "date"));
+  ortune_config_set_provenance(c, "model", jstr(md, "path"));
+  ortune_config_set_provenance(c, "model_sha256", jstr(md, "sha256"));
+  ortune_config_set_provenance(c, "inputs", jstr(md, "input_shapes"));
+  ortune_config_set_provenance(c, "ort_version", jstr(m, "ort_version"));
+  ortune_config_set_provenance(c, "cpu", jstr(m, "cpu"));
+  snprintf(buf, sizeof buf, "%.0f cores, %.0f MiB", jnum(m, "cores", 0), jnum(m, "memory_mb", 0));
+  ortune_config_set_provenance(c, "host", buf);
+  if (cJSON_IsObject(gpu)) {
+    ortune_config_set_provenance(c, "gpu", jstr(gpu, "name"));
+    snprintf(buf, sizeof buf, "%.0f MiB, driver %s, compute %s", jnum(gpu, "memory_mb", 0), jstr(gpu, "driver"), jstr(gpu, "cc"));
+    ortune_config_set_provenance(c, "gpu_detail", buf);
+  }
+  snprintf(buf, sizeof buf, "space %s, strategy %s, objective %s, %d trials", t->o->space, t->o->strategy, t->o->objective,
+           cJSON_GetArraySize(t->trials));
+  ortune_config_set_provenance(c, "search", buf);
+  ortune_config_set_provenance(c, "verdict", jstr(fin, "message"));
+  cJSON *base = cJSON_GetArrayItem(t->trials, 0);
+  snprintf(buf, sizeof buf, "%.4g", jnum(fin, "baseline_p50_ms", jnum(base, "p50_ms", 0)));
+  ortune_config_set_provenance(c, "baseline_p50_ms", buf);
+  snprintf(buf, sizeof buf, "%.4g", jnum(fin, "baseline_p99_ms", jnum(base, "p99_ms", 0)));
+  ortune_config_set_provenance(c, "baseline_p99_ms", buf);
+  if (winner) {
+    snprintf(buf, sizeof buf, "%.4g", jnum(winner, "p50_ms", 0));
+    ortune_config_set_provenance(c, "p50_ms", buf);
+    snprintf(buf, sizeof buf, "%.4g", jnum(winner, "p99_ms", 0));
+    ortune_config_set_provenance(c, "p99_ms", buf);
+    snprintf(buf, sizeof buf, "%.3f (95%% CI %.3f-%.3f)", jnum(winner, "speedup", 1), jnum(winner, "ci_low", 1),
+             jnum(winner, "ci_high", 1));
+    ortune_config_set_provenance(c, "speedup", buf);
+  } else {
+    ortune_config_set_provenance(c, "speedup", "1 (defaults kept)");
+  }
+  rc = ortune_config_save(c, t->o->config_path);
+  ortune_config_release(c);
+  return rc;
+}
+
+cJSON *ortune_machine_json(const ortune_config *cfg) {
+  cJSON *m = cJSON_CreateObject();
+  char cpu[256];
+  ortune_cpu_name(cpu, sizeof cpu);
+  cJSON_AddStringToObject(m, "cpu", cpu);
+  cJSON_AddNumberToObject(m, "cores", ortune_cpu_count());
+  cJSON_AddNumberToObject(m, "memory_mb", (double)(ortune_host_memory() >> 20));
+  cJSON_AddStringToObject(m, "ort_version", OrtGetApiBase()->GetVersionString());
+  ortune_gpu g[8];
+  int n = ortune_gpu_list(g, 8), dev = atoi(ortune_config_get(cfg, "device_id"));
+  if (n > dev && !strcmp(ortune_config_get(cfg, "provider"), "cuda")) {
+    cJSON *x = cJSON_AddObjectToObject(m, "gpu");
+    char cc[16];
+    cJSON_AddStringToObject(x, "name", g[dev].name);
+    cJSON_AddNumberToObject(x, "memory_mb", (double)(g[dev].memory_total >> 20));
+    cJSON_AddStringToObject(x, "driver", g[dev].driver);
+    snprintf(cc, sizeof cc, "%d.%d", g[dev].cc_major, g[dev].cc_minor);
+    cJSON_AddStringToObject(x, "cc", cc);
+    cJSON_AddNumberToObject(x, "sm_count", g[dev].sm_count);
+    cJSON_AddStringToObject(x, "class", ortune_gpu_class(&g[dev]));
+  } else {
+    cJSON_AddNullToObject(m, "gpu");
+  }
+  return m;
+}
+
+static void write_csv(tuner *t) {
+  if (!t->o->results_csv) return;
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  if (!buf) return;
+  n += (size_t)snprintf(buf, cap, "id,name,stage,status,p50_ms,p90_ms,p99_ms,mean_ms,cv,create_ms,first_run_ms,peak_host_mb,peak_gpu_mb,speedup,reason\n");
+  cJSON *tr;
+  cJSON_ArrayForEach(tr, t->trials) {
+    char line[2048], reason[600];
+    snprintf(reason, sizeof reason, "%s", jstr(tr, "reason"));
+    for (char *c = reason; *c; c++)
+      if (*c == '"') *c = '\'';
+    int w = snprintf(line, sizeof line, "%.0f,\"%s\",%s,%s,%.5g,%.5g,%.5g,%.5g,%.4g,%.5g,%.5g,%.5g,%.5g,%.4g,\"%s\"\n",
+                     jnum(tr, "id", 0), jstr(tr, "name"), jstr(tr, "stage"), jstr(tr, "status"), jnum(tr, "p50_ms", NAN),
+                     jnum(tr, "p90_ms", NAN), jnum(tr, "p99_ms", NAN), jnum(tr, "mean_ms", NAN), jnum(tr, "cv", NAN),
+                     jnum(tr, "create_ms", NAN), jnum(tr, "first_run_ms", NAN), jnum(tr, "peak_host_mb", NAN),
+                     jnum(tr, "peak_gpu_mb", NAN), jnum(tr, "speedup", NAN), reason);
+    if (n + (size_t)w + 1 > cap) {
+      char *nb = realloc(buf, cap *= 2);
+      if (!nb) break;
+      buf = nb;
+    }
+    memcpy(buf + n, line, (size_t)w + 1);
+    n += (size_t)w;
+  }
+  if (ortune_write_atomic(t->o->results_csv, buf, n)) fprintf(stderr, "ortune: %s\n", ortune_last_error());
+  free(buf);
+}
+
+/* ---- the run --------------------------------------------------------------------------------- */
+
+static void input_shapes(const ortune_input_spec *s, const ortune_config *cfg, char *buf, size_t len) {
+  size_t n = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < s->nshapes && n < len; i++) {
+    n += (size_t)snprintf(buf + n, len - n, "%s%s=", n ? " " : "", s->shapes[i].name[0] ? s->shapes[i].name : "input0");
+    for (int k = 0; k < s->shapes[i].ndim && n < len; k++)
+      n += (size_t)snprintf(buf + n, len - n, "%s%lld", k ? "x" : "", (long long)s->shapes[i].dims[k]);
+  }
+  for (int i = 0; i < cfg->nfree && n < len; i++)
+    n += (size_t)snprintf(buf + n, len - n, "%s%s=%lld", n ? " " : "", cfg->freedim[i].name, (long long)cfg->freedim[i].value);
+  if (!n) snprintf(buf, len, "static");
+}
+
+static int load_previous(tuner *t) {
+  char *txt;
+  if (!t->o->results_json || access(t->o->results_json, R_OK) != 0)
+    return ortune_set_error(ORTUNE_EUSAGE, "--resume needs the --results FILE of the interrupted run");
+  int rc = ortune_read_file(t->o->results_json, &txt, NULL);
+  if (rc) return rc;
+  cJSON *prev = cJSON_Parse(txt);
+  free(txt);
+  if (!prev) return ortune_set_error(ORTUNE_ECONFIG, "--resume: %s is not a results file: start without --resume", t->o->results_json);
+  const cJSON *pm = cJSON_GetObjectItemCaseSensitive(prev, "model"), *nm = cJSON_GetObjectItemCaseSensitive(t->results, "model");
+  if (strcmp(jstr(pm, "sha256"), jstr(nm, "sha256")) || strcmp(jstr(prev, "space"), t->o->space)) {
+    cJSON_Delete(prev);
+    return ortune_set_error(ORTUNE_EUSAGE, "--resume: %s is for another model or space: start without --resume", t->o->results_json);
+  }
+  t->previous = cJSON_DetachItemFromObjectCaseSensitive(prev, "trials");
+  cJSON_Delete(prev);
+  return ORTUNE_OK;
+}
+
+int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
+  tuner t;
+  memset(&t, 0, sizeof t);
+  t.o = o;
+  t.t_start = ortune_now();
+  t.tty = isatty(2);
+  t.base_score = INFINITY;
+  t.noise = 0.02;
+  got_signal = 0;
+  *results = NULL;
+  if (!ortune_space_valid(o->space))
+    return ortune_set_error(ORTUNE_EUSAGE, "unknown space '%s': use seed14, cpu, cuda, cuda-core or full", o->space);
+  if (strcmp(o->strategy, "staged") && strcmp(o->strategy, "grid"))
+    return ortune_set_error(ORTUNE_EUSAGE, "unknown strategy '%s': use staged or grid", o->strategy);
+  if (strcmp(o->objective, "p50") && strcmp(o->objective, "p99") && strcmp(o->objective, "throughput"))
+    return ortune_set_error(ORTUNE_EUSAGE, "unknown objective '%s': use p50, p99 or throughput", o->objective);
+  int gpu_space = strcmp(o->space, "cpu") != 0;
+  if (gpu_space && strcmp(ortune_config_get(o->base, "provider"), "cuda"))
+    return ortune_set_error(ORTUNE_EUSAGE, "space %s tunes the CUDA EP: add --provider cuda (or use --space cpu)", o->space);
+  char sha[65];
+  int rc = ortune_sha256_file(o->model, sha);
+  if (rc) return rc;
+
+  snprintf(t.work, sizeof t.work, "%s/ortune.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  if (!mkdtemp(t.work)) return ortune_set_error(ORTUNE_EIO, "tune: cannot make a temp dir in %s: set TMPDIR", t.work);
+
+  struct sigaction sa = {0}, old_int, old_term;
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+
+  t.results = cJSON_CreateObject();
+  cJSON_AddStringToObject(t.results, "ortune_version", ORTUNE_VERSION);
+  char date[64];
+  time_t now = time(NULL);
+  strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  cJSON_AddStringToObject(t.results, "date", date);
+  cJSON *md = cJSON_AddObjectToObject(t.results, "model");
+  cJSON_AddStringToObject(md, "path", o->model);
+  cJSON_AddStringToObject(md, "sha256", sha);
+  char shapes[512];
+  input_shapes(&o->spec, o->base, shapes, sizeof shapes);
+  cJSON_AddStringToObject(md, "input_shapes", shapes);
+  cJSON_AddItemToObject(t.results, "machine", ortune_machine_json(o->base));
+  cJSON_AddStringToObject(t.results, "space", o->space);
+  cJSON_AddStringToObject(t.results, "strategy", !strcmp(o->space, "seed14") ? "seed14" : o->strategy);
+  cJSON_AddStringToObject(t.results, "objective", o->objective);
+  cJSON_AddStringToObject(t.results, "provider", ortune_config_get(o->base, "provider"));
+  cJSON_AddStringToObject(t.results, "io", ortune_config_get(o->base, "io"));
+  cJSON_AddNumberToObject(t.results, "baseline", 0);
+  t.trials = cJSON_AddArrayToObject(t.results, "trials");
+  if (o->resume && (rc = load_previous(&t))) goto fail_setup;
+
+  /* the baseline: ORT's defaults, measured twice to learn the run-to-run noise */
+  ortune_candidate base = {.name = "defaults", .stage = "baseline", .cfg = (ortune_config *)o->base};
+  cJSON *b1 = run_trial(&t, &base, 1);
+  if (!b1 || !trial_ok(b1)) {
+    rc = got_signal ? ORTUNE_EINTR
+                    : ortune_set_error(ORTUNE_EMODEL, "the model does not run with ORT's defaults (%s): %s", b1 ? jstr(b1, "status") : "?",
+                                       b1 ? jstr(b1, "reason") : "");
+    goto fail_search;
+  }
+  t.base_score = score_of(&t, b1);
+  cJSON_AddNumberToObject(b1, "speedup", 1.0);
+  snprintf(base.name, sizeof base.name, "defaults (repeat)");
+  cJSON *b2 = run_trial(&t, &base, 1);
+  if (b2 && trial_ok(b2)) {
+    double d = fabs(score_of(&t, b2) - t.base_score) / t.base_score;
+    t.noise = d * 1.5 > 0.02 ? d * 1.5 : 0.02;
+    if (t.noise > 0.25) t.noise = 0.25;
+    cJSON_AddNumberToObject(b2, "speedup", t.base_score / score_of(&t, b2));
+  }
+  cJSON_AddNumberToObject(t.results, "noise", t.noise);
+
+  ortune_gpu g[8];
+  int ng = ortune_gpu_list(g, 8), dev = atoi(ortune_config_get(o->base, "device_id"));
+  if (!strcmp(o->space, "seed14")) rc = search_seed14(&t, dev < ng ? g[dev].memory_total : 0);
+  else if (!strcmp(o->strategy, "grid")) rc = search_grid(&t);
+  else rc = search_staged(&t);
+  if (rc && rc != ORTUNE_EINTR) goto fail_search;
+
+  cJSON *winner = NULL;
+  if (!got_signal) rc = final_ab(&t, &winner);
+  impact(&t);
+  cJSON_AddNumberToObject(t.results, "wall_s", ortune_now() - t.t_start);
+  if (t.tty && !o->quiet) fprintf(stderr, "\r\033[K");
+  if (got_signal) rc = ORTUNE_EINTR;
+  save_results(&t);
+  write_csv(&t);
+  if (o->report_html && ortune_report_html(t.results, o->report_html))
+    fprintf(stderr, "ortune: %s\n", ortune_last_error());
+  if (!rc && !o->no_write && o->config_path) rc = write_config(&t, winner);
+  goto done;
+
+fail_search:
+  save_results(&t);
+fail_setup:
+done:
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  rm_rf(t.work);
+  cJSON_Delete(t.previous);
+  if (rc == ORTUNE_EINTR) ortune_set_error(ORTUNE_EINTR, "interrupted by signal %d: %d trials kept%s%s; config not written", got_signal,
+                                           cJSON_GetArraySize(t.trials), o->results_json ? " in " : "", o->results_json ? o->results_json : "");
+  *results = t.results;
+  return rc;
+}

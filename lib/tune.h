@@ -1,0 +1,78 @@
+/* tune.h - the tuner: search spaces, isolated trials in child processes, A/B verification (internal). */
+#ifndef ORTUNE_TUNE_H
+#define ORTUNE_TUNE_H
+#include "harness.h"
+#include <cjson/cJSON.h>
+
+/* ---- candidates (space.c) ---- */
+typedef struct {
+  char name[160];
+  char stage[16];
+  ortune_config *cfg;
+} ortune_candidate;
+
+typedef struct {
+  ortune_candidate *v;
+  int n, cap;
+} ortune_candidates;
+
+int ortune_candidates_add(ortune_candidates *c, const char *name, const char *stage, const ortune_config *cfg);
+void ortune_candidates_free(ortune_candidates *c);
+/* The seed guide's 14 combinations on top of base. gpu_total: bytes of the GPU for --scale-memory (0: no scaling). */
+int ortune_space_seed14(const ortune_config *base, uint64_t gpu_total, ortune_candidates *out);
+/* Is name a known space? ("seed14", "cpu", "cuda", "full", "cuda-core") */
+int ortune_space_valid(const char *name);
+/* Does option idx belong to the search of space? */
+int ortune_space_has(const char *space, int idx);
+/* Values tried for option idx (split of tune_values; threads: 1..cores by bisection). */
+int ortune_space_values(int idx, char vals[][48], int max);
+
+/* ---- trials: child side (trial.c) ---- */
+/* Entry point of `ortune _trial SPEC.json RESULT.json`. */
+int ortune_trial_main(const char *spec_path, const char *result_path);
+/* Serialize a config's set options and free dims into a JSON object, and back. */
+cJSON *ortune_config_to_json(const ortune_config *cfg);
+int ortune_config_from_json(const cJSON *j, ortune_config **out);
+cJSON *ortune_spec_to_json(const ortune_input_spec *spec);
+void ortune_spec_from_json(const cJSON *j, ortune_input_spec *spec);
+
+/* A/B/A/B interleaved comparison in this process: rounds x (each config: runs runs),
+ * median of each block; ratios against config 0. */
+typedef struct {
+  double speedup, ci_low, ci_high; /* baseline time / candidate time: geometric mean over rounds, 95% interval */
+  double p50_ms, p99_ms;           /* over all of the candidate's runs */
+  int significant;
+} ortune_ab_stat;
+int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortune_input_spec *spec, int rounds, int runs,
+                      double **blocks /* out: rounds*n block medians, malloc'ed */, double *p50, double *p99,
+                      ortune_tensor **outs /* NULL, or n slots: each config's last outputs */, int *nouts);
+void ortune_ab_analyse(const double *blocks, int rounds, int n, int i, double min_gain, ortune_ab_stat *st);
+
+/* ---- the tuner (tune.c) ---- */
+typedef struct {
+  const char *model, *config_path, *space, *strategy, *objective;
+  const char *results_json, *results_csv, *report_html;
+  const ortune_config *base;  /* provider, io, device, free dims */
+  ortune_input_spec spec;
+  double budget_s;            /* 0: none */
+  int max_trials;             /* 0: none */
+  double rtol, atol;          /* < 0: defaults */
+  double max_gpu_mem_mb, max_startup_ms; /* 0: no constraint */
+  int scale_memory;
+  double trial_timeout_s;
+  ortune_bench_opts bench;
+  int ab_rounds, ab_runs, finalists;
+  double min_gain;
+  int resume, quiet, no_write;
+  const char *worker_exe;     /* re-executed as `worker_exe _trial SPEC RESULT` */
+} ortune_tune_opts;
+void ortune_tune_opts_default(ortune_tune_opts *o);
+/* Run the search; *results gets the results JSON (caller deletes). Writes the
+ * winner to config_path unless no_write. Returns ORTUNE_EINTR on SIGINT/SIGTERM. */
+int ortune_tune_run(const ortune_tune_opts *o, cJSON **results);
+/* The signal that interrupted the last tune (0 if none). */
+int ortune_tune_signal(void);
+
+/* Machine and model facts for results/provenance. */
+cJSON *ortune_machine_json(const ortune_config *cfg);
+#endif

@@ -1,0 +1,96 @@
+/* cmd_compare.c - `ortune compare MODEL --config A.yaml [--against B.yaml|defaults]`: interleaved before/after check. */
+#include "cli.h"
+#include "tune.h"
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  cli_common common;
+  const char *against;
+  int rounds, runs;
+  double min_gain;
+} compare_opts;
+
+static const cli_opt compare_table[] = {
+  OPT_STR("against", compare_opts, against, "FILE|defaults", "the other side (default: ORT defaults)"),
+  OPT_STR("config", compare_opts, common.config, "FILE", "the tuned config.yaml"),
+  CLI_COMMON_INPUT_OPTS(compare_opts),
+  OPT_FLAG("json", compare_opts, common.json, "machine-readable output"),
+  OPT_DBL("min-gain", compare_opts, min_gain, "FRACTION", "smallest speedup called faster (default 0.01)"),
+  OPT_INT("rounds", compare_opts, rounds, "N", "interleaved rounds (default 20)"),
+  OPT_INT("runs", compare_opts, runs, "N", "runs per side per round (default 20)"),
+  {0},
+};
+
+/* The against side: a file, or ORT's defaults with the harness keys of a. */
+static int against_config(const compare_opts *o, const ortune_config *a, ortune_config **out) {
+  if (o->against && strcmp(o->against, "defaults")) {
+    cli_common c = o->common;
+    c.config = o->against;
+    return cli_config(&c, out);
+  }
+  int rc = ortune_config_new(out);
+  static const char *const keep[] = {"provider", "io", "device_id"};
+  for (size_t i = 0; !rc && i < 3; i++) rc = ortune_config_set(*out, keep[i], ortune_config_get(a, keep[i]));
+  if (!rc) {
+    (*out)->nfree = a->nfree;
+    memcpy((*out)->freedim, a->freedim, sizeof a->freedim);
+  }
+  return rc;
+}
+
+static int compare_run(void *vo, int argc, char **argv) {
+  compare_opts *o = vo;
+  if (argc != 1 || !o->common.config) {
+    ortune_set_error(ORTUNE_EUSAGE, "compare: usage: ortune compare MODEL --config A.yaml [--against B.yaml|defaults]");
+    return cli_fail(ORTUNE_EUSAGE);
+  }
+  int rounds = o->rounds > 1 ? o->rounds : 20, runs = o->runs > 0 ? o->runs : 20;
+  if (runs > 256) runs = 256;
+  ortune_config *cfg[2] = {NULL, NULL};
+  ortune_tensor *outs[2] = {NULL, NULL};
+  int nouts[2] = {0, 0};
+  double *blocks = NULL, p50[2], p99[2];
+  int rc = cli_config(&o->common, &cfg[1]);
+  if (rc) return cli_fail(rc);
+  if ((rc = against_config(o, cfg[1], &cfg[0]))) goto done;
+  if (!o->common.quiet) fprintf(stderr, "comparing %s against %s: %d interleaved rounds x %d runs\n", o->common.config,
+                                o->against ? o->against : "defaults", rounds, runs);
+  if ((rc = ortune_ab_measure(argv[0], cfg, 2, &o->common.spec, rounds, runs, &blocks, p50, p99, outs, nouts))) goto done;
+  ortune_ab_stat st;
+  ortune_ab_analyse(blocks, rounds, 2, 1, o->min_gain > 0 ? o->min_gain : 0.01, &st);
+  const char *verdict = st.significant ? "faster" : st.ci_high < 1.0 ? "slower" : "no significant difference";
+  /* outputs must match */
+  int mismatch = nouts[0] != nouts[1];
+  char what[200] = "";
+  for (int i = 0; i < nouts[0] && !mismatch; i++) {
+    ortune_diff d;
+    if (ortune_tensor_compare(&outs[1][i], &outs[0][i], -1, -1, &d) != ORTUNE_OK) {
+      mismatch = 1;
+      snprintf(what, sizeof what, "%s", d.what);
+    }
+  }
+  if (o->common.json) {
+    printf("{\"config\": \"%s\", \"against\": \"%s\", \"p50_ms\": %.5g, \"against_p50_ms\": %.5g, \"p99_ms\": %.5g, "
+           "\"against_p99_ms\": %.5g, \"speedup\": %.4f, \"ci_low\": %.4f, \"ci_high\": %.4f, \"verdict\": \"%s\", "
+           "\"outputs_match\": %s}\n",
+           o->common.config, o->against ? o->against : "defaults", p50[1], p50[0], p99[1], p99[0], st.speedup, st.ci_low, st.ci_high,
+           verdict, mismatch ? "false" : "true");
+  } else {
+    printf("%-12s p50 %8.3f ms  p99 %8.3f ms\n%-12s p50 %8.3f ms  p99 %8.3f ms\n", "config", p50[1], p99[1],
+           o->against ? "against" : "defaults", p50[0], p99[0]);
+    printf("speedup %.3fx (95%% CI %.3f-%.3f): %s\noutputs: %s%s\n", st.speedup, st.ci_low, st.ci_high, verdict,
+           mismatch ? "DIFFER: " : "match", what);
+  }
+  if (mismatch) rc = ortune_set_error(ORTUNE_EMISMATCH, "outputs differ between the two configs: %s", what);
+done:
+  free(blocks);
+  for (int i = 0; i < 2; i++) {
+    ortune_tensors_free(outs[i], nouts[i]);
+    ortune_config_release(cfg[i]);
+  }
+  return rc ? cli_fail(rc) : 0;
+}
+
+const cli_cmd cmd_compare = {"compare", "MODEL", "before/after check: interleaved A/B with a confidence interval and output check",
+                             compare_table, sizeof(compare_opts), compare_run, 0};
