@@ -63,6 +63,11 @@ typedef int (*cuda_malloc_fn)(void **, size_t);
 typedef int (*cuda_free_fn)(void *);
 typedef int (*cuda_memcpy_fn)(void *, const void *, size_t, int);
 typedef int (*cuda_sync_fn)(void);
+typedef int (*cuda_stream_fn)(void **);
+typedef int (*cuda_evcreate_fn)(void **);
+typedef int (*cuda_evrecord_fn)(void *, void *);
+typedef int (*cuda_evsync_fn)(void *);
+typedef int (*cuda_evelapsed_fn)(float *, void *, void *);
 
 static struct {
   int tried;
@@ -75,6 +80,11 @@ static struct {
   cuda_free_fn free_;
   cuda_memcpy_fn memcpy_;
   cuda_sync_fn sync;
+  cuda_stream_fn stream_create;
+  cuda_evcreate_fn ev_create;
+  cuda_evrecord_fn ev_record;
+  cuda_evsync_fn ev_sync;
+  cuda_evelapsed_fn ev_elapsed;
 } rt;
 
 static int cudart(void) {
@@ -90,6 +100,11 @@ static int cudart(void) {
       rt.free_ = (cuda_free_fn)dlsym(rt.h, "cudaFree");
       rt.memcpy_ = (cuda_memcpy_fn)dlsym(rt.h, "cudaMemcpy");
       rt.sync = (cuda_sync_fn)dlsym(rt.h, "cudaDeviceSynchronize");
+      rt.stream_create = (cuda_stream_fn)dlsym(rt.h, "cudaStreamCreate");
+      rt.ev_create = (cuda_evcreate_fn)dlsym(rt.h, "cudaEventCreate");
+      rt.ev_record = (cuda_evrecord_fn)dlsym(rt.h, "cudaEventRecord");
+      rt.ev_sync = (cuda_evsync_fn)dlsym(rt.h, "cudaEventSynchronize");
+      rt.ev_elapsed = (cuda_evelapsed_fn)dlsym(rt.h, "cudaEventElapsedTime");
       if (!rt.count || !rt.meminfo || !rt.setdev || !rt.attr || !rt.malloc_ || !rt.free_ || !rt.memcpy_ || !rt.sync) rt.h = NULL;
     }
   }
@@ -109,6 +124,25 @@ int ortune_cuda_memcpy(void *dst, const void *src, size_t n, int to_device) {
 }
 
 int ortune_cuda_sync(void) { return cudart() && rt.sync() == 0 ? ORTUNE_OK : ORTUNE_EORT; }
+
+int ortune_cuda_stream_create(void **stream) {
+  if (!cudart() || !rt.stream_create) return ortune_set_error(ORTUNE_ENOCUDA, "libcudart.so.13 cannot be loaded");
+  int e = rt.stream_create(stream);
+  return e ? ortune_set_error(ORTUNE_EORT, "cudaStreamCreate failed with CUDA error %d", e) : ORTUNE_OK;
+}
+
+int ortune_cuda_event_record(void *stream, void **ev, int start) {
+  void **e = &ev[start ? 0 : 1];
+  if (!cudart() || !rt.ev_create) return ORTUNE_ENOCUDA;
+  if (!*e && rt.ev_create(e)) return ORTUNE_EORT;
+  return rt.ev_record(*e, stream) ? ORTUNE_EORT : ORTUNE_OK;
+}
+
+double ortune_cuda_events_ms(void **ev) {
+  float ms = -1;
+  if (!cudart() || !ev[0] || !ev[1] || rt.ev_sync(ev[1]) || rt.ev_elapsed(&ms, ev[0], ev[1])) return -1;
+  return ms;
+}
 
 static int cuda_sm_count(int dev) {
   int v = -1;

@@ -70,6 +70,8 @@ typedef struct {
   double duration_s;     /* timed for at least this long (default 2 s) */
   double warmup_max_s;   /* warm-up stops here even if not steady (default 3 s) */
   double delay_ms;       /* test-only: added to every run (ORTUNE_TEST_FAULT=slow@...) */
+  double cutoff_ms;      /* racing: stop after warm-up when slower than 1.5x this (0: never) */
+  void *stream;          /* CUDA events are recorded on this stream (ORT's user_compute_stream): harness overhead check */
 } ortune_bench_opts;
 void ortune_bench_opts_default(ortune_bench_opts *o);
 
@@ -79,6 +81,8 @@ typedef struct {
   double p50, p90, p99, mean, min, max, cv; /* ms */
   double *lat;                /* ms, runs entries, owned */
   double peak_host_mb, peak_gpu_mb;  /* -1 unknown */
+  int dropped;                /* racing cut it short after warm-up */
+  double event_p50;           /* ms, p50 of CUDA-event time per run (event_timing), else 0 */
 } ortune_measure;
 /* Warm up until steady, then time runs. */
 int ortune_measure_run(ortune_runner *r, const ortune_bench_opts *o, ortune_measure *m);

@@ -320,7 +320,7 @@ int ortune_inputs_make(OrtSession *s, const ortune_config *cfg, const ortune_inp
       if (rc) goto fail;
       continue;
     }
-    int ndim;
+    int ndim = 0;
     int64_t dims[ORTUNE_MAX_DIMS];
     rc = resolve_shape(&d[i], i, cfg, spec, &ndim, dims);
     if (!rc) rc = ortune_tensor_alloc(&t[i], d[i].name, d[i].dtype, ndim, dims);

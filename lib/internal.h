@@ -126,6 +126,8 @@ char *ortune_config_to_yaml(const ortune_config *cfg);
 /* ---- session (session.c) -------------------------------------------------- */
 /* Build OrtSessionOptions from cfg (CUDA EP appended when provider=cuda). */
 int ortune_session_options_build(const ortune_config *cfg, OrtSessionOptions **out);
+/* The same, with ORT's CUDA work on the given stream (user_compute_stream); NULL: ORT's own. */
+int ortune_session_options_build_stream(const ortune_config *cfg, void *cuda_stream, OrtSessionOptions **out);
 
 /* ---- GPU (gpu.c) ----------------------------------------------------------- */
 /* Device memory in use on device dev (bytes) through cudaMemGetInfo, -1 if unknown. */

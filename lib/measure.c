@@ -1,4 +1,5 @@
 /* measure.c - warm up until latency is steady, then time runs; percentiles, CV, peak memory. */
+#include "gpu.h"
 #include "harness.h"
 #include <math.h>
 #include <stdlib.h>
@@ -82,11 +83,23 @@ int ortune_measure_run(ortune_runner *r, const ortune_bench_opts *o, ortune_meas
     prev = med;
   }
   m->warmup_s = ortune_now() - t0;
+  if (o->cutoff_ms > 0 && prev > 1.5 * o->cutoff_ms) { /* racing: clearly slower than the best so far */
+    m->dropped = 1;
+    m->lat = malloc(sizeof(double) * BATCH);
+    if (!m->lat) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
+    memcpy(m->lat, batch, sizeof batch);
+    m->runs = BATCH;
+    ortune_stats(batch, BATCH, m);
+    return ORTUNE_OK;
+  }
   /* timed runs */
   int cap = o->min_runs > 64 ? o->min_runs : 64;
   m->lat = malloc(sizeof(double) * (size_t)cap);
   if (!m->lat) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
   m->runs = 0;
+  static double evs[20000];
+  int nev = 0;
+  void *ev[2] = {0}; /* created once, recorded around every run */
   t0 = ortune_now();
   while (m->runs < o->max_runs && (m->runs < o->min_runs || ortune_now() - t0 < o->duration_s)) {
     if (m->runs == cap) {
@@ -95,8 +108,18 @@ int ortune_measure_run(ortune_runner *r, const ortune_bench_opts *o, ortune_meas
       if (!nl) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
       m->lat = nl;
     }
+      if (o->stream) ortune_cuda_event_record(o->stream, ev, 1);
     if ((rc = timed_run(r, o, &m->lat[m->runs]))) return rc;
+    if (o->stream) {
+      ortune_cuda_event_record(o->stream, ev, 0);
+      double ems = ortune_cuda_events_ms(ev);
+      if (ems >= 0 && nev < (int)(sizeof evs / sizeof evs[0])) evs[nev++] = ems;
+    }
     m->runs++;
+  }
+  if (nev) {
+    qsort(evs, (size_t)nev, sizeof *evs, cmp_double);
+    m->event_p50 = ortune_percentile(evs, nev, 50);
   }
   double *sorted = malloc(sizeof(double) * (size_t)m->runs);
   if (!sorted) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");

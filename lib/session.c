@@ -52,7 +52,7 @@ static int enum_index(const char *values, const char *v) {
   return -1;
 }
 
-static int append_cuda(const OrtApi *api, const ortune_config *cfg, OrtSessionOptions *so) {
+static int append_cuda(const OrtApi *api, const ortune_config *cfg, void *stream, OrtSessionOptions *so) {
   char why[512];
   int rc = ortune_cuda_probe(why, sizeof why);
   if (rc) return ortune_set_error(rc, "cuda execution provider: %s", why);
@@ -67,6 +67,7 @@ static int append_cuda(const OrtApi *api, const ortune_config *cfg, OrtSessionOp
   }
   ORT_TRY(api->CreateCUDAProviderOptions(&cuda), "cuda provider options");
   if (n) ORT_TRY(api->UpdateCUDAProviderOptions(cuda, keys, vals, n), "cuda provider options");
+  if (stream) ORT_TRY(api->UpdateCUDAProviderOptionsWithValue(cuda, "user_compute_stream", stream), "cuda user stream");
   ORT_TRY(api->SessionOptionsAppendExecutionProvider_CUDA_V2(so, cuda), "append cuda execution provider");
   api->ReleaseCUDAProviderOptions(cuda);
   return ORTUNE_OK;
@@ -76,6 +77,10 @@ fail:
 }
 
 int ortune_session_options_build(const ortune_config *cfg, OrtSessionOptions **out) {
+  return ortune_session_options_build_stream(cfg, NULL, out);
+}
+
+int ortune_session_options_build_stream(const ortune_config *cfg, void *cuda_stream, OrtSessionOptions **out) {
   const OrtApi *api = ortune_ort_api();
   OrtSessionOptions *so = NULL;
   int rc = ORTUNE_OK;
@@ -105,7 +110,7 @@ int ortune_session_options_build(const ortune_config *cfg, OrtSessionOptions **o
   for (int i = 0; i < cfg->nfree; i++)
     ORT_TRY(api->AddFreeDimensionOverrideByName(so, cfg->freedim[i].name, cfg->freedim[i].value), "free dimension override");
   if (!strcmp(ortune_config_get(cfg, "provider"), "cuda")) {
-    rc = append_cuda(api, cfg, so);
+    rc = append_cuda(api, cfg, cuda_stream, so);
     if (rc) goto fail;
   }
   *out = so;

@@ -1,4 +1,5 @@
 /* trial.c - the child side of a trial: build one session from a spec, measure it, save outputs; and A/B interleaving. */
+#include "gpu.h"
 #include "tune.h"
 #include <math.h>
 #include <signal.h>
@@ -134,11 +135,11 @@ static void load_ref_shapes(const char *dir, trial_state *t) {
 
 /* Session + inputs + runner for cfg; *phase names the step that failed. */
 static int trial_open(const char *model, const ortune_config *cfg, const ortune_input_spec *spec, const char *ref_dir,
-                      trial_state *t, const char **phase, double *create_ms) {
+                      void *stream, trial_state *t, const char **phase, double *create_ms) {
   memset(t, 0, sizeof *t);
   OrtSessionOptions *so = NULL;
   *phase = "options";
-  int rc = ortune_session_options_build(cfg, &so);
+  int rc = ortune_session_options_build_stream(cfg, stream, &so);
   if (rc) return rc;
   OrtEnv *env;
   if ((rc = ortune_env_get(&env))) { ortune_ort_api()->ReleaseSessionOptions(so); return rc; }
@@ -203,11 +204,13 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   bo.duration_s = jnum(bj, "duration_s", bo.duration_s);
   bo.warmup_max_s = jnum(bj, "warmup_max_s", bo.warmup_max_s);
   double cutoff = jnum(bj, "cutoff_ms", 0);
+  bo.cutoff_ms = cutoff;
   int dev = atoi(ortune_config_get(cfg, "device_id"));
   int gpu = !strcmp(ortune_config_get(cfg, "provider"), "cuda");
   long long gpu0 = gpu ? ortune_gpu_mem_used(dev) : -1;
   double create_ms = 0;
-  rc = trial_open(model, cfg, &in, jstr(spec, "ref_dir"), &t, &phase, &create_ms);
+  if (jnum(bj, "event_timing", 0) && gpu && ortune_cuda_stream_create(&bo.stream)) goto done;
+  rc = trial_open(model, cfg, &in, jstr(spec, "ref_dir"), bo.stream, &t, &phase, &create_ms);
   cJSON_AddNumberToObject(res, "create_ms", create_ms);
   if (rc) goto done;
   if (fault && !strcmp(fault, "crash")) raise(SIGSEGV);
@@ -229,6 +232,8 @@ static int run_measure(const cJSON *spec, cJSON *res) {
     goto outputs;
   }
   if ((rc = ortune_measure_run(t.r, &bo, &m))) goto done;
+  if (m.dropped) cJSON_AddBoolToObject(res, "dropped", 1);
+  if (m.event_p50 > 0) cJSON_AddNumberToObject(res, "event_p50_ms", m.event_p50);
   add_measure(res, &m);
 outputs:
   if (gpu) {
@@ -261,7 +266,7 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
   const char *phase;
   if (!t || !all || !blk || runs > 256) { rc = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory"); goto done; }
   for (int i = 0; i < n; i++) {
-    if ((rc = trial_open(model, cfgs[i], spec, NULL, &t[i], &phase, NULL))) goto done;
+    if ((rc = trial_open(model, cfgs[i], spec, NULL, NULL, &t[i], &phase, NULL))) goto done;
     for (int w = 0; w < 10 && !rc; w++) rc = ortune_runner_run(t[i].r); /* warm */
     if (rc) goto done;
   }

@@ -48,6 +48,7 @@ typedef struct {
   double t_start;
   int ntrials;                /* trials run (not resumed) */
   double base_score, noise;   /* baseline's score and relative run-to-run noise */
+  double best_score;          /* best eligible score so far (racing cutoff) */
   int tty;
   int total_hint;             /* for the progress line */
 } tuner;
@@ -162,7 +163,7 @@ static int check_outputs(tuner *t, const char *dir, cJSON *tr) {
   double max_abs = 0, max_rel = 0;
   int bad = 0;
   for (int i = 0;; i++) {
-    char rp[600], op[600];
+    char rp[700], op[700];
     snprintf(rp, sizeof rp, "%s/ref/output_%d.pb", t->work, i);
     snprintf(op, sizeof op, "%s/output_%d.pb", dir, i);
     if (access(rp, R_OK) != 0) break;
@@ -247,7 +248,8 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
   cJSON_AddNumberToObject(bench, "max_runs", t->o->bench.max_runs);
   cJSON_AddNumberToObject(bench, "duration_s", t->o->bench.duration_s);
   cJSON_AddNumberToObject(bench, "warmup_max_s", t->o->bench.warmup_max_s);
-  if (!is_baseline && isfinite(t->base_score)) cJSON_AddNumberToObject(bench, "cutoff_ms", t->base_score);
+  if (!is_baseline && isfinite(t->best_score)) cJSON_AddNumberToObject(bench, "cutoff_ms", t->best_score);
+  if (t->o->event_timing) cJSON_AddNumberToObject(bench, "event_timing", 1);
   cJSON_AddItemToObject(spec, "bench", bench);
   char ref[600];
   snprintf(ref, sizeof ref, "%s/ref", t->work);
@@ -307,6 +309,7 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
   }
   if (reason[0] && !cJSON_GetObjectItemCaseSensitive(tr, "reason")) cJSON_AddStringToObject(tr, "reason", reason);
   double sc = score_of(t, tr);
+  if (eligible(t, tr) && sc < t->best_score) t->best_score = sc;
   if (trial_ok(tr) && isfinite(t->base_score) && isfinite(sc) && sc > 0)
     cJSON_AddNumberToObject(tr, "speedup", t->base_score / sc);
   if (!is_baseline) rm_rf(out_d);
@@ -384,15 +387,18 @@ static int search_staged(tuner *t) {
   for (int k = 0; k < n; k++) t->total_hint += ortune_space_values(idx[k], vals, 16) - 1;
   t->total_hint += t->total_hint / 2;
   /* stage 1: screen */
+  double effect[64];
   for (int k = 0; k < n && budget_left(t); k++) {
     int nv = ortune_space_values(idx[k], vals, 16);
     const char *cur = ortune_config_value(t->o->base, idx[k]);
+    effect[k] = INFINITY;
     for (int v = 0; v < nv && budget_left(t); v++) {
       if (!strcmp(vals[v], cur)) continue;
       cJSON *tr = try_change(t, t->o->base, idx[k], vals[v], "screen");
+      if (tr && trial_ok(tr) && score_of(t, tr) < effect[k]) effect[k] = score_of(t, tr);
       if (better(t, tr, t->base_score) && nch < 256) {
         ch[nch].idx = idx[k];
-        snprintf(ch[nch].val, sizeof ch[nch].val, "%s", vals[v]);
+        snprintf(ch[nch].val, sizeof ch[nch].val, "%.47s", vals[v]);
         ch[nch++].score = score_of(t, tr);
       }
     }
@@ -412,7 +418,13 @@ static int search_staged(tuner *t) {
       cur_score = score_of(t, tr);
     }
   }
-  /* stage 3: refine - one more pass of single changes around the current best (interactions) */
+  /* stage 3: refine - one more pass of single changes around the current best (interactions),
+   * options in the order of their effect in the screen */
+  for (int a = 1; a < n; a++)
+    for (int b = a; b > 0 && effect[b] < effect[b - 1]; b--) {
+      double e = effect[b]; effect[b] = effect[b - 1]; effect[b - 1] = e;
+      int i = idx[b]; idx[b] = idx[b - 1]; idx[b - 1] = i;
+    }
   for (int k = 0; k < n && budget_left(t) && nch; k++) {
     int nv = ortune_space_values(idx[k], vals, 16);
     for (int v = 0; v < nv && budget_left(t); v++) {
@@ -586,14 +598,14 @@ static void impact(tuner *t) {
       int m = 0;
       for (int a = 0; a < n && m < 256; a++) {
         cJSON *ta = cJSON_GetArrayItem(t->trials, a);
-        if (!eligible(t, ta)) continue;
+        if (!trial_ok(ta)) continue;
         const cJSON *ca = cJSON_GetObjectItemCaseSensitive(ta, "config");
         const cJSON *va = cJSON_GetObjectItemCaseSensitive(ca, ortune_options[o].name);
         const char *sa = cJSON_IsString(va) ? va->valuestring : ortune_config_value(t->o->base, o);
         if (strcmp(sa, vals[v])) continue;
         for (int b = 0; b < n && m < 256; b++) {
           cJSON *tb = cJSON_GetArrayItem(t->trials, b);
-          if (a == b || !eligible(t, tb)) continue;
+          if (a == b || !trial_ok(tb)) continue;
           const cJSON *cb = cJSON_GetObjectItemCaseSensitive(tb, "config");
           /* same everywhere but option o */
           int same = 1;
@@ -773,7 +785,7 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   t.o = o;
   t.t_start = ortune_now();
   t.tty = isatty(2);
-  t.base_score = INFINITY;
+  t.base_score = t.best_score = INFINITY;
   t.noise = 0.02;
   got_signal = 0;
   *results = NULL;

@@ -64,6 +64,7 @@ typedef struct {
   int ab_rounds, ab_runs, finalists;
   double min_gain;
   int resume, quiet, no_write;
+  int event_timing;           /* record CUDA-event time per run too (harness overhead check) */
   const char *worker_exe;     /* re-executed as `worker_exe _trial SPEC RESULT` */
 } ortune_tune_opts;
 void ortune_tune_opts_default(ortune_tune_opts *o);

@@ -7,11 +7,21 @@
 typedef struct {
   cli_common common;
   const char *against;
+  const char *also[6];
+  int nalso;
   int rounds, runs;
   double min_gain;
 } compare_opts;
 
+static int add_also(void *v, const char *f) {
+  compare_opts *o = v;
+  if (o->nalso == 6) return ortune_set_error(ORTUNE_EUSAGE, "--also: at most 6 extra configs");
+  o->also[o->nalso++] = f;
+  return 0;
+}
+
 static const cli_opt compare_table[] = {
+  OPT_CALL("also", "FILE", add_also, "another config measured in the same interleaved rounds (repeatable)"),
   OPT_STR("against", compare_opts, against, "FILE|defaults", "the other side (default: ORT defaults)"),
   OPT_STR("config", compare_opts, common.config, "FILE", "the tuned config.yaml"),
   CLI_COMMON_INPUT_OPTS(compare_opts),
@@ -42,50 +52,57 @@ static int against_config(const compare_opts *o, const ortune_config *a, ortune_
 static int compare_run(void *vo, int argc, char **argv) {
   compare_opts *o = vo;
   if (argc != 1 || !o->common.config) {
-    ortune_set_error(ORTUNE_EUSAGE, "compare: usage: ortune compare MODEL --config A.yaml [--against B.yaml|defaults]");
+    ortune_set_error(ORTUNE_EUSAGE, "compare: usage: ortune compare MODEL --config A.yaml [--against B.yaml|defaults] [--also C.yaml]");
     return cli_fail(ORTUNE_EUSAGE);
   }
-  int rounds = o->rounds > 1 ? o->rounds : 20, runs = o->runs > 0 ? o->runs : 20;
+  int rounds = o->rounds > 1 ? o->rounds : 20, runs = o->runs > 0 ? o->runs : 20, n = 2 + o->nalso;
   if (runs > 256) runs = 256;
-  ortune_config *cfg[2] = {NULL, NULL};
-  ortune_tensor *outs[2] = {NULL, NULL};
-  int nouts[2] = {0, 0};
-  double *blocks = NULL, p50[2], p99[2];
+  ortune_config *cfg[8] = {0};
+  const char *names[8] = {o->against ? o->against : "defaults", o->common.config};
+  ortune_tensor *outs[8] = {0};
+  int nouts[8] = {0};
+  double *blocks = NULL, p50[8], p99[8];
   int rc = cli_config(&o->common, &cfg[1]);
   if (rc) return cli_fail(rc);
   if ((rc = against_config(o, cfg[1], &cfg[0]))) goto done;
-  if (!o->common.quiet) fprintf(stderr, "comparing %s against %s: %d interleaved rounds x %d runs\n", o->common.config,
-                                o->against ? o->against : "defaults", rounds, runs);
-  if ((rc = ortune_ab_measure(argv[0], cfg, 2, &o->common.spec, rounds, runs, &blocks, p50, p99, outs, nouts))) goto done;
-  ortune_ab_stat st;
-  ortune_ab_analyse(blocks, rounds, 2, 1, o->min_gain > 0 ? o->min_gain : 0.01, &st);
-  const char *verdict = st.significant ? "faster" : st.ci_high < 1.0 ? "slower" : "no significant difference";
-  /* outputs must match */
-  int mismatch = nouts[0] != nouts[1];
-  char what[200] = "";
-  for (int i = 0; i < nouts[0] && !mismatch; i++) {
-    ortune_diff d;
-    if (ortune_tensor_compare(&outs[1][i], &outs[0][i], -1, -1, &d) != ORTUNE_OK) {
-      mismatch = 1;
-      snprintf(what, sizeof what, "%s", d.what);
+  for (int i = 0; i < o->nalso; i++) {
+    cli_common c = o->common;
+    c.config = names[2 + i] = o->also[i];
+    if ((rc = cli_config(&c, &cfg[2 + i]))) goto done;
+  }
+  if (!o->common.quiet)
+    fprintf(stderr, "comparing %d configs against %s: %d interleaved rounds x %d runs\n", n - 1, names[0], rounds, runs);
+  if ((rc = ortune_ab_measure(argv[0], cfg, n, &o->common.spec, rounds, runs, &blocks, p50, p99, outs, nouts))) goto done;
+  int any_mismatch = 0;
+  if (o->common.json) printf("{\"against\": \"%s\", \"against_p50_ms\": %.5g, \"against_p99_ms\": %.5g, \"configs\": [", names[0], p50[0], p99[0]);
+  else printf("%-40s p50 %8.3f ms  p99 %8.3f ms\n", names[0], p50[0], p99[0]);
+  for (int k = 1; k < n; k++) {
+    ortune_ab_stat st;
+    ortune_ab_analyse(blocks, rounds, n, k, o->min_gain > 0 ? o->min_gain : 0.01, &st);
+    const char *verdict = st.significant ? "faster" : st.ci_high < 1.0 ? "slower" : "no significant difference";
+    int mismatch = nouts[0] != nouts[k];
+    char what[200] = "";
+    for (int i = 0; i < nouts[0] && !mismatch; i++) {
+      ortune_diff d;
+      if (ortune_tensor_compare(&outs[k][i], &outs[0][i], -1, -1, &d) != ORTUNE_OK) {
+        mismatch = 1;
+        snprintf(what, sizeof what, "%s", d.what);
+      }
     }
+    if (mismatch && !any_mismatch++) ortune_set_error(ORTUNE_EMISMATCH, "outputs of %s differ from %s: %s", names[k], names[0], what);
+    if (o->common.json)
+      printf("%s{\"config\": \"%s\", \"p50_ms\": %.5g, \"p99_ms\": %.5g, \"speedup\": %.4f, \"ci_low\": %.4f, \"ci_high\": %.4f, "
+             "\"verdict\": \"%s\", \"outputs_match\": %s}", k > 1 ? ", " : "", names[k], p50[k], p99[k], st.speedup, st.ci_low,
+             st.ci_high, verdict, mismatch ? "false" : "true");
+    else
+      printf("%-40s p50 %8.3f ms  p99 %8.3f ms  speedup %.3fx (95%% CI %.3f-%.3f): %s; outputs %s%s\n", names[k], p50[k], p99[k],
+             st.speedup, st.ci_low, st.ci_high, verdict, mismatch ? "DIFFER: " : "match", what);
   }
-  if (o->common.json) {
-    printf("{\"config\": \"%s\", \"against\": \"%s\", \"p50_ms\": %.5g, \"against_p50_ms\": %.5g, \"p99_ms\": %.5g, "
-           "\"against_p99_ms\": %.5g, \"speedup\": %.4f, \"ci_low\": %.4f, \"ci_high\": %.4f, \"verdict\": \"%s\", "
-           "\"outputs_match\": %s}\n",
-           o->common.config, o->against ? o->against : "defaults", p50[1], p50[0], p99[1], p99[0], st.speedup, st.ci_low, st.ci_high,
-           verdict, mismatch ? "false" : "true");
-  } else {
-    printf("%-12s p50 %8.3f ms  p99 %8.3f ms\n%-12s p50 %8.3f ms  p99 %8.3f ms\n", "config", p50[1], p99[1],
-           o->against ? "against" : "defaults", p50[0], p99[0]);
-    printf("speedup %.3fx (95%% CI %.3f-%.3f): %s\noutputs: %s%s\n", st.speedup, st.ci_low, st.ci_high, verdict,
-           mismatch ? "DIFFER: " : "match", what);
-  }
-  if (mismatch) rc = ortune_set_error(ORTUNE_EMISMATCH, "outputs differ between the two configs: %s", what);
+  if (o->common.json) printf("]}\n");
+  if (any_mismatch) rc = ORTUNE_EMISMATCH;
 done:
   free(blocks);
-  for (int i = 0; i < 2; i++) {
+  for (int i = 0; i < n; i++) {
     ortune_tensors_free(outs[i], nouts[i]);
     ortune_config_release(cfg[i]);
   }

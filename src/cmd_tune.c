@@ -10,7 +10,7 @@ typedef struct {
   cli_common common;
   const char *space, *strategy, *objective, *results, *csv, *report, *list_space;
   double budget, max_gpu_mem, max_startup, trial_timeout, duration, min_gain, rtol, atol;
-  int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run;
+  int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing;
   int has_rtol, has_atol;
 } tune_opts;
 
@@ -39,6 +39,7 @@ static const cli_opt tune_table[] = {
   OPT_STR("csv", tune_opts, csv, "FILE", "write every trial as CSV"),
   OPT_FLAG("dry-run", tune_opts, dry_run, "measure and report, but do not write the config"),
   OPT_DBL("duration", tune_opts, duration, "SECONDS", "timed runs per trial last at least this long (default 1)"),
+  OPT_FLAG("event-timing", tune_opts, event_timing, "also time each run with CUDA events (shows the harness overhead)"),
   OPT_INT("finalists", tune_opts, finalists, "N", "best candidates re-measured against the defaults (default 3)"),
   OPT_FLAG("json", tune_opts, common.json, "print the results JSON on stdout"),
   OPT_STR("list-space", tune_opts, list_space, "NAME", "print the options and candidates of a space, run nothing"),
@@ -216,6 +217,7 @@ static int tune_run(void *vo, int argc, char **argv) {
   to.resume = o->resume;
   to.quiet = o->common.quiet;
   to.no_write = o->dry_run;
+  to.event_timing = o->event_timing;
 
   cJSON *res = NULL;
   rc = ortune_tune_run(&to, &res);
