@@ -28,7 +28,7 @@ for stage in "$@"; do
   tune-full)
     for m in ${ONLY:-$MODELS}; do
       /usr/bin/time -f "$m wall %e s" $T tune $M/$m.onnx --space full --budget $BUDGET --config $R/$m.full.yaml \
-        --results $R/$m.full.json --csv $R/$m.full.csv --report $R/$m.full.html --io ${IO:-host} --quiet 2>&1 | tail -25
+        --results $R/$m.full.json --csv $R/$m.full.csv --report $R/$m.full.html --io ${IO:-host} 2>/dev/null | tail -45
     done ;;
   seed14)
     for m in ${ONLY:-$MODELS}; do

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define ORT_CHECK(call, what)                   \
   do {                                          \
@@ -148,7 +149,8 @@ int ortune_input_arg_parse(ortune_input_spec *spec, const char *arg) {
   typeof(spec->files[0]) *f = &spec->files[spec->nfiles];
   f->name[0] = '\0';
   const char *path = arg;
-  if (eq && (size_t)(eq - arg) < sizeof f->name) {
+  /* "name=path", unless the whole argument names an existing file (a path with '=' in it) */
+  if (eq && (size_t)(eq - arg) < sizeof f->name && access(arg, F_OK) != 0) {
     memcpy(f->name, arg, (size_t)(eq - arg));
     f->name[eq - arg] = '\0';
     path = eq + 1;
@@ -272,6 +274,9 @@ static int resolve_shape(const ortune_io_desc *d, int index, const ortune_config
 static int load_file_input(const ortune_io_desc *d, const char *path, ortune_tensor *t) {
   int rc = ortune_tensor_read(path, t);
   if (rc) return rc;
+  /* numpy has no bfloat16: ONNX's test data and .npy files hold its bits as uint16 */
+  if (t->dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 && d->dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16)
+    t->dtype = ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16;
   if (t->dtype != d->dtype) {
     rc = ortune_set_error(ORTUNE_EVALUE, "input '%s' from %s is %s, the model wants %s: convert the file", d->name, path,
                           ortune_dtype_name(t->dtype), ortune_dtype_name(d->dtype));

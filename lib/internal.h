@@ -62,6 +62,8 @@ typedef struct {
 } ortune_diff;
 /* Default tolerances for comparing outputs of a dtype (floats loose, ints exact). */
 void ortune_default_tol(int dtype, double *rtol, double *atol);
+/* Largest finite |element| (0 for strings). */
+double ortune_tensor_max_abs(const ortune_tensor *t);
 /* ORTUNE_OK when got matches want within rtol/atol (negative: per-dtype default);
  * ORTUNE_EMISMATCH otherwise, with d->what filled. d may be NULL. */
 int ortune_tensor_compare(const ortune_tensor *got, const ortune_tensor *want,

@@ -7,6 +7,10 @@
 struct ortune_runner {
   OrtSession *s;
   int device;                 /* io: device */
+  int host_copy;              /* io: host with CUDA graphs: bound device buffers, copied in and out every run */
+  const ortune_tensor *host_in;
+  void *host_out[ORTUNE_MAX_IO];
+  size_t out_bytes[ORTUNE_MAX_IO];
   int nin, nout;
   const char *in_names[ORTUNE_MAX_IO], *out_names[ORTUNE_MAX_IO];
   char namebuf[2 * ORTUNE_MAX_IO][128];
@@ -145,12 +149,26 @@ int ortune_runner_init(ortune_runner **out, OrtSession *s, const ortune_config *
     r->out_names[i] = r->namebuf[ORTUNE_MAX_IO + i];
   }
   free(od);
-  if (r->device) {
-    if (strcmp(ortune_config_get(cfg, "provider"), "cuda")) {
-      rc = ortune_set_error(ORTUNE_EVALUE, "io=device needs provider=cuda: use io=host on the CPU");
-      goto fail;
-    }
+  int cuda = !strcmp(ortune_config_get(cfg, "provider"), "cuda");
+  /* CUDA graphs replay fixed device addresses: with host inputs, the harness binds device buffers and
+   * copies the inputs in and the outputs out around every run (the end-to-end cost a camera pipeline pays) */
+  r->host_copy = !r->device && cuda && !strcmp(ortune_config_get(cfg, "enable_cuda_graph"), "1");
+  if (r->device && !cuda) {
+    rc = ortune_set_error(ORTUNE_EVALUE, "io=device needs provider=cuda: use io=host on the CPU");
+    goto fail;
+  }
+  if (r->device || r->host_copy) {
     if ((rc = bind_device(r, cfg, inputs, out_shapes, nout_shapes))) goto fail;
+    r->host_in = inputs;
+    for (int i = 0; r->host_copy && i < r->nout; i++) {
+      const ortune_tensor *sh = find_tensor(out_shapes, nout_shapes, r->out_names[i]);
+      if (!sh || !r->out_vals[i]) {
+        rc = ortune_set_error(ORTUNE_EUNSUPPORTED, "enable_cuda_graph with io=host needs the output shapes of a previous run");
+        goto fail;
+      }
+      r->out_bytes[i] = sh->nbytes;
+      if (!(r->host_out[i] = malloc(sh->nbytes ? sh->nbytes : 1))) { rc = ortune_set_error(ORTUNE_ENOMEM, "out of memory"); goto fail; }
+    }
   } else {
     for (int i = 0; i < nin; i++)
       if ((rc = ortune_tensor_to_ort(&inputs[i], &r->in_vals[i]))) goto fail;
@@ -166,6 +184,24 @@ fail:
 int ortune_runner_run(ortune_runner *r) {
   const OrtApi *api = ortune_ort_api();
   OrtStatus *st;
+  if (r->host_copy) {
+    for (int i = 0; i < r->nin; i++) {
+      void *dst;
+      if ((st = api->GetTensorMutableData(r->in_vals[i], &dst))) return ortune_ort_error(st, "input");
+      int rc = ortune_cuda_memcpy(dst, r->host_in[i].data, r->host_in[i].nbytes, 1);
+      if (rc) return rc;
+    }
+    /* a pageable H2D copy may still be in flight when cudaMemcpy returns; ORT's stream does not wait for it */
+    if (ortune_cuda_sync()) return ortune_set_error(ORTUNE_EORT, "cudaDeviceSynchronize failed");
+    if ((st = api->RunWithBinding(r->s, NULL, r->bind))) return ortune_ort_error(st, "run");
+    for (int i = 0; i < r->nout; i++) {
+      void *src;
+      if ((st = api->GetTensorMutableData(r->out_vals[i], &src))) return ortune_ort_error(st, "output");
+      int rc = ortune_cuda_memcpy(r->host_out[i], src, r->out_bytes[i], 0);
+      if (rc) return rc;
+    }
+    return ORTUNE_OK;
+  }
   if (r->device) {
     st = api->RunWithBinding(r->s, NULL, r->bind);
   } else {
@@ -187,13 +223,13 @@ int ortune_runner_outputs(ortune_runner *r, ortune_tensor **outs, int *n) {
   size_t cnt = (size_t)r->nout;
   int rc = ORTUNE_OK;
   if (!t) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
-  if (r->device) {
+  if (r->device || r->host_copy) {
     ORT_CHECK(api->GetAllocatorWithDefaultOptions(&alloc), "allocator");
     ORT_CHECK(api->GetBoundOutputValues(r->bind, alloc, &vals, &cnt), "bound outputs");
   }
   for (size_t i = 0; i < cnt && (int)i < r->nout; i++)
     if ((rc = ortune_tensor_from_ort(vals[i], r->out_names[i], &t[i]))) break;
-  if (r->device) {
+  if (r->device || r->host_copy) {
     for (size_t i = 0; i < cnt; i++) api->ReleaseValue(vals[i]);
     alloc->Free(alloc, vals);
   }
@@ -210,6 +246,7 @@ void ortune_runner_release(ortune_runner *r) {
   if (!r) return;
   const OrtApi *api = ortune_ort_api();
   for (int i = 0; i < ORTUNE_MAX_IO; i++) {
+    free(r->host_out[i]);
     if (r->in_vals[i]) api->ReleaseValue(r->in_vals[i]);
     if (r->out_vals[i]) api->ReleaseValue(r->out_vals[i]);
   }

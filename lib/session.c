@@ -24,7 +24,9 @@ int ortune_env_get(OrtEnv **out) {
       rc = ortune_set_error(ORTUNE_EORT, "onnx runtime: the loaded library does not offer API version %d: use ORT 1.29 or newer",
                             ORT_API_VERSION);
     } else {
-      OrtStatus *st = api->CreateEnv(ORT_LOGGING_LEVEL_ERROR, "ortune", &shared_env);
+      /* FATAL only: ORT's ERROR log lines repeat (in colour, on stderr) what the returned status says, and
+       * ortune reports that itself in one line */
+      OrtStatus *st = api->CreateEnv(ORT_LOGGING_LEVEL_FATAL, "ortune", &shared_env);
       if (st) rc = ortune_ort_error(st, "create onnx runtime environment");
     }
   }

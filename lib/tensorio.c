@@ -919,6 +919,16 @@ void ortune_default_tol(int dtype, double *rtol, double *atol) {
   if (atol) *atol = a;
 }
 
+double ortune_tensor_max_abs(const ortune_tensor *t) {
+  double m = 0;
+  if (t->dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) return 0;
+  for (size_t i = 0; i < t->count; i++) {
+    double v = fabs(comp_value(t, i));
+    if (isfinite(v) && v > m) m = v;
+  }
+  return m;
+}
+
 static void format_shape(const ortune_tensor *t, char *buf, size_t len) {
   size_t n = 0;
   if (t->ndim == 0) snprintf(buf, len, "scalar");

@@ -138,11 +138,11 @@ static int trial_open(const char *model, const ortune_config *cfg, const ortune_
                       void *stream, trial_state *t, const char **phase, double *create_ms) {
   memset(t, 0, sizeof *t);
   OrtSessionOptions *so = NULL;
+  OrtEnv *env; /* first: the CUDA EP logs through the env's logger */
   *phase = "options";
-  int rc = ortune_session_options_build_stream(cfg, stream, &so);
+  int rc = ortune_env_get(&env);
+  if (!rc) rc = ortune_session_options_build_stream(cfg, stream, &so);
   if (rc) return rc;
-  OrtEnv *env;
-  if ((rc = ortune_env_get(&env))) { ortune_ort_api()->ReleaseSessionOptions(so); return rc; }
   *phase = "create";
   double t0 = ortune_now();
   OrtStatus *st = ortune_ort_api()->CreateSession(env, model, so, &t->s);
@@ -221,21 +221,10 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   double first = (ortune_now() - t0) * 1e3;
   cJSON_AddNumberToObject(res, "first_run_ms", first);
   if (fault && !strcmp(fault, "slow")) bo.delay_ms = first > 2 ? first : 2;
-  /* racing: a candidate far slower than the best so far is dropped after its first run */
-  if (cutoff > 0 && first > 20 * cutoff) {
-    cJSON_AddBoolToObject(res, "dropped", 1);
-    m.runs = 1;
-    m.lat = malloc(sizeof(double));
-    if (m.lat) m.lat[0] = first;
-    ortune_stats((double[]){first}, 1, &m);
-    add_measure(res, &m);
-    goto outputs;
-  }
   if ((rc = ortune_measure_run(t.r, &bo, &m))) goto done;
   if (m.dropped) cJSON_AddBoolToObject(res, "dropped", 1);
   if (m.event_p50 > 0) cJSON_AddNumberToObject(res, "event_p50_ms", m.event_p50);
   add_measure(res, &m);
-outputs:
   if (gpu) {
     long long used = ortune_gpu_mem_used(dev);
     cJSON_AddNumberToObject(res, "peak_gpu_mb", used >= 0 && gpu0 >= 0 ? (double)(used - gpu0) / 1048576.0 : -1);

@@ -76,6 +76,12 @@ int ortune_write_atomic(const char *path, const void *data, size_t len) {
   char tmp[PATH_MAX];
   if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
     return ortune_set_error(ORTUNE_EIO, "write %s: path too long", path);
+  /* a rename would replace a read-only file (even for root): respect the file's mode instead */
+  struct stat cur;
+  errno = 0;
+  if (stat(path, &cur) == 0 && S_ISREG(cur.st_mode) && (!(cur.st_mode & 0222) || access(path, W_OK) != 0))
+    return ortune_set_error(ORTUNE_EIO, "write %s: the file is %s, so it was left unchanged: make it writable or write to another file",
+                            path, errno == EROFS ? "on a read-only file system" : "read-only");
   int fd = mkstemp(tmp);
   if (fd < 0)
     return ortune_set_error(ORTUNE_EIO, "write %s: cannot create a temp file beside it (%s): check the directory exists and is writable",

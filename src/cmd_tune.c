@@ -1,9 +1,11 @@
 /* cmd_tune.c - `ortune tune MODEL --config config.yaml`: search, verify, write the winner. */
 #include "cli.h"
 #include "tune.h"
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -30,8 +32,8 @@ static int set_atol(void *v, const char *s) {
 }
 
 static const cli_opt tune_table[] = {
-  OPT_INT("ab-rounds", tune_opts, ab_rounds, "N", "interleaved A/B rounds in the final check (default 12)"),
-  OPT_INT("ab-runs", tune_opts, ab_runs, "N", "runs per candidate per A/B round (default 15)"),
+  OPT_INT("ab-rounds", tune_opts, ab_rounds, "N", "interleaved A/B rounds in the final check (default 16)"),
+  OPT_INT("ab-runs", tune_opts, ab_runs, "N", "runs per candidate per A/B round (default: about 0.15 s worth)"),
   CLI_COMMON_INPUT_OPTS(tune_opts),
   OPT_CALL("atol", "X", set_atol, "absolute tolerance for output checks (default per dtype)"),
   OPT_DBL("budget", tune_opts, budget, "SECONDS", "stop searching after this long (the final check still runs)"),
@@ -89,6 +91,32 @@ static int list_space(const char *space, const ortune_config *base) {
   }
   printf("grid size: %ld candidates (--strategy grid)\n", grid);
   return 0;
+}
+
+/* Fail before the search, not after it: the winner must be writable where --config says. */
+static int config_writable(const char *path) {
+  struct stat st;
+  errno = 0;
+  if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (!(st.st_mode & 0222) || access(path, W_OK) != 0))
+    return ortune_set_error(ORTUNE_EIO, "tune: %s is %s: make it writable or give another --config; nothing was tuned", path,
+                            errno == EROFS ? "on a read-only file system" : "read-only");
+  char probe[4096];
+  const char *slash = strrchr(path, '/');
+  if (slash) snprintf(probe, sizeof probe, "%.*s/.ortune-probe.XXXXXX", (int)(slash - path), path);
+  else snprintf(probe, sizeof probe, ".ortune-probe.XXXXXX");
+  int fd = mkstemp(probe);
+  if (fd < 0)
+    return ortune_set_error(ORTUNE_EIO, "tune: cannot write %s: %s: create its directory or give another --config; nothing was tuned",
+                            path, strerror(errno));
+  close(fd);
+  /* and room for the file (ORTUNE_TEST_ENOSPC simulates a full disk here too) */
+  static const char room[4096];
+  int rc = ortune_write_atomic(probe, room, sizeof room);
+  unlink(probe);
+  if (rc == ORTUNE_ENOSPC)
+    return ortune_set_error(rc, "tune: no space left to write %s: free some disk space and run again; nothing was tuned", path);
+  if (rc) return ortune_set_error(rc, "tune: cannot write %s: %s; nothing was tuned", path, ortune_last_error());
+  return ORTUNE_OK;
 }
 
 static void print_table(const cJSON *res) {
@@ -154,15 +182,26 @@ static int tune_run(void *vo, int argc, char **argv) {
     ortune_set_error(ORTUNE_EUSAGE, "tune: give exactly one MODEL (ortune tune model.onnx --config config.yaml)");
     return cli_fail(ORTUNE_EUSAGE);
   }
+  if (o->space && !ortune_space_valid(o->space)) { /* before the CUDA fallback turns any name into "cpu" */
+    ortune_set_error(ORTUNE_EUSAGE, "unknown space '%s': use seed14, cpu, cuda, cuda-core or full", o->space);
+    return cli_fail(ORTUNE_EUSAGE);
+  }
   if (!o->common.config && !o->dry_run) {
     ortune_set_error(ORTUNE_EUSAGE, "tune: --config FILE is required (where the winner goes), or --dry-run");
     return cli_fail(ORTUNE_EUSAGE);
   }
+  /* a missing or broken model: a clear message now, not the baseline trial's */
+  ortune_model_info mi;
+  if ((rc = ortune_model_info_read(argv[0], &mi))) return cli_fail(rc);
   /* The baseline: ORT's defaults with only the harness keys (provider, io, device, free dims) of the config file. */
   ortune_config *file = NULL;
   cli_common c = o->common;
   if (c.config && access(c.config, F_OK) != 0) c.config = NULL; /* a new file: defaults */
   if ((rc = cli_config(&c, &file))) return cli_fail(rc);
+  if (!o->dry_run && (rc = config_writable(o->common.config))) {
+    ortune_config_release(file);
+    return cli_fail(rc);
+  }
   if ((rc = ortune_config_new(&base))) return cli_fail(rc);
   static const char *const keep[] = {"provider", "io", "device_id"};
   for (size_t i = 0; i < 3; i++)

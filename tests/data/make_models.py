@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""make_models.py - write the tiny ONNX fixtures the tests use, with the Python standard library only.
+
+  python3 tests/data/make_models.py [OUTDIR]      (default: the directory of this script)
+
+The protobuf wire format is written by hand (no onnx package needed on CI):
+  unknown_op.onnx      Relu followed by an op of a domain no runtime has (com.example.nosuch:NoSuchOp)
+  unknown_std_op.onnx  an op type the default ONNX domain does not have (NoSuchOp, opset 13)
+  dyn_relu.onnx        y = Relu(x), x: float32 [batch, 3] with a named dynamic dim
+  dyn_unnamed.onnx     y = Relu(x), x: float32 [?, 3] with an unnamed dynamic dim
+  add2.onnx            c = Add(a, b), a and b: float32 [2, 3], plus a test_data_set with inputs and output
+"""
+import os
+import struct
+import sys
+
+
+def varint(v):
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        out.append(b | (0x80 if v else 0))
+        if not v:
+            return bytes(out)
+
+
+def key(num, wt):
+    return varint(num << 3 | wt)
+
+
+def f_int(num, v):
+    return key(num, 0) + varint(v)
+
+
+def f_bytes(num, b):
+    if isinstance(b, str):
+        b = b.encode()
+    return key(num, 2) + varint(len(b)) + b
+
+
+FLOAT = 1
+
+
+def dim(d):
+    # TensorShapeProto.Dimension: 1 dim_value, 2 dim_param; None = unknown (neither)
+    if d is None:
+        return f_bytes(1, b"")
+    if isinstance(d, str):
+        return f_bytes(1, f_bytes(2, d))
+    return f_bytes(1, f_int(1, d))
+
+
+def value_info(name, elem, dims):
+    shape = b"".join(dim(d) for d in dims)
+    tensor_type = f_int(1, elem) + f_bytes(2, shape)
+    type_proto = f_bytes(1, tensor_type)
+    return f_bytes(1, name) + f_bytes(2, type_proto)
+
+
+def node(inputs, outputs, op, name, domain=""):
+    b = b"".join(f_bytes(1, i) for i in inputs) + b"".join(f_bytes(2, o) for o in outputs)
+    b += f_bytes(3, name) + f_bytes(4, op)
+    if domain:
+        b += f_bytes(7, domain)
+    return b
+
+
+def model(nodes, inputs, outputs, name, opsets):
+    graph = b"".join(f_bytes(1, n) for n in nodes) + f_bytes(2, name)
+    graph += b"".join(f_bytes(11, i) for i in inputs) + b"".join(f_bytes(12, o) for o in outputs)
+    m = f_int(1, 8) + f_bytes(2, "ortune-tests") + f_bytes(3, "1")
+    m += f_bytes(7, graph)
+    for dom, ver in opsets:
+        m += f_bytes(8, (f_bytes(1, dom) if dom else b"") + f_int(2, ver))
+    return m
+
+
+def tensor(name, dims, values):
+    # TensorProto: 1 dims, 2 data_type, 8 name, 9 raw_data
+    b = b"".join(f_int(1, d) for d in dims) + f_int(2, FLOAT) + f_bytes(8, name)
+    b += f_bytes(9, struct.pack("<%df" % len(values), *values))
+    return b
+
+
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    os.makedirs(out, exist_ok=True)
+    write(os.path.join(out, "unknown_op.onnx"), model(
+        [node(["x"], ["h"], "Relu", "relu"), node(["h"], ["y"], "NoSuchOp", "nosuch", "com.example.nosuch")],
+        [value_info("x", FLOAT, [1, 3])], [value_info("y", FLOAT, [1, 3])], "unknown_op",
+        [("", 13), ("com.example.nosuch", 1)]))
+    write(os.path.join(out, "unknown_std_op.onnx"), model(
+        [node(["x"], ["y"], "NoSuchOp", "nosuch")],
+        [value_info("x", FLOAT, [1, 3])], [value_info("y", FLOAT, [1, 3])], "unknown_std_op", [("", 13)]))
+    write(os.path.join(out, "dyn_relu.onnx"), model(
+        [node(["x"], ["y"], "Relu", "relu")],
+        [value_info("x", FLOAT, ["batch", 3])], [value_info("y", FLOAT, ["batch", 3])], "dyn_relu", [("", 13)]))
+    write(os.path.join(out, "dyn_unnamed.onnx"), model(
+        [node(["x"], ["y"], "Relu", "relu")],
+        [value_info("x", FLOAT, [None, 3])], [value_info("y", FLOAT, [None, 3])], "dyn_unnamed", [("", 13)]))
+    write(os.path.join(out, "add2.onnx"), model(
+        [node(["a", "b"], ["c"], "Add", "add")],
+        [value_info("a", FLOAT, [2, 3]), value_info("b", FLOAT, [2, 3])],
+        [value_info("c", FLOAT, [2, 3])], "add2", [("", 13)]))
+    ds = os.path.join(out, "add2_data")
+    os.makedirs(ds, exist_ok=True)
+    a = [0.5, -1.0, 2.0, 3.25, -0.125, 7.0]
+    b = [1.5, 1.0, -2.0, 0.75, 0.125, -8.0]
+    write(os.path.join(ds, "input_0.pb"), tensor("a", [2, 3], a))
+    write(os.path.join(ds, "input_1.pb"), tensor("b", [2, 3], b))
+    write(os.path.join(ds, "output_0.pb"), tensor("c", [2, 3], [x + y for x, y in zip(a, b)]))
+
+
+if __name__ == "__main__":
+    main()
