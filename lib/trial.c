@@ -107,35 +107,35 @@ static const char *fault_for(const char *name) {
 
 typedef struct {
   OrtSession *s;
-  ortune_tensor *in, *ref;
-  int nin, nref;
+  ortune_tensor *in;
+  int nin;
   ortune_runner *r;
 } trial_state;
 
 static void state_free(trial_state *t) {
   ortune_runner_release(t->r);
   ortune_tensors_free(t->in, t->nin);
-  ortune_tensors_free(t->ref, t->nref);
   if (t->s) ortune_ort_api()->ReleaseSession(t->s);
   memset(t, 0, sizeof *t);
 }
 
-/* Reference output shapes from dir/output_N.pb (for preallocated device outputs). */
-static void load_ref_shapes(const char *dir, trial_state *t) {
-  if (!dir || !*dir) return;
-  t->ref = calloc(ORTUNE_MAX_IO, sizeof *t->ref);
-  for (int i = 0; t->ref && i < ORTUNE_MAX_IO; i++) {
+/* Reference outputs from dir/output_N.pb (their shapes preallocate device outputs). */
+static int load_ref(const char *dir, ortune_tensor **ref) {
+  int n = 0;
+  *ref = NULL;
+  if (!dir || !*dir || !(*ref = calloc(ORTUNE_MAX_IO, sizeof **ref))) return 0;
+  for (; n < ORTUNE_MAX_IO; n++) {
     char path[1200];
-    snprintf(path, sizeof path, "%s/output_%d.pb", dir, i);
-    if (access(path, R_OK) != 0 || ortune_tensor_read_pb(path, &t->ref[i]) != ORTUNE_OK) break;
-    t->nref++;
+    snprintf(path, sizeof path, "%s/output_%d.pb", dir, n);
+    if (access(path, R_OK) != 0 || ortune_tensor_read_pb(path, &(*ref)[n]) != ORTUNE_OK) break;
   }
   ortune_clear_error();
+  return n;
 }
 
-/* Session + inputs + runner for cfg; *phase names the step that failed. */
-static int trial_open(const char *model, const ortune_config *cfg, const ortune_input_spec *spec, const char *ref_dir,
-                      void *stream, trial_state *t, const char **phase, double *create_ms) {
+/* Session + inputs + runner for cfg; shapes: outputs of an earlier run (may be NULL); *phase names the failing step. */
+static int trial_open(const char *model, const ortune_config *cfg, const ortune_input_spec *spec, const ortune_tensor *shapes,
+                      int nshapes, void *stream, trial_state *t, const char **phase, double *create_ms) {
   memset(t, 0, sizeof *t);
   OrtSessionOptions *so = NULL;
   OrtEnv *env; /* first: the CUDA EP logs through the env's logger */
@@ -151,9 +151,8 @@ static int trial_open(const char *model, const ortune_config *cfg, const ortune_
   if (st) return ortune_ort_error(st, "create session");
   *phase = "inputs";
   if ((rc = ortune_inputs_make(t->s, cfg, spec, &t->in, &t->nin))) return rc;
-  load_ref_shapes(ref_dir, t);
   *phase = "bind";
-  return ortune_runner_init(&t->r, t->s, cfg, t->in, t->nin, t->ref, t->nref);
+  return ortune_runner_init(&t->r, t->s, cfg, t->in, t->nin, shapes, nshapes);
 }
 
 static void add_measure(cJSON *res, const ortune_measure *m) {
@@ -195,6 +194,8 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   ortune_bench_opts bo;
   ortune_measure m = {0};
   trial_state t = {0};
+  ortune_tensor *ref = NULL;
+  int nref = 0;
   int rc = ortune_config_from_json(cJSON_GetObjectItemCaseSensitive(spec, "config"), &cfg);
   if (rc) goto done;
   ortune_spec_from_json(cJSON_GetObjectItemCaseSensitive(spec, "inputs"), &in);
@@ -210,7 +211,8 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   long long gpu0 = gpu ? ortune_gpu_mem_used(dev) : -1;
   double create_ms = 0;
   if (jnum(bj, "event_timing", 0) && gpu && ortune_cuda_stream_create(&bo.stream)) goto done;
-  rc = trial_open(model, cfg, &in, jstr(spec, "ref_dir"), bo.stream, &t, &phase, &create_ms);
+  nref = load_ref(jstr(spec, "ref_dir"), &ref);
+  rc = trial_open(model, cfg, &in, ref, nref, bo.stream, &t, &phase, &create_ms);
   cJSON_AddNumberToObject(res, "create_ms", create_ms);
   if (rc) goto done;
   if (fault && !strcmp(fault, "crash")) raise(SIGSEGV);
@@ -235,6 +237,7 @@ done:
   cJSON_AddStringToObject(res, "phase", phase);
   ortune_measure_free(&m);
   state_free(&t);
+  ortune_tensors_free(ref, nref);
   ortune_config_release(cfg);
   return rc;
 }
@@ -251,12 +254,16 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
   trial_state *t = calloc((size_t)n, sizeof *t);
   double *all = malloc(sizeof(double) * (size_t)(n * rounds * runs)), *blk = malloc(sizeof(double) * (size_t)(n * rounds));
   double lat[256];
-  int rc = ORTUNE_OK;
+  int rc = ORTUNE_OK, nshapes = 0;
   const char *phase;
-  if (!t || !all || !blk || runs > 256) { rc = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory"); goto done; }
+  ortune_tensor *shapes = NULL;
+  if (runs > 256) runs = 256;
+  if (!t || !all || !blk) { rc = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory"); goto done; }
+  /* config 0's outputs give the output shapes that CUDA-graph configs bind */
   for (int i = 0; i < n; i++) {
-    if ((rc = trial_open(model, cfgs[i], spec, NULL, NULL, &t[i], &phase, NULL))) goto done;
+    if ((rc = trial_open(model, cfgs[i], spec, shapes, nshapes, NULL, &t[i], &phase, NULL))) goto done;
     for (int w = 0; w < 10 && !rc; w++) rc = ortune_runner_run(t[i].r); /* warm */
+    if (!rc && i == 0) rc = ortune_runner_outputs(t[0].r, &shapes, &nshapes);
     if (rc) goto done;
   }
   for (int r = 0; r < rounds; r++) {
@@ -283,6 +290,7 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
   blk = NULL;
 done:
   for (int i = 0; t && i < n; i++) state_free(&t[i]);
+  ortune_tensors_free(shapes, nshapes);
   free(t);
   free(all);
   free(blk);

@@ -3,9 +3,23 @@
 # (docs/exit-codes.md = the ORTUNE_* values of include/ortune.h), exactly one line on stderr starting
 # "ortune: ", and an existing config.yaml left byte for byte unchanged.
 # Env: ORTUNE (binary), ORTUNE_SRC. PP-OCRv4 cases are skipped when scripts/fetch-models cannot fetch them.
-# As root, chmod cannot make files unreadable or directories unwritable: the unreadable-model case is skipped
-# and read-only directories are read-only bind mounts in a private mount namespace (unshare -m).
+# As root, chmod alone cannot make files unreadable or directories unwritable: the unreadable model is read by
+# ortune run with CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH dropped (setpriv; skipped without it), and the read-only
+# directory is a read-only bind mount in a private mount namespace (unshare -m; skipped without it).
 . "${ORTUNE_SRC:-$(dirname "$0")/..}/tests/lib.sh"
+
+# ---- the codes this test expects are include/ortune.h's, and docs/exit-codes.md documents each -----------------------
+hdr=$ORTUNE_SRC/include/ortune.h
+sed -n 's/^ *X(\([A-Z]*\), *\([0-9]*\),.*/\1 \2/p' "$hdr" >"$work/codes"
+before=$t_nfail
+[ "$(wc -l <"$work/codes")" -ge 18 ] || t_fail "cannot read ORTUNE_ERRNO_MAP from $hdr"
+while read -r name val; do
+  [ "$name" = OK ] && continue
+  eval "mine=\${E_${name#E}:-}"
+  [ "$mine" = "$val" ] || t_fail "tests/lib.sh has E_${name#E}=$mine, include/ortune.h says $name=$val"
+  grep -q "^| $val | \`$name\` |" "$ORTUNE_SRC/docs/exit-codes.md" || t_fail "docs/exit-codes.md has no row '| $val | \`$name\` |'"
+done <"$work/codes"
+[ "$t_nfail" -eq "$before" ] && t_pass "exit codes: tests/lib.sh and docs/exit-codes.md agree with include/ortune.h ($(wc -l <"$work/codes") codes)"
 
 cfg=$work/c.yaml
 write_config "$cfg"
@@ -19,14 +33,14 @@ expect_error "tune: missing model" $E_IO "$cfg" "$ORTUNE" tune "$work/nope.onnx"
 expect_error "info: missing model" $E_IO - "$ORTUNE" info "$work/nope.onnx"
 expect_error "run: a directory as model" $E_IO "$cfg" "$ORTUNE" run "$work" --config "$cfg"
 
-if is_root; then
-  t_skip "unreadable model (chmod 000): root reads it anyway"
-else
+if no_dac_ok; then
   cp "$add2" "$work/unreadable.onnx"
   chmod 000 "$work/unreadable.onnx"
-  expect_error "run: unreadable model" $E_IO "$cfg" "$ORTUNE" run "$work/unreadable.onnx" --config "$cfg"
-  expect_error "tune: unreadable model" $E_IO "$cfg" "$ORTUNE" tune "$work/unreadable.onnx" --config "$cfg" $quick
+  expect_error "run: unreadable model" $E_IO "$cfg" no_dac "$ORTUNE" run "$work/unreadable.onnx" --config "$cfg"
+  expect_error "tune: unreadable model" $E_IO "$cfg" no_dac "$ORTUNE" tune "$work/unreadable.onnx" --config "$cfg" $quick
   chmod 644 "$work/unreadable.onnx"
+else
+  t_skip "unreadable model (chmod 000): root without setpriv reads it anyway"
 fi
 
 if ppocr_models; then big=$ppocr_det; else big=$add2; fi
@@ -69,6 +83,8 @@ printf 'onnxruntime:\n  execution_mode: FAST\n' >"$bad"
 expect_error "run: bad enum value" $E_VALUE "$bad" "$ORTUNE" run "$add2" --config "$bad"
 grep -q "ORT_PARALLEL" "$work/.err" && t_pass "bad value: lists the allowed values" || t_fail "bad value: no allowed values in: $(cat "$work/.err")"
 
+expect_error "run: config is a directory" $E_IO - "$ORTUNE" run "$add2" --config "$work"
+expect_error "tune: config is a directory" $E_IO - "$ORTUNE" tune "$add2" --config "$work" $quick
 expect_error "run: config dir missing" $E_IO - "$ORTUNE" run "$add2" --config /nonexistent/dir/c.yaml
 expect_error "tune: config dir missing" $E_IO - "$ORTUNE" tune "$add2" --config /nonexistent/dir/c.yaml $quick
 [ ! -e /nonexistent/dir ] || t_fail "/nonexistent/dir was created"
@@ -96,6 +112,8 @@ fi
 ORTUNE_TEST_ENOSPC=1
 export ORTUNE_TEST_ENOSPC
 expect_error "tune: disk full" $E_NOSPC "$cfg" "$ORTUNE" tune "$add2" --config "$cfg" --budget 5 $quick
+# the trial files (specs, results) cannot be written either: the search must stop with ENOSPC, not blame the model
+expect_error "tune --dry-run: disk full for the trial files" $E_NOSPC "$cfg" "$ORTUNE" tune "$add2" --dry-run $quick
 unset ORTUNE_TEST_ENOSPC
 left=$(ls -A "$work" | grep -c '\.tmp\.\|ortune-probe' || true)
 [ "$left" -eq 0 ] && t_pass "disk full: no temp files left" || t_fail "disk full: $left temp files left: $(ls -A "$work")"

@@ -47,7 +47,6 @@ if [ "$rc" -eq 0 ]; then t_pass "tune PP-OCRv4 det: exit 0"; else
 fi
 grep -q "^wrote $cfg\$" "$work/tune.out" && t_pass "tune says it wrote the config" || t_fail "no 'wrote $cfg' line"
 
-n=$(wc -l <"$cfg")
 if head -n 5 "$cfg" | cmp -s - "$work/prefix.txt" && tail -n 5 "$cfg" | cmp -s - "$work/suffix.txt"; then
   t_pass "config: the keys and comments before and after the section are kept byte for byte"
 else

@@ -119,6 +119,21 @@ expect_error() {
   fi
 }
 
+# no_dac CMD...: run CMD without the power to ignore file modes: as root, with CAP_DAC_OVERRIDE and
+# CAP_DAC_READ_SEARCH dropped (setpriv), so that chmod 000 means unreadable as for anyone else.
+no_dac() {
+  if is_root; then setpriv --bounding-set=-dac_override,-dac_read_search "$@"; else "$@"; fi
+}
+# no_dac_ok: does no_dac work here (root needs setpriv from util-linux)?
+no_dac_ok() {
+  is_root || return 0
+  command -v setpriv >/dev/null 2>&1 || return 1
+  : >"$work/.nodac" && chmod 000 "$work/.nodac" && ! no_dac cat "$work/.nodac" 2>/dev/null
+  _r=$?
+  rm -f "$work/.nodac"
+  return $_r
+}
+
 # ro_dir_ok: can this user make a directory read-only for a command (chmod, or a bind mount as root)?
 ro_dir_ok() {
   if ! is_root; then return 0; fi
