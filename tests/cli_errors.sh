@@ -21,6 +21,15 @@ while read -r name val; do
 done <"$work/codes"
 [ "$t_nfail" -eq "$before" ] && t_pass "exit codes: tests/lib.sh and docs/exit-codes.md agree with include/ortune.h ($(wc -l <"$work/codes") codes)"
 
+# the committed fixtures are what tests/data/make_models.py writes
+if ! python3 "$ORTUNE_SRC/tests/data/make_models.py" "$work/gen"; then
+  t_fail "tests/data/make_models.py failed"
+elif diff -r "$work/gen" "$ORTUNE_SRC/tests/data" 2>&1 | grep -v '^Only in .*tests/data' >"$work/gen.diff"; then
+  t_fail "tests/data differs from what make_models.py writes: $(head -n 3 "$work/gen.diff")"
+else
+  t_pass "tests/data fixtures are what make_models.py writes"
+fi
+
 cfg=$work/c.yaml
 write_config "$cfg"
 add2=$data/add2.onnx

@@ -1,4 +1,4 @@
-# lib.sh - shared helpers for tests/cli_*.sh (POSIX sh). Source it after setting nothing:
+# lib.sh - shared helpers for tests/cli_*.sh (POSIX sh). Each test sources it first:
 #   . "${ORTUNE_SRC:-$(dirname "$0")/..}/tests/lib.sh"
 # Env (set by ctest): ORTUNE (the binary), ORTUNE_SRC, ORTUNE_BUILD, ORTUNE_EXAMPLE.
 # Gives: $work (a temp dir removed at exit), $data (tests/data), counters with t_pass/t_fail/t_skip,
