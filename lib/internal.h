@@ -62,6 +62,10 @@ typedef struct {
 } ortune_diff;
 /* Default tolerances for comparing outputs of a dtype (floats loose, ints exact). */
 void ortune_default_tol(int dtype, double *rtol, double *atol);
+/* Tolerance for comparing outputs of two ORT configurations (tune, compare): given rtol/atol (< 0: default),
+ * floats default to rtol 1e-2 and atol 1e-3 * max|ref| (TF32 and other algorithms move floats by ~1e-3 of
+ * the output's scale; real breakage moves them by O(scale)); other dtypes keep ortune_default_tol. */
+void ortune_config_tol(const ortune_tensor *ref, double rtol, double atol, double *rtol_out, double *atol_out);
 /* Largest finite |element| (0 for strings). */
 double ortune_tensor_max_abs(const ortune_tensor *t);
 /* ORTUNE_OK when got matches want within rtol/atol (negative: per-dtype default);

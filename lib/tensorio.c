@@ -929,6 +929,19 @@ double ortune_tensor_max_abs(const ortune_tensor *t) {
   return m;
 }
 
+void ortune_config_tol(const ortune_tensor *ref, double rtol, double atol, double *rtol_out, double *atol_out) {
+  int fl = ref->dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT || ref->dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 ||
+           ref->dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 || ref->dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE;
+  double r, a;
+  ortune_default_tol(ref->dtype, &r, &a);
+  if (fl) {
+    r = 1e-2;
+    a = 1e-3 * ortune_tensor_max_abs(ref);
+  }
+  *rtol_out = rtol >= 0 ? rtol : r;
+  *atol_out = atol >= 0 ? atol : a;
+}
+
 static void format_shape(const ortune_tensor *t, char *buf, size_t len) {
   size_t n = 0;
   if (t->ndim == 0) snprintf(buf, len, "scalar");

@@ -49,6 +49,7 @@ typedef struct {
   int ntrials;                /* trials run (not resumed) */
   double base_score, noise;   /* baseline's score and relative run-to-run noise */
   double best_score;          /* best eligible score so far (racing cutoff) */
+  int last_rc;                /* why run_trial returned NULL (besides a signal) */
   int tty;
   int total_hint;             /* for the progress line */
 } tuner;
@@ -158,11 +159,6 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
 }
 static void rm_rf(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
-static int is_float(int dtype) {
-  return dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT || dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 ||
-         dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 || dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE;
-}
-
 /* Compare dir's outputs with the baseline's; fills tr's error fields; 0 = within tolerance.
  * Default float tolerance: |got - want| <= 1e-3 * max|want| + 1e-2 * |want|. */
 static int check_outputs(tuner *t, const char *dir, cJSON *tr) {
@@ -180,11 +176,8 @@ static int check_outputs(tuner *t, const char *dir, cJSON *tr) {
     }
     if (ortune_tensor_read_pb(rp, &b)) { ortune_tensor_release(&a); return 1; }
     ortune_diff d;
-    double rtol = t->o->rtol, atol = t->o->atol;
-    if (is_float(b.dtype)) { /* scale-aware defaults: TF32 and other algorithms move floats by ~1e-3 of the output's scale */
-      if (rtol < 0) rtol = 1e-2;
-      if (atol < 0) atol = 1e-3 * ortune_tensor_max_abs(&b);
-    }
+    double rtol, atol;
+    ortune_config_tol(&b, t->o->rtol, t->o->atol, &rtol, &atol);
     if (ortune_tensor_compare(&a, &b, rtol, atol, &d) != ORTUNE_OK && !bad++)
       cJSON_AddStringToObject(tr, "reason", d.what);
     if (d.max_abs > max_abs) max_abs = d.max_abs;
@@ -268,7 +261,10 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
   cJSON_AddStringToObject(spec, "out_dir", out_d);
   int rc = write_json(spec_p, spec);
   cJSON_Delete(spec);
-  if (rc) return NULL;
+  if (rc) {
+    t->last_rc = rc;
+    return NULL;
+  }
 
   int status = spawn(t, spec_p, res_p, log_p, t->o->trial_timeout_s);
   tr = cJSON_CreateObject();
@@ -308,6 +304,7 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
           cJSON_AddItemToObject(tr, it->string, cJSON_Duplicate(it, 1));
       }
       if (code) {
+        cJSON_AddNumberToObject(tr, "error_code", code);
         cJSON_AddStringToObject(tr, "status", classify(code, jstr(res, "phase")));
         snprintf(reason, sizeof reason, "%s", jstr(res, "error"));
       } else if (!is_baseline && check_outputs(t, out_d, tr)) {
@@ -852,9 +849,13 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   ortune_candidate base = {.name = "defaults", .stage = "baseline", .cfg = (ortune_config *)o->base};
   cJSON *b1 = run_trial(&t, &base, 1);
   if (!b1 || !trial_ok(b1)) {
-    rc = got_signal ? ORTUNE_EINTR
-                    : ortune_set_error(ORTUNE_EMODEL, "the model does not run with ORT's defaults (%s): %s", b1 ? jstr(b1, "status") : "?",
-                                       b1 ? jstr(b1, "reason") : "");
+    if (got_signal) rc = ORTUNE_EINTR;
+    else if (!b1) rc = ortune_set_error(t.last_rc ? t.last_rc : ORTUNE_EFAIL, "tune: %s", ortune_last_error());
+    else {
+      int code = (int)jnum(b1, "error_code", 0);
+      if (!code) code = !strcmp(jstr(b1, "status"), "timeout") ? ORTUNE_ETIMEOUT : !strcmp(jstr(b1, "status"), "crash") ? ORTUNE_ECRASH : ORTUNE_EMODEL;
+      rc = ortune_set_error(code, "the model does not run with ORT's defaults (%s): %s", jstr(b1, "status"), jstr(b1, "reason"));
+    }
     goto fail_search;
   }
   t.base_score = score_of(&t, b1);

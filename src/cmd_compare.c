@@ -84,7 +84,9 @@ static int compare_run(void *vo, int argc, char **argv) {
     char what[200] = "";
     for (int i = 0; i < nouts[0] && !mismatch; i++) {
       ortune_diff d;
-      if (ortune_tensor_compare(&outs[k][i], &outs[0][i], -1, -1, &d) != ORTUNE_OK) {
+      double rtol, atol;
+      ortune_config_tol(&outs[0][i], -1, -1, &rtol, &atol);
+      if (ortune_tensor_compare(&outs[k][i], &outs[0][i], rtol, atol, &d) != ORTUNE_OK) {
         mismatch = 1;
         snprintf(what, sizeof what, "%s", d.what);
       }
