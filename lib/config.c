@@ -138,6 +138,15 @@ static int yaml_load(const char *path, const char *text, size_t len, ydoc *d) {
       d->loaded = 0;
       return ortune_set_error(ORTUNE_ECONFIG, "%s: holds several yaml documents (---): keep one", path);
     }
+  } else {
+    /* text after the first document that does not parse (e.g. keys after a "..." end marker) */
+    int rc = ortune_set_error(ORTUNE_ECONFIG, "%s:%zu:%zu: malformed yaml: %s%s%s: fix the file or move it away", path,
+                              p.problem_mark.line + 1, p.problem_mark.column + 1, p.problem ? p.problem : "syntax error",
+                              p.context ? " " : "", p.context ? p.context : "");
+    yaml_parser_delete(&p);
+    yaml_document_delete(&d->doc);
+    d->loaded = 0;
+    return rc;
   }
   yaml_parser_delete(&p);
   return ORTUNE_OK;
@@ -349,9 +358,9 @@ static int splice(const char *path, const char *old, size_t oldlen, const char *
   if (root) val = map_get(&d.doc, root, SECTION, &key);
   sbuf b = {0};
   if (!val) {
-    b.p = NULL;
-    if (oldlen) sb_add(&b, "%.*s%s", (int)oldlen, old, old[oldlen - 1] == '\n' ? "" : "\n");
-    sb_add(&b, "%s", sec);
+    /* append the section to the document: before its "..." end marker when it has one */
+    size_t at = d.doc.end_implicit ? oldlen : line_offset(old, oldlen, d.doc.end_mark.line);
+    sb_add(&b, "%.*s%s%s%.*s", (int)at, old, at && old[at - 1] != '\n' ? "\n" : "", sec, (int)(oldlen - at), old + at);
   } else {
     if (key->start_mark.column != 0) {
       ydoc_free(&d);

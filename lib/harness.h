@@ -45,6 +45,8 @@ int ortune_input_arg_parse(ortune_input_spec *spec, const char *arg);
  * across processes). Unresolved dynamic dims are an error naming input and dim. */
 int ortune_inputs_make(OrtSession *s, const ortune_config *cfg, const ortune_input_spec *spec, ortune_tensor **out, int *n);
 void ortune_tensors_free(ortune_tensor *t, int n);
+/* Overwrite the tensors' values with another seeded random set (same shapes). */
+int ortune_inputs_refill(ortune_tensor *t, int n, uint64_t seed);
 
 /* ---- ORT values <-> host tensors ---- */
 /* Wrap t's data as a CPU OrtValue (no copy; strings are copied). */
@@ -59,6 +61,8 @@ typedef struct ortune_runner ortune_runner;
 int ortune_runner_init(ortune_runner **out, OrtSession *s, const ortune_config *cfg, const ortune_tensor *inputs, int nin,
                        const ortune_tensor *out_shapes, int nout_shapes);
 int ortune_runner_run(ortune_runner *r);
+/* The host input tensors changed in place: bring device copies up to date (no-op for io=host). */
+int ortune_runner_refresh(ortune_runner *r);
 /* Copy the last run's outputs to host tensors (caller frees with ortune_tensors_free). */
 int ortune_runner_outputs(ortune_runner *r, ortune_tensor **outs, int *n);
 void ortune_runner_release(ortune_runner *r);

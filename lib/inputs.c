@@ -226,6 +226,20 @@ static int fill_random(ortune_tensor *t, uint64_t seed) {
   return ORTUNE_OK;
 }
 
+int ortune_inputs_refill(ortune_tensor *t, int n, uint64_t seed) {
+  for (int i = 0; i < n; i++) {
+    if (t[i].dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) { /* replace the strings too */
+      for (size_t k = 0; k < t[i].count; k++) {
+        free(((char **)t[i].data)[k]);
+        ((char **)t[i].data)[k] = NULL;
+      }
+    }
+    int rc = fill_random(&t[i], seed);
+    if (rc) return rc;
+  }
+  return ORTUNE_OK;
+}
+
 static const ortune_shape_arg *find_shape(const ortune_input_spec *spec, const char *name, int index) {
   for (int i = 0; i < spec->nshapes; i++)
     if (!strcmp(spec->shapes[i].name, name) || (!spec->shapes[i].name[0] && index == 0)) return &spec->shapes[i];

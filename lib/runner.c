@@ -215,6 +215,19 @@ int ortune_runner_run(ortune_runner *r) {
   return st ? ortune_ort_error(st, "run") : ORTUNE_OK;
 }
 
+int ortune_runner_refresh(ortune_runner *r) {
+  const OrtApi *api = ortune_ort_api();
+  if (!r->device) return ORTUNE_OK; /* host values wrap the tensors; host_copy copies every run */
+  for (int i = 0; i < r->nin; i++) {
+    void *dst;
+    OrtStatus *st = api->GetTensorMutableData(r->in_vals[i], &dst);
+    if (st) return ortune_ort_error(st, "input");
+    int rc = ortune_cuda_memcpy(dst, r->host_in[i].data, r->host_in[i].nbytes, 1);
+    if (rc) return rc;
+  }
+  return ortune_cuda_sync() ? ortune_set_error(ORTUNE_EORT, "cudaDeviceSynchronize failed") : ORTUNE_OK;
+}
+
 int ortune_runner_outputs(ortune_runner *r, ortune_tensor **outs, int *n) {
   const OrtApi *api = ortune_ort_api();
   ortune_tensor *t = calloc(r->nout ? (size_t)r->nout : 1, sizeof *t);

@@ -164,11 +164,16 @@ static void rm_rf(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHY
 static int check_outputs(tuner *t, const char *dir, cJSON *tr) {
   double max_abs = 0, max_rel = 0;
   int bad = 0;
-  for (int i = 0;; i++) {
+  for (int k = 0; k < 2 * ORTUNE_MAX_IO; k++) {
+    int set = k / ORTUNE_MAX_IO, i = k % ORTUNE_MAX_IO; /* both input sets */
     char rp[700], op[700];
-    snprintf(rp, sizeof rp, "%s/ref/output_%d.pb", t->work, i);
-    snprintf(op, sizeof op, "%s/output_%d.pb", dir, i);
-    if (access(rp, R_OK) != 0) break;
+    snprintf(rp, sizeof rp, "%s/ref%s/output_%d.pb", t->work, set ? "/set2" : "", i);
+    snprintf(op, sizeof op, "%s%s/output_%d.pb", dir, set ? "/set2" : "", i);
+    if (access(rp, R_OK) != 0) {
+      if (set) break;
+      k = ORTUNE_MAX_IO - 1; /* on to the second set */
+      continue;
+    }
     ortune_tensor a, b;
     if (ortune_tensor_read_pb(op, &a)) {
       cJSON_AddStringToObject(tr, "reason", "outputs missing");
