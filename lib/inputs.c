@@ -8,34 +8,26 @@
 #include <string.h>
 #include <unistd.h>
 
-#define ORT_CHECK(call, what)                   \
-  do {                                          \
-    OrtStatus *st_ = (call);                    \
-    if (st_) {                                  \
-      rc = ortune_ort_error(st_, what);         \
-      goto fail;                                \
-    }                                           \
-  } while (0)
 
 static int describe(const OrtApi *api, OrtTypeInfo *ti, ortune_io_desc *d) {
   int rc = ORTUNE_OK;
   ONNXType t;
-  ORT_CHECK(api->GetOnnxTypeFromTypeInfo(ti, &t), "type info");
+  ORTUNE_ORT_TRY(api->GetOnnxTypeFromTypeInfo(ti, &t), "type info");
   d->is_tensor = t == ONNX_TYPE_TENSOR;
   d->ndim = -1;
   if (!d->is_tensor) return ORTUNE_OK;
   const OrtTensorTypeAndShapeInfo *tsi;
-  ORT_CHECK(api->CastTypeInfoToTensorInfo(ti, &tsi), "tensor info");
+  ORTUNE_ORT_TRY(api->CastTypeInfoToTensorInfo(ti, &tsi), "tensor info");
   ONNXTensorElementDataType et;
-  ORT_CHECK(api->GetTensorElementType(tsi, &et), "element type");
+  ORTUNE_ORT_TRY(api->GetTensorElementType(tsi, &et), "element type");
   d->dtype = (int)et;
   size_t nd;
-  ORT_CHECK(api->GetDimensionsCount(tsi, &nd), "rank");
+  ORTUNE_ORT_TRY(api->GetDimensionsCount(tsi, &nd), "rank");
   if (nd > ORTUNE_MAX_DIMS) return ortune_set_error(ORTUNE_EUNSUPPORTED, "'%s' has rank %zu: ortune handles up to %d", d->name, nd, ORTUNE_MAX_DIMS);
   d->ndim = (int)nd;
-  ORT_CHECK(api->GetDimensions(tsi, d->dims, nd), "dims");
+  ORTUNE_ORT_TRY(api->GetDimensions(tsi, d->dims, nd), "dims");
   const char *sym[ORTUNE_MAX_DIMS] = {0};
-  ORT_CHECK(api->GetSymbolicDimensions(tsi, sym, nd), "symbolic dims");
+  ORTUNE_ORT_TRY(api->GetSymbolicDimensions(tsi, sym, nd), "symbolic dims");
   for (size_t i = 0; i < nd; i++) snprintf(d->symbolic[i], sizeof d->symbolic[i], "%s", sym[i] ? sym[i] : "");
 fail:
   return rc;
@@ -47,18 +39,18 @@ int ortune_session_io(OrtSession *s, int outputs, ortune_io_desc **out, int *n) 
   size_t cnt;
   int rc = ORTUNE_OK;
   ortune_io_desc *d = NULL;
-  ORT_CHECK(api->GetAllocatorWithDefaultOptions(&alloc), "allocator");
-  ORT_CHECK(outputs ? api->SessionGetOutputCount(s, &cnt) : api->SessionGetInputCount(s, &cnt), "io count");
+  ORTUNE_ORT_TRY(api->GetAllocatorWithDefaultOptions(&alloc), "allocator");
+  ORTUNE_ORT_TRY(outputs ? api->SessionGetOutputCount(s, &cnt) : api->SessionGetInputCount(s, &cnt), "io count");
   if (cnt > ORTUNE_MAX_IO) return ortune_set_error(ORTUNE_EUNSUPPORTED, "model has %zu %s: ortune handles up to %d", cnt, outputs ? "outputs" : "inputs", ORTUNE_MAX_IO);
   d = calloc(cnt ? cnt : 1, sizeof *d);
   if (!d) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
   for (size_t i = 0; i < cnt; i++) {
     char *name;
-    ORT_CHECK(outputs ? api->SessionGetOutputName(s, i, alloc, &name) : api->SessionGetInputName(s, i, alloc, &name), "io name");
+    ORTUNE_ORT_TRY(outputs ? api->SessionGetOutputName(s, i, alloc, &name) : api->SessionGetInputName(s, i, alloc, &name), "io name");
     snprintf(d[i].name, sizeof d[i].name, "%s", name);
     alloc->Free(alloc, name);
     OrtTypeInfo *ti;
-    ORT_CHECK(outputs ? api->SessionGetOutputTypeInfo(s, i, &ti) : api->SessionGetInputTypeInfo(s, i, &ti), "type info");
+    ORTUNE_ORT_TRY(outputs ? api->SessionGetOutputTypeInfo(s, i, &ti) : api->SessionGetInputTypeInfo(s, i, &ti), "type info");
     rc = describe(api, ti, &d[i]);
     api->ReleaseTypeInfo(ti);
     if (rc) goto fail;
@@ -364,13 +356,13 @@ int ortune_tensor_to_ort(const ortune_tensor *t, OrtValue **out) {
   *out = NULL;
   if (t->dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) {
     OrtAllocator *alloc;
-    ORT_CHECK(api->GetAllocatorWithDefaultOptions(&alloc), "allocator");
-    ORT_CHECK(api->CreateTensorAsOrtValue(alloc, t->dims, (size_t)t->ndim, ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING, out), "string tensor");
-    if (t->count) ORT_CHECK(api->FillStringTensor(*out, (const char *const *)t->data, t->count), "string tensor");
+    ORTUNE_ORT_TRY(api->GetAllocatorWithDefaultOptions(&alloc), "allocator");
+    ORTUNE_ORT_TRY(api->CreateTensorAsOrtValue(alloc, t->dims, (size_t)t->ndim, ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING, out), "string tensor");
+    if (t->count) ORTUNE_ORT_TRY(api->FillStringTensor(*out, (const char *const *)t->data, t->count), "string tensor");
     return ORTUNE_OK;
   }
   OrtMemoryInfo *mi;
-  ORT_CHECK(api->CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, &mi), "memory info");
+  ORTUNE_ORT_TRY(api->CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, &mi), "memory info");
   static char empty[8];
   OrtStatus *st = api->CreateTensorWithDataAsOrtValue(mi, t->nbytes ? t->data : empty, t->nbytes, t->dims, (size_t)t->ndim,
                                                       (ONNXTensorElementDataType)t->dtype, out);

@@ -13,6 +13,15 @@ int ortune_set_error(int code, const char *fmt, ...) __attribute__((format(print
 void ortune_clear_error(void);
 /* Turn an OrtStatus into an ortune error (releases status). what: "create session". */
 int ortune_ort_error(OrtStatus *st, const char *what);
+/* In a function with `int rc` and a `fail:` label: on an ORT error set rc and jump there. */
+#define ORTUNE_ORT_TRY(call, what)           \
+  do {                                       \
+    OrtStatus *st_ = (call);                 \
+    if (st_) {                               \
+      rc = ortune_ort_error(st_, what);      \
+      goto fail;                             \
+    }                                        \
+  } while (0)
 
 /* ---- small utilities (util.c) --------------------------------------------- */
 double ortune_now(void);                          /* monotonic seconds */

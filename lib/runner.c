@@ -20,30 +20,22 @@ struct ortune_runner {
   OrtAllocator *cuda_alloc;
 };
 
-#define ORT_CHECK(call, what)                   \
-  do {                                          \
-    OrtStatus *st_ = (call);                    \
-    if (st_) {                                  \
-      rc = ortune_ort_error(st_, what);         \
-      goto fail;                                \
-    }                                           \
-  } while (0)
 
 int ortune_tensor_from_ort(const OrtValue *v, const char *name, ortune_tensor *out) {
   const OrtApi *api = ortune_ort_api();
   int rc = ORTUNE_OK, is_tensor = 0;
   OrtTensorTypeAndShapeInfo *info = NULL;
   memset(out, 0, sizeof *out);
-  ORT_CHECK(api->IsTensor(v, &is_tensor), "output");
+  ORTUNE_ORT_TRY(api->IsTensor(v, &is_tensor), "output");
   if (!is_tensor) return ortune_set_error(ORTUNE_EUNSUPPORTED, "output '%s' is a sequence or map: ortune checks tensors only", name);
-  ORT_CHECK(api->GetTensorTypeAndShape(v, &info), "output shape");
+  ORTUNE_ORT_TRY(api->GetTensorTypeAndShape(v, &info), "output shape");
   ONNXTensorElementDataType et;
   size_t nd;
   int64_t dims[ORTUNE_MAX_DIMS];
-  ORT_CHECK(api->GetTensorElementType(info, &et), "output type");
-  ORT_CHECK(api->GetDimensionsCount(info, &nd), "output rank");
+  ORTUNE_ORT_TRY(api->GetTensorElementType(info, &et), "output type");
+  ORTUNE_ORT_TRY(api->GetDimensionsCount(info, &nd), "output rank");
   if (nd > ORTUNE_MAX_DIMS) { rc = ortune_set_error(ORTUNE_EUNSUPPORTED, "output '%s': rank %zu too large", name, nd); goto fail; }
-  ORT_CHECK(api->GetDimensions(info, dims, nd), "output dims");
+  ORTUNE_ORT_TRY(api->GetDimensions(info, dims, nd), "output dims");
   api->ReleaseTensorTypeAndShapeInfo(info);
   info = NULL;
   rc = ortune_tensor_alloc(out, name, (int)et, (int)nd, dims);
@@ -52,19 +44,19 @@ int ortune_tensor_from_ort(const OrtValue *v, const char *name, ortune_tensor *o
     char **strs = out->data;
     for (size_t i = 0; i < out->count; i++) {
       size_t len;
-      ORT_CHECK(api->GetStringTensorElementLength(v, i, &len), "string output");
+      ORTUNE_ORT_TRY(api->GetStringTensorElementLength(v, i, &len), "string output");
       strs[i] = calloc(1, len + 1);
       if (!strs[i]) { rc = ortune_set_error(ORTUNE_ENOMEM, "out of memory"); goto fail; }
-      ORT_CHECK(api->GetStringTensorElement(v, len, i, strs[i]), "string output");
+      ORTUNE_ORT_TRY(api->GetStringTensorElement(v, len, i, strs[i]), "string output");
     }
     return ORTUNE_OK;
   }
   if (!out->nbytes) return ORTUNE_OK;
   void *src;
-  ORT_CHECK(api->GetTensorMutableData((OrtValue *)v, &src), "output data");
+  ORTUNE_ORT_TRY(api->GetTensorMutableData((OrtValue *)v, &src), "output data");
   const OrtMemoryInfo *mi;
   OrtMemoryInfoDeviceType dt = OrtMemoryInfoDeviceType_CPU;
-  ORT_CHECK(api->GetTensorMemoryInfo(v, &mi), "output memory");
+  ORTUNE_ORT_TRY(api->GetTensorMemoryInfo(v, &mi), "output memory");
   api->MemoryInfoGetDeviceType(mi, &dt);
   if (dt == OrtMemoryInfoDeviceType_GPU) {
     rc = ortune_cuda_memcpy(out->data, src, out->nbytes, 0);
@@ -91,11 +83,11 @@ static int device_tensor(ortune_runner *r, const ortune_tensor *t, int copy, Ort
   int rc = ORTUNE_OK;
   if (t->dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING)
     return ortune_set_error(ORTUNE_EUNSUPPORTED, "'%s' is a string tensor: use io=host for this model", t->name);
-  ORT_CHECK(api->CreateTensorAsOrtValue(r->cuda_alloc, t->dims, (size_t)t->ndim, (ONNXTensorElementDataType)t->dtype, out),
+  ORTUNE_ORT_TRY(api->CreateTensorAsOrtValue(r->cuda_alloc, t->dims, (size_t)t->ndim, (ONNXTensorElementDataType)t->dtype, out),
             "device tensor");
   if (copy && t->nbytes) {
     void *dst;
-    ORT_CHECK(api->GetTensorMutableData(*out, &dst), "device tensor");
+    ORTUNE_ORT_TRY(api->GetTensorMutableData(*out, &dst), "device tensor");
     rc = ortune_cuda_memcpy(dst, t->data, t->nbytes, 1);
   }
 fail:
@@ -106,21 +98,21 @@ static int bind_device(ortune_runner *r, const ortune_config *cfg, const ortune_
                        int nout_shapes) {
   const OrtApi *api = ortune_ort_api();
   int rc = ORTUNE_OK;
-  ORT_CHECK(api->CreateMemoryInfo("Cuda", OrtArenaAllocator, atoi(ortune_config_get(cfg, "device_id")), OrtMemTypeDefault,
+  ORTUNE_ORT_TRY(api->CreateMemoryInfo("Cuda", OrtArenaAllocator, atoi(ortune_config_get(cfg, "device_id")), OrtMemTypeDefault,
                                   &r->cuda_mi), "cuda memory info");
-  ORT_CHECK(api->CreateAllocator(r->s, r->cuda_mi, &r->cuda_alloc), "cuda allocator (io=device needs provider=cuda)");
-  ORT_CHECK(api->CreateIoBinding(r->s, &r->bind), "io binding");
+  ORTUNE_ORT_TRY(api->CreateAllocator(r->s, r->cuda_mi, &r->cuda_alloc), "cuda allocator (io=device needs provider=cuda)");
+  ORTUNE_ORT_TRY(api->CreateIoBinding(r->s, &r->bind), "io binding");
   for (int i = 0; i < r->nin; i++) {
     if ((rc = device_tensor(r, &inputs[i], 1, &r->in_vals[i]))) goto fail;
-    ORT_CHECK(api->BindInput(r->bind, r->in_names[i], r->in_vals[i]), "bind input");
+    ORTUNE_ORT_TRY(api->BindInput(r->bind, r->in_names[i], r->in_vals[i]), "bind input");
   }
   for (int i = 0; i < r->nout; i++) {
     const ortune_tensor *shape = find_tensor(out_shapes, nout_shapes, r->out_names[i]);
     if (shape && shape->dtype != ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) {
       if ((rc = device_tensor(r, shape, 0, &r->out_vals[i]))) goto fail;
-      ORT_CHECK(api->BindOutput(r->bind, r->out_names[i], r->out_vals[i]), "bind output");
+      ORTUNE_ORT_TRY(api->BindOutput(r->bind, r->out_names[i], r->out_vals[i]), "bind output");
     } else {
-      ORT_CHECK(api->BindOutputToDevice(r->bind, r->out_names[i], r->cuda_mi), "bind output");
+      ORTUNE_ORT_TRY(api->BindOutputToDevice(r->bind, r->out_names[i], r->cuda_mi), "bind output");
     }
   }
 fail:
@@ -237,8 +229,8 @@ int ortune_runner_outputs(ortune_runner *r, ortune_tensor **outs, int *n) {
   int rc = ORTUNE_OK;
   if (!t) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
   if (r->device || r->host_copy) {
-    ORT_CHECK(api->GetAllocatorWithDefaultOptions(&alloc), "allocator");
-    ORT_CHECK(api->GetBoundOutputValues(r->bind, alloc, &vals, &cnt), "bound outputs");
+    ORTUNE_ORT_TRY(api->GetAllocatorWithDefaultOptions(&alloc), "allocator");
+    ORTUNE_ORT_TRY(api->GetBoundOutputValues(r->bind, alloc, &vals, &cnt), "bound outputs");
   }
   for (size_t i = 0; i < cnt && (int)i < r->nout; i++)
     if ((rc = ortune_tensor_from_ort(vals[i], r->out_names[i], &t[i]))) break;

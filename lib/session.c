@@ -35,14 +35,6 @@ int ortune_env_get(OrtEnv **out) {
   return rc;
 }
 
-#define ORT_TRY(call, what)                        \
-  do {                                             \
-    OrtStatus *st_ = (call);                       \
-    if (st_) {                                     \
-      rc = ortune_ort_error(st_, what);            \
-      goto fail;                                   \
-    }                                              \
-  } while (0)
 
 static int enum_index(const char *values, const char *v) {
   int i = 0;
@@ -67,10 +59,10 @@ static int append_cuda(const OrtApi *api, const ortune_config *cfg, void *stream
     keys[n] = ortune_options[i].name;
     vals[n++] = cfg->value[i];
   }
-  ORT_TRY(api->CreateCUDAProviderOptions(&cuda), "cuda provider options");
-  if (n) ORT_TRY(api->UpdateCUDAProviderOptions(cuda, keys, vals, n), "cuda provider options");
-  if (stream) ORT_TRY(api->UpdateCUDAProviderOptionsWithValue(cuda, "user_compute_stream", stream), "cuda user stream");
-  ORT_TRY(api->SessionOptionsAppendExecutionProvider_CUDA_V2(so, cuda), "append cuda execution provider");
+  ORTUNE_ORT_TRY(api->CreateCUDAProviderOptions(&cuda), "cuda provider options");
+  if (n) ORTUNE_ORT_TRY(api->UpdateCUDAProviderOptions(cuda, keys, vals, n), "cuda provider options");
+  if (stream) ORTUNE_ORT_TRY(api->UpdateCUDAProviderOptionsWithValue(cuda, "user_compute_stream", stream), "cuda user stream");
+  ORTUNE_ORT_TRY(api->SessionOptionsAppendExecutionProvider_CUDA_V2(so, cuda), "append cuda execution provider");
   api->ReleaseCUDAProviderOptions(cuda);
   return ORTUNE_OK;
 fail:
@@ -86,7 +78,7 @@ int ortune_session_options_build_stream(const ortune_config *cfg, void *cuda_str
   const OrtApi *api = ortune_ort_api();
   OrtSessionOptions *so = NULL;
   int rc = ORTUNE_OK;
-  ORT_TRY(api->CreateSessionOptions(&so), "session options");
+  ORTUNE_ORT_TRY(api->CreateSessionOptions(&so), "session options");
   for (int i = 0; i < ortune_noptions; i++) {
     const ortune_option *o = &ortune_options[i];
     const char *v = cfg->value[i];
@@ -94,23 +86,23 @@ int ortune_session_options_build_stream(const ortune_config *cfg, void *cuda_str
     if (!strcmp(o->name, "graph_optimization_level")) {
       static const GraphOptimizationLevel lv[] = {ORT_DISABLE_ALL, ORT_ENABLE_BASIC, ORT_ENABLE_EXTENDED, ORT_ENABLE_LAYOUT,
                                                   ORT_ENABLE_ALL};
-      ORT_TRY(api->SetSessionGraphOptimizationLevel(so, lv[enum_index(o->values, v)]), o->name);
+      ORTUNE_ORT_TRY(api->SetSessionGraphOptimizationLevel(so, lv[enum_index(o->values, v)]), o->name);
     } else if (!strcmp(o->name, "execution_mode")) {
-      ORT_TRY(api->SetSessionExecutionMode(so, enum_index(o->values, v) ? ORT_PARALLEL : ORT_SEQUENTIAL), o->name);
+      ORTUNE_ORT_TRY(api->SetSessionExecutionMode(so, enum_index(o->values, v) ? ORT_PARALLEL : ORT_SEQUENTIAL), o->name);
     } else if (!strcmp(o->name, "enable_cpu_mem_arena")) {
-      ORT_TRY(*v == '1' ? api->EnableCpuMemArena(so) : api->DisableCpuMemArena(so), o->name);
+      ORTUNE_ORT_TRY(*v == '1' ? api->EnableCpuMemArena(so) : api->DisableCpuMemArena(so), o->name);
     } else if (!strcmp(o->name, "enable_mem_pattern")) {
-      ORT_TRY(*v == '1' ? api->EnableMemPattern(so) : api->DisableMemPattern(so), o->name);
+      ORTUNE_ORT_TRY(*v == '1' ? api->EnableMemPattern(so) : api->DisableMemPattern(so), o->name);
     } else if (!strcmp(o->name, "intra_op_num_threads")) {
-      ORT_TRY(api->SetIntraOpNumThreads(so, atoi(v)), o->name);
+      ORTUNE_ORT_TRY(api->SetIntraOpNumThreads(so, atoi(v)), o->name);
     } else if (!strcmp(o->name, "inter_op_num_threads")) {
-      ORT_TRY(api->SetInterOpNumThreads(so, atoi(v)), o->name);
+      ORTUNE_ORT_TRY(api->SetInterOpNumThreads(so, atoi(v)), o->name);
     } else if (strchr(o->name, '.')) { /* session config entries: "session.intra_op.allow_spinning" */
-      ORT_TRY(api->AddSessionConfigEntry(so, o->name, v), o->name);
+      ORTUNE_ORT_TRY(api->AddSessionConfigEntry(so, o->name, v), o->name);
     }
   }
   for (int i = 0; i < cfg->nfree; i++)
-    ORT_TRY(api->AddFreeDimensionOverrideByName(so, cfg->freedim[i].name, cfg->freedim[i].value), "free dimension override");
+    ORTUNE_ORT_TRY(api->AddFreeDimensionOverrideByName(so, cfg->freedim[i].name, cfg->freedim[i].value), "free dimension override");
   if (!strcmp(ortune_config_get(cfg, "provider"), "cuda")) {
     rc = append_cuda(api, cfg, cuda_stream, so);
     if (rc) goto fail;

@@ -58,23 +58,13 @@ cJSON *ortune_spec_to_json(const ortune_input_spec *spec) {
   return j;
 }
 
-static const char *jstr(const cJSON *j, const char *k) {
-  const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, k);
-  return cJSON_IsString(x) ? x->valuestring : "";
-}
-
-static double jnum(const cJSON *j, const char *k, double def) {
-  const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, k);
-  return cJSON_IsNumber(x) ? x->valuedouble : def;
-}
-
 void ortune_spec_from_json(const cJSON *j, ortune_input_spec *spec) {
   memset(spec, 0, sizeof *spec);
   const cJSON *it;
   cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(j, "shapes")) {
     if (spec->nshapes == 16) break;
     ortune_shape_arg *s = &spec->shapes[spec->nshapes++];
-    snprintf(s->name, sizeof s->name, "%s", jstr(it, "name"));
+    snprintf(s->name, sizeof s->name, "%s", ortune_jstr(it, "name"));
     const cJSON *d;
     cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(it, "dims")) {
       if (s->ndim < ORTUNE_MAX_DIMS) s->dims[s->ndim++] = (int64_t)d->valuedouble;
@@ -82,12 +72,12 @@ void ortune_spec_from_json(const cJSON *j, ortune_input_spec *spec) {
   }
   cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(j, "files")) {
     if (spec->nfiles == ORTUNE_MAX_IO) break;
-    snprintf(spec->files[spec->nfiles].name, sizeof spec->files[0].name, "%s", jstr(it, "name"));
-    snprintf(spec->files[spec->nfiles].path, sizeof spec->files[0].path, "%s", jstr(it, "path"));
+    snprintf(spec->files[spec->nfiles].name, sizeof spec->files[0].name, "%s", ortune_jstr(it, "name"));
+    snprintf(spec->files[spec->nfiles].path, sizeof spec->files[0].path, "%s", ortune_jstr(it, "path"));
     spec->nfiles++;
   }
-  snprintf(spec->dir, sizeof spec->dir, "%s", jstr(j, "dir"));
-  spec->seed = (uint64_t)jnum(j, "seed", 0);
+  snprintf(spec->dir, sizeof spec->dir, "%s", ortune_jstr(j, "dir"));
+  spec->seed = (uint64_t)ortune_jnum(j, "seed", 0);
 }
 
 /* ---- test-only fault injection: ORTUNE_TEST_FAULT=kind@substring-of-trial-name ---- */
@@ -186,7 +176,7 @@ static int save_outputs(ortune_runner *r, const char *dir, const char *fault) {
 }
 
 static int run_measure(const cJSON *spec, cJSON *res) {
-  const char *model = jstr(spec, "model"), *name = jstr(spec, "name"), *phase = "spec";
+  const char *model = ortune_jstr(spec, "model"), *name = ortune_jstr(spec, "name"), *phase = "spec";
   const cJSON *bj = cJSON_GetObjectItemCaseSensitive(spec, "bench");
   const char *fault = fault_for(name);
   ortune_config *cfg = NULL;
@@ -200,18 +190,18 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   if (rc) goto done;
   ortune_spec_from_json(cJSON_GetObjectItemCaseSensitive(spec, "inputs"), &in);
   ortune_bench_opts_default(&bo);
-  bo.min_runs = (int)jnum(bj, "min_runs", bo.min_runs);
-  bo.max_runs = (int)jnum(bj, "max_runs", bo.max_runs);
-  bo.duration_s = jnum(bj, "duration_s", bo.duration_s);
-  bo.warmup_max_s = jnum(bj, "warmup_max_s", bo.warmup_max_s);
-  double cutoff = jnum(bj, "cutoff_ms", 0);
+  bo.min_runs = (int)ortune_jnum(bj, "min_runs", bo.min_runs);
+  bo.max_runs = (int)ortune_jnum(bj, "max_runs", bo.max_runs);
+  bo.duration_s = ortune_jnum(bj, "duration_s", bo.duration_s);
+  bo.warmup_max_s = ortune_jnum(bj, "warmup_max_s", bo.warmup_max_s);
+  double cutoff = ortune_jnum(bj, "cutoff_ms", 0);
   bo.cutoff_ms = cutoff;
   int dev = atoi(ortune_config_get(cfg, "device_id"));
   int gpu = !strcmp(ortune_config_get(cfg, "provider"), "cuda");
   long long gpu0 = gpu ? ortune_gpu_mem_used(dev) : -1;
   double create_ms = 0;
-  if (jnum(bj, "event_timing", 0) && gpu && ortune_cuda_stream_create(&bo.stream)) goto done;
-  nref = load_ref(jstr(spec, "ref_dir"), &ref);
+  if (ortune_jnum(bj, "event_timing", 0) && gpu && ortune_cuda_stream_create(&bo.stream)) goto done;
+  nref = load_ref(ortune_jstr(spec, "ref_dir"), &ref);
   rc = trial_open(model, cfg, &in, ref, nref, bo.stream, &t, &phase, &create_ms);
   cJSON_AddNumberToObject(res, "create_ms", create_ms);
   if (rc) goto done;
@@ -232,12 +222,12 @@ static int run_measure(const cJSON *spec, cJSON *res) {
     cJSON_AddNumberToObject(res, "peak_gpu_mb", used >= 0 && gpu0 >= 0 ? (double)(used - gpu0) / 1048576.0 : -1);
   }
   phase = "outputs";
-  rc = save_outputs(t.r, jstr(spec, "out_dir"), fault);
+  rc = save_outputs(t.r, ortune_jstr(spec, "out_dir"), fault);
   /* a second, different input set: proves the measured configuration (a replayed CUDA graph too)
    * computes from its inputs and does not return stale buffers */
-  if (!rc && *jstr(spec, "out_dir")) {
+  if (!rc && *ortune_jstr(spec, "out_dir")) {
     char dir2[1100];
-    snprintf(dir2, sizeof dir2, "%s/set2", jstr(spec, "out_dir"));
+    snprintf(dir2, sizeof dir2, "%s/set2", ortune_jstr(spec, "out_dir"));
     rc = ortune_inputs_refill(t.in, t.nin, in.seed + 0x5bd1e995);
     if (!rc) rc = ortune_runner_refresh(t.r);
     if (!rc) rc = ortune_runner_run(t.r);
@@ -335,7 +325,7 @@ static int run_ab(const cJSON *spec, cJSON *res) {
   int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(spec, "configs")), rc = ORTUNE_OK;
   ortune_config **cfgs = calloc((size_t)(n ? n : 1), sizeof *cfgs);
   double *p50 = calloc((size_t)(n ? n : 1), sizeof *p50), *p99 = calloc((size_t)(n ? n : 1), sizeof *p99), *blocks = NULL;
-  int rounds = (int)jnum(spec, "rounds", 10), runs = (int)jnum(spec, "runs", 20);
+  int rounds = (int)ortune_jnum(spec, "rounds", 10), runs = (int)ortune_jnum(spec, "runs", 20);
   ortune_input_spec in;
   ortune_spec_from_json(cJSON_GetObjectItemCaseSensitive(spec, "inputs"), &in);
   const cJSON *it;
@@ -344,7 +334,7 @@ static int run_ab(const cJSON *spec, cJSON *res) {
     if ((rc = ortune_config_from_json(it, &cfgs[k]))) goto done;
     k++;
   }
-  if (!(rc = ortune_ab_measure(jstr(spec, "model"), cfgs, n, &in, rounds, runs, &blocks, p50, p99, NULL, NULL))) {
+  if (!(rc = ortune_ab_measure(ortune_jstr(spec, "model"), cfgs, n, &in, rounds, runs, &blocks, p50, p99, NULL, NULL))) {
     cJSON *b = cJSON_AddArrayToObject(res, "blocks"), *a = cJSON_AddArrayToObject(res, "p50_ms"), *c = cJSON_AddArrayToObject(res, "p99_ms");
     for (int i = 0; i < rounds * n; i++) cJSON_AddItemToArray(b, cJSON_CreateNumber(blocks[i]));
     for (int i = 0; i < n; i++) {
@@ -370,7 +360,7 @@ int ortune_trial_main(const char *spec_path, const char *result_path) {
   free(text);
   if (!spec) return ortune_set_error(ORTUNE_EUSAGE, "_trial: %s is not JSON", spec_path);
   cJSON *res = cJSON_CreateObject();
-  rc = !strcmp(jstr(spec, "mode"), "ab") ? run_ab(spec, res) : run_measure(spec, res);
+  rc = !strcmp(ortune_jstr(spec, "mode"), "ab") ? run_ab(spec, res) : run_measure(spec, res);
   cJSON_AddNumberToObject(res, "code", rc);
   cJSON_AddStringToObject(res, "error", rc ? ortune_last_error() : "");
   char *out = cJSON_PrintUnformatted(res);

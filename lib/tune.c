@@ -60,22 +60,12 @@ static double score_of(const tuner *t, const cJSON *tr) {
   return cJSON_IsNumber(x) ? x->valuedouble : INFINITY;
 }
 
-static const char *jstr(const cJSON *j, const char *k) {
-  const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, k);
-  return cJSON_IsString(x) ? x->valuestring : "";
-}
-
-static double jnum(const cJSON *j, const char *k, double def) {
-  const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, k);
-  return cJSON_IsNumber(x) ? x->valuedouble : def;
-}
-
-static int trial_ok(const cJSON *tr) { return !strcmp(jstr(tr, "status"), "ok"); }
+static int trial_ok(const cJSON *tr) { return !strcmp(ortune_jstr(tr, "status"), "ok"); }
 
 static int eligible(const tuner *t, const cJSON *tr) {
   if (!trial_ok(tr) || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(tr, "dropped"))) return 0;
-  if (t->o->max_gpu_mem_mb > 0 && jnum(tr, "peak_gpu_mb", 0) > t->o->max_gpu_mem_mb) return 0;
-  if (t->o->max_startup_ms > 0 && jnum(tr, "create_ms", 0) + jnum(tr, "first_run_ms", 0) > t->o->max_startup_ms) return 0;
+  if (t->o->max_gpu_mem_mb > 0 && ortune_jnum(tr, "peak_gpu_mb", 0) > t->o->max_gpu_mem_mb) return 0;
+  if (t->o->max_startup_ms > 0 && ortune_jnum(tr, "create_ms", 0) + ortune_jnum(tr, "first_run_ms", 0) > t->o->max_startup_ms) return 0;
   return 1;
 }
 
@@ -215,13 +205,13 @@ static cJSON *config_delta(const ortune_config *base, const ortune_config *c) {
 
 static cJSON *find_previous(tuner *t, const char *name) {
   cJSON *tr;
-  cJSON_ArrayForEach(tr, t->previous) if (!strcmp(jstr(tr, "name"), name) && strcmp(jstr(tr, "status"), "interrupted")) return tr;
+  cJSON_ArrayForEach(tr, t->previous) if (!strcmp(ortune_jstr(tr, "name"), name) && strcmp(ortune_jstr(tr, "status"), "interrupted")) return tr;
   return NULL;
 }
 
 static cJSON *find_trial(tuner *t, const char *name) {
   cJSON *tr;
-  cJSON_ArrayForEach(tr, t->trials) if (!strcmp(jstr(tr, "name"), name)) return tr;
+  cJSON_ArrayForEach(tr, t->trials) if (!strcmp(ortune_jstr(tr, "name"), name)) return tr;
   return NULL;
 }
 
@@ -302,7 +292,7 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
       last_line(log_p, reason, sizeof reason);
       if (!reason[0]) snprintf(reason, sizeof reason, "exited %d without a result", WEXITSTATUS(status));
     } else {
-      int code = (int)jnum(res, "code", 1);
+      int code = (int)ortune_jnum(res, "code", 1);
       cJSON *it;
       cJSON_ArrayForEach(it, res) {
         if (strcmp(it->string, "code") && strcmp(it->string, "error") && strcmp(it->string, "phase"))
@@ -310,8 +300,8 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
       }
       if (code) {
         cJSON_AddNumberToObject(tr, "error_code", code);
-        cJSON_AddStringToObject(tr, "status", classify(code, jstr(res, "phase")));
-        snprintf(reason, sizeof reason, "%s", jstr(res, "error"));
+        cJSON_AddStringToObject(tr, "status", classify(code, ortune_jstr(res, "phase")));
+        snprintf(reason, sizeof reason, "%s", ortune_jstr(res, "error"));
       } else if (!is_baseline && check_outputs(t, out_d, tr)) {
         cJSON_AddStringToObject(tr, "status", "mismatch");
       } else {
@@ -332,7 +322,7 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
   t->ntrials++;
   save_results(t);
   if (!t->o->quiet && !t->tty && !trial_ok(tr))
-    fprintf(stderr, "  %s: %s\n", jstr(tr, "status"), jstr(tr, "reason"));
+    fprintf(stderr, "  %s: %s\n", ortune_jstr(tr, "status"), ortune_jstr(tr, "reason"));
   return tr;
 }
 
@@ -503,8 +493,8 @@ static int final_ab(tuner *t, cJSON **winner_out) {
   cJSON *tr;
   *winner_out = NULL;
   cJSON_ArrayForEach(tr, t->trials) {
-    if (nr < 512 && eligible(t, tr) && strcmp(jstr(tr, "stage"), "baseline"))
-      rank[nr][0] = score_of(t, tr), rank[nr++][1] = jnum(tr, "id", 0);
+    if (nr < 512 && eligible(t, tr) && strcmp(ortune_jstr(tr, "stage"), "baseline"))
+      rank[nr][0] = score_of(t, tr), rank[nr++][1] = ortune_jnum(tr, "id", 0);
   }
   qsort(rank, (size_t)nr, sizeof rank[0], cmp_score);
   cJSON *final = cJSON_AddObjectToObject(t->results, "final");
@@ -548,9 +538,9 @@ static int final_ab(tuner *t, cJSON **winner_out) {
     cJSON *res = status == 0 && ortune_read_file(rp, &txt, NULL) == ORTUNE_OK ? cJSON_Parse(txt) : NULL;
     free(txt);
     if (status == -2) rc = ORTUNE_EINTR;
-    else if (!res || jnum(res, "code", 1) != 0) {
+    else if (!res || ortune_jnum(res, "code", 1) != 0) {
       char why[512] = "";
-      if (res) snprintf(why, sizeof why, "%s", jstr(res, "error"));
+      if (res) snprintf(why, sizeof why, "%s", ortune_jstr(res, "error"));
       else last_line(lp, why, sizeof why);
       cJSON_AddStringToObject(final, "ab_error", why);
     } else {
@@ -567,7 +557,7 @@ static int final_ab(tuner *t, cJSON **winner_out) {
         ortune_ab_analyse(blocks, rounds, n, i, t->o->min_gain, &st);
         cJSON *x = cJSON_CreateObject(), *trx = cJSON_GetArrayItem(t->trials, ids[i]);
         cJSON_AddNumberToObject(x, "id", ids[i]);
-        cJSON_AddStringToObject(x, "name", jstr(trx, "name"));
+        cJSON_AddStringToObject(x, "name", ortune_jstr(trx, "name"));
         cJSON_AddNumberToObject(x, "p50_ms", cJSON_GetArrayItem(bp50, i)->valuedouble);
         cJSON_AddNumberToObject(x, "p99_ms", cJSON_GetArrayItem(bp99, i)->valuedouble);
         cJSON_AddNumberToObject(x, "speedup", st.speedup);
@@ -588,10 +578,10 @@ static int final_ab(tuner *t, cJSON **winner_out) {
   char msg[600];
   if (*winner_out) {
     cJSON *w = *winner_out;
-    cJSON_AddNumberToObject(final, "winner", jnum(w, "id", 0));
+    cJSON_AddNumberToObject(final, "winner", ortune_jnum(w, "id", 0));
     cJSON_AddStringToObject(final, "verdict", "faster");
-    snprintf(msg, sizeof msg, "%s is %.3gx faster than ORT defaults (95%% CI %.3g-%.3g, interleaved A/B)", jstr(w, "name"),
-             jnum(w, "speedup", 1), jnum(w, "ci_low", 1), jnum(w, "ci_high", 1));
+    snprintf(msg, sizeof msg, "%s is %.3gx faster than ORT defaults (95%% CI %.3g-%.3g, interleaved A/B)", ortune_jstr(w, "name"),
+             ortune_jnum(w, "speedup", 1), ortune_jnum(w, "ci_low", 1), ortune_jnum(w, "ci_high", 1));
   } else {
     cJSON_AddNumberToObject(final, "winner", 0);
     cJSON_AddStringToObject(final, "verdict", "defaults");
@@ -662,7 +652,7 @@ static int write_config(tuner *t, const cJSON *winner) {
   ortune_config *c = NULL;
   int rc = ortune_config_clone(t->o->base, &c);
   if (rc) return rc;
-  const cJSON *wt = winner ? cJSON_GetArrayItem(t->trials, (int)jnum(winner, "id", 0)) : NULL;
+  const cJSON *wt = winner ? cJSON_GetArrayItem(t->trials, (int)ortune_jnum(winner, "id", 0)) : NULL;
   const cJSON *kv;
   if (wt) cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(wt, "config")) ortune_config_set(c, kv->string, kv->valuestring);
   const cJSON *m = cJSON_GetObjectItemCaseSensitive(t->results, "machine"), *md = cJSON_GetObjectItemCaseSensitive(t->results, "model");
@@ -670,35 +660,35 @@ static int write_config(tuner *t, const cJSON *winner) {
   const cJSON *gpu = cJSON_GetObjectItemCaseSensitive(m, "gpu");
   char buf[256];
   ortune_config_set_provenance(c, "tool", "ortune " ORTUNE_VERSION);
-  ortune_config_set_provenance(c, "date", jstr(t->results, "date"));
-  ortune_config_set_provenance(c, "model", jstr(md, "path"));
-  ortune_config_set_provenance(c, "model_sha256", jstr(md, "sha256"));
-  ortune_config_set_provenance(c, "inputs", jstr(md, "input_shapes"));
-  ortune_config_set_provenance(c, "ort_version", jstr(m, "ort_version"));
-  ortune_config_set_provenance(c, "cpu", jstr(m, "cpu"));
-  snprintf(buf, sizeof buf, "%.0f cores, %.0f MiB", jnum(m, "cores", 0), jnum(m, "memory_mb", 0));
+  ortune_config_set_provenance(c, "date", ortune_jstr(t->results, "date"));
+  ortune_config_set_provenance(c, "model", ortune_jstr(md, "path"));
+  ortune_config_set_provenance(c, "model_sha256", ortune_jstr(md, "sha256"));
+  ortune_config_set_provenance(c, "inputs", ortune_jstr(md, "input_shapes"));
+  ortune_config_set_provenance(c, "ort_version", ortune_jstr(m, "ort_version"));
+  ortune_config_set_provenance(c, "cpu", ortune_jstr(m, "cpu"));
+  snprintf(buf, sizeof buf, "%.0f cores, %.0f MiB", ortune_jnum(m, "cores", 0), ortune_jnum(m, "memory_mb", 0));
   ortune_config_set_provenance(c, "host", buf);
   if (cJSON_IsObject(gpu)) {
-    ortune_config_set_provenance(c, "gpu", jstr(gpu, "name"));
-    snprintf(buf, sizeof buf, "%.0f MiB, driver %s, compute %s", jnum(gpu, "memory_mb", 0), jstr(gpu, "driver"), jstr(gpu, "cc"));
+    ortune_config_set_provenance(c, "gpu", ortune_jstr(gpu, "name"));
+    snprintf(buf, sizeof buf, "%.0f MiB, driver %s, compute %s", ortune_jnum(gpu, "memory_mb", 0), ortune_jstr(gpu, "driver"), ortune_jstr(gpu, "cc"));
     ortune_config_set_provenance(c, "gpu_detail", buf);
   }
   snprintf(buf, sizeof buf, "space %s, strategy %s, objective %s, %d trials", t->o->space, t->o->strategy, t->o->objective,
            cJSON_GetArraySize(t->trials));
   ortune_config_set_provenance(c, "search", buf);
-  ortune_config_set_provenance(c, "verdict", jstr(fin, "message"));
+  ortune_config_set_provenance(c, "verdict", ortune_jstr(fin, "message"));
   cJSON *base = cJSON_GetArrayItem(t->trials, 0);
-  snprintf(buf, sizeof buf, "%.4g", jnum(fin, "baseline_p50_ms", jnum(base, "p50_ms", 0)));
+  snprintf(buf, sizeof buf, "%.4g", ortune_jnum(fin, "baseline_p50_ms", ortune_jnum(base, "p50_ms", 0)));
   ortune_config_set_provenance(c, "baseline_p50_ms", buf);
-  snprintf(buf, sizeof buf, "%.4g", jnum(fin, "baseline_p99_ms", jnum(base, "p99_ms", 0)));
+  snprintf(buf, sizeof buf, "%.4g", ortune_jnum(fin, "baseline_p99_ms", ortune_jnum(base, "p99_ms", 0)));
   ortune_config_set_provenance(c, "baseline_p99_ms", buf);
   if (winner) {
-    snprintf(buf, sizeof buf, "%.4g", jnum(winner, "p50_ms", 0));
+    snprintf(buf, sizeof buf, "%.4g", ortune_jnum(winner, "p50_ms", 0));
     ortune_config_set_provenance(c, "p50_ms", buf);
-    snprintf(buf, sizeof buf, "%.4g", jnum(winner, "p99_ms", 0));
+    snprintf(buf, sizeof buf, "%.4g", ortune_jnum(winner, "p99_ms", 0));
     ortune_config_set_provenance(c, "p99_ms", buf);
-    snprintf(buf, sizeof buf, "%.3f (95%% CI %.3f-%.3f)", jnum(winner, "speedup", 1), jnum(winner, "ci_low", 1),
-             jnum(winner, "ci_high", 1));
+    snprintf(buf, sizeof buf, "%.3f (95%% CI %.3f-%.3f)", ortune_jnum(winner, "speedup", 1), ortune_jnum(winner, "ci_low", 1),
+             ortune_jnum(winner, "ci_high", 1));
     ortune_config_set_provenance(c, "speedup", buf);
   } else {
     ortune_config_set_provenance(c, "speedup", "1 (defaults kept)");
@@ -743,14 +733,14 @@ static void write_csv(tuner *t) {
   cJSON *tr;
   cJSON_ArrayForEach(tr, t->trials) {
     char line[2048], reason[600];
-    snprintf(reason, sizeof reason, "%s", jstr(tr, "reason"));
+    snprintf(reason, sizeof reason, "%s", ortune_jstr(tr, "reason"));
     for (char *c = reason; *c; c++)
       if (*c == '"') *c = '\'';
     int w = snprintf(line, sizeof line, "%.0f,\"%s\",%s,%s,%.5g,%.5g,%.5g,%.5g,%.4g,%.5g,%.5g,%.5g,%.5g,%.4g,\"%s\"\n",
-                     jnum(tr, "id", 0), jstr(tr, "name"), jstr(tr, "stage"), jstr(tr, "status"), jnum(tr, "p50_ms", NAN),
-                     jnum(tr, "p90_ms", NAN), jnum(tr, "p99_ms", NAN), jnum(tr, "mean_ms", NAN), jnum(tr, "cv", NAN),
-                     jnum(tr, "create_ms", NAN), jnum(tr, "first_run_ms", NAN), jnum(tr, "peak_host_mb", NAN),
-                     jnum(tr, "peak_gpu_mb", NAN), jnum(tr, "speedup", NAN), reason);
+                     ortune_jnum(tr, "id", 0), ortune_jstr(tr, "name"), ortune_jstr(tr, "stage"), ortune_jstr(tr, "status"), ortune_jnum(tr, "p50_ms", NAN),
+                     ortune_jnum(tr, "p90_ms", NAN), ortune_jnum(tr, "p99_ms", NAN), ortune_jnum(tr, "mean_ms", NAN), ortune_jnum(tr, "cv", NAN),
+                     ortune_jnum(tr, "create_ms", NAN), ortune_jnum(tr, "first_run_ms", NAN), ortune_jnum(tr, "peak_host_mb", NAN),
+                     ortune_jnum(tr, "peak_gpu_mb", NAN), ortune_jnum(tr, "speedup", NAN), reason);
     if (n + (size_t)w + 1 > cap) {
       char *nb = realloc(buf, cap *= 2);
       if (!nb) break;
@@ -788,7 +778,7 @@ static int load_previous(tuner *t) {
   free(txt);
   if (!prev) return ortune_set_error(ORTUNE_ECONFIG, "--resume: %s is not a results file: start without --resume", t->o->results_json);
   const cJSON *pm = cJSON_GetObjectItemCaseSensitive(prev, "model"), *nm = cJSON_GetObjectItemCaseSensitive(t->results, "model");
-  if (strcmp(jstr(pm, "sha256"), jstr(nm, "sha256")) || strcmp(jstr(prev, "space"), t->o->space)) {
+  if (strcmp(ortune_jstr(pm, "sha256"), ortune_jstr(nm, "sha256")) || strcmp(ortune_jstr(prev, "space"), t->o->space)) {
     cJSON_Delete(prev);
     return ortune_set_error(ORTUNE_EUSAGE, "--resume: %s is for another model or space: start without --resume", t->o->results_json);
   }
@@ -857,9 +847,9 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
     if (got_signal) rc = ORTUNE_EINTR;
     else if (!b1) rc = ortune_set_error(t.last_rc ? t.last_rc : ORTUNE_EFAIL, "tune: %s", ortune_last_error());
     else {
-      int code = (int)jnum(b1, "error_code", 0);
-      if (!code) code = !strcmp(jstr(b1, "status"), "timeout") ? ORTUNE_ETIMEOUT : !strcmp(jstr(b1, "status"), "crash") ? ORTUNE_ECRASH : ORTUNE_EMODEL;
-      rc = ortune_set_error(code, "the model does not run with ORT's defaults (%s): %s", jstr(b1, "status"), jstr(b1, "reason"));
+      int code = (int)ortune_jnum(b1, "error_code", 0);
+      if (!code) code = !strcmp(ortune_jstr(b1, "status"), "timeout") ? ORTUNE_ETIMEOUT : !strcmp(ortune_jstr(b1, "status"), "crash") ? ORTUNE_ECRASH : ORTUNE_EMODEL;
+      rc = ortune_set_error(code, "the model does not run with ORT's defaults (%s): %s", ortune_jstr(b1, "status"), ortune_jstr(b1, "reason"));
     }
     goto fail_search;
   }

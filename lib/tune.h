@@ -4,6 +4,16 @@
 #include "harness.h"
 #include <cjson/cJSON.h>
 
+/* JSON field readers with defaults (absent or wrong type). */
+static inline const char *ortune_jstr(const cJSON *j, const char *k) {
+  const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, k);
+  return cJSON_IsString(x) ? x->valuestring : "";
+}
+static inline double ortune_jnum(const cJSON *j, const char *k, double def) {
+  const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, k);
+  return cJSON_IsNumber(x) ? x->valuedouble : def;
+}
+
 /* ---- candidates (space.c) ---- */
 typedef struct {
   char name[160];

@@ -27,6 +27,18 @@ int cli_add_freedim(void *opts, const char *v) {
   return rc;
 }
 
+static int set_tol(double *dst, const char *name, const char *v) {
+  char *end;
+  errno = 0;
+  double x = strtod(v, &end);
+  if (end == v || *end || errno || !(x >= 0))
+    return ortune_set_error(ORTUNE_EUSAGE, "--%s: '%s' is not a number >= 0", name, v);
+  *dst = x;
+  return 0;
+}
+int cli_set_rtol(void *opts, const char *v) { return set_tol(&((cli_common *)opts)->rtol, "rtol", v); }
+int cli_set_atol(void *opts, const char *v) { return set_tol(&((cli_common *)opts)->atol, "atol", v); }
+
 int cli_add_input(void *opts, const char *v) { return ortune_input_arg_parse(&((cli_common *)opts)->spec, v); }
 
 int cli_config(const cli_common *c, ortune_config **out) {
@@ -158,8 +170,9 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], c->name)) continue;
     for (int k = 2; k < argc; k++)
       if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) { cli_help(stdout, c); return 0; }
-    void *opts = calloc(1, c->opts_size);
+    void *opts = calloc(1, c->opts_size > sizeof(cli_common) ? c->opts_size : sizeof(cli_common));
     if (!opts) return ORTUNE_ENOMEM;
+    ((cli_common *)opts)->rtol = ((cli_common *)opts)->atol = -1; /* every options struct starts with cli_common */
     int npos = parse(c, opts, argc - 2, argv + 2);
     int rc = npos < 0 ? cli_fail(-npos) : c->run(opts, npos, argv + 2);
     free(opts);

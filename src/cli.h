@@ -39,11 +39,17 @@ typedef struct {
   struct { char name[64]; int64_t value; } freedim[16];
   const char *provider, *io, *device;
   int json, quiet;
+  double rtol, atol;     /* output-check tolerances; < 0 (unset): defaults */
 } cli_common;
 
 int cli_add_shape(void *opts, const char *v);    /* opts starts with cli_common */
 int cli_add_freedim(void *opts, const char *v);
 int cli_add_input(void *opts, const char *v);
+int cli_set_rtol(void *opts, const char *v);      /* opts starts with cli_common */
+int cli_set_atol(void *opts, const char *v);
+#define CLI_TOL_OPTS                                                                                                     \
+  OPT_CALL("atol", "X", cli_set_atol, "absolute tolerance for output checks (default per dtype)"),                   \
+  OPT_CALL("rtol", "X", cli_set_rtol, "relative tolerance for output checks (default per dtype)")
 #define CLI_COMMON_INPUT_OPTS(S)                                                                                         \
   OPT_CALL("shape", "NAME=DIMS", cli_add_shape, "fix an input's shape, e.g. x=1x3x640x640 (repeatable)"),               \
   OPT_CALL("free-dim", "SYM=N", cli_add_freedim, "fix a symbolic dimension by name, e.g. batch=1 (repeatable)"),       \

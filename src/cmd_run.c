@@ -8,32 +8,15 @@
 typedef struct {
   cli_common common;
   const char *save, *check;
-  double rtol, atol;
-  int has_rtol, has_atol;
 } run_opts;
 
-static int set_rtol(void *v, const char *s) {
-  run_opts *o = v;
-  char *end;
-  o->rtol = strtod(s, &end);
-  o->has_rtol = 1;
-  return *end || end == s || o->rtol < 0 ? ortune_set_error(ORTUNE_EUSAGE, "--rtol: '%s' is not a number >= 0", s) : 0;
-}
-static int set_atol(void *v, const char *s) {
-  run_opts *o = v;
-  char *end;
-  o->atol = strtod(s, &end);
-  o->has_atol = 1;
-  return *end || end == s || o->atol < 0 ? ortune_set_error(ORTUNE_EUSAGE, "--atol: '%s' is not a number >= 0", s) : 0;
-}
 
 static const cli_opt run_table[] = {
   OPT_STR("config", run_opts, common.config, "FILE", "config.yaml whose onnxruntime: section to apply"),
   CLI_COMMON_INPUT_OPTS(run_opts),
   OPT_STR("save-outputs", run_opts, save, "DIR", "write each output as DIR/output_N.pb (ONNX TensorProto)"),
   OPT_STR("check", run_opts, check, "DIR", "inputs from DIR/input_N.pb, compare outputs with DIR/output_N.pb"),
-  OPT_CALL("rtol", "X", set_rtol, "relative tolerance for --check (default per dtype: float32 1e-3)"),
-  OPT_CALL("atol", "X", set_atol, "absolute tolerance for --check (default per dtype: float32 1e-5)"),
+  CLI_TOL_OPTS,
   OPT_FLAG("json", run_opts, common.json, "machine-readable output"),
   {0},
 };
@@ -64,7 +47,7 @@ static int check_outputs(const run_opts *o, const ortune_tensor *t, int n, cJSON
     if (want.dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 && t[i].dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16)
       want.dtype = ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16;
     ortune_diff d;
-    rc = ortune_tensor_compare(&t[i], &want, o->has_rtol ? o->rtol : -1, o->has_atol ? o->atol : -1, &d);
+    rc = ortune_tensor_compare(&t[i], &want, o->common.rtol, o->common.atol, &d);
     cJSON *x = cJSON_CreateObject();
     cJSON_AddStringToObject(x, "name", t[i].name ? t[i].name : "");
     cJSON_AddBoolToObject(x, "match", rc == ORTUNE_OK);

@@ -11,31 +11,16 @@
 typedef struct {
   cli_common common;
   const char *space, *strategy, *objective, *results, *csv, *report, *list_space;
-  double budget, max_gpu_mem, max_startup, trial_timeout, duration, min_gain, rtol, atol;
+  double budget, max_gpu_mem, max_startup, trial_timeout, duration, min_gain;
   int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing;
-  int has_rtol, has_atol;
 } tune_opts;
 
-static int set_rtol(void *v, const char *s) {
-  tune_opts *o = v;
-  char *e;
-  o->rtol = strtod(s, &e);
-  o->has_rtol = 1;
-  return *e || e == s || o->rtol < 0 ? ortune_set_error(ORTUNE_EUSAGE, "--rtol: '%s' is not a number >= 0", s) : 0;
-}
-static int set_atol(void *v, const char *s) {
-  tune_opts *o = v;
-  char *e;
-  o->atol = strtod(s, &e);
-  o->has_atol = 1;
-  return *e || e == s || o->atol < 0 ? ortune_set_error(ORTUNE_EUSAGE, "--atol: '%s' is not a number >= 0", s) : 0;
-}
 
 static const cli_opt tune_table[] = {
   OPT_INT("ab-rounds", tune_opts, ab_rounds, "N", "interleaved A/B rounds in the final check (default 16)"),
   OPT_INT("ab-runs", tune_opts, ab_runs, "N", "runs per candidate per A/B round (default: about 0.15 s worth)"),
   CLI_COMMON_INPUT_OPTS(tune_opts),
-  OPT_CALL("atol", "X", set_atol, "absolute tolerance for output checks (default per dtype)"),
+  CLI_TOL_OPTS,
   OPT_DBL("budget", tune_opts, budget, "SECONDS", "stop searching after this long (the final check still runs)"),
   OPT_STR("config", tune_opts, common.config, "FILE", "config.yaml to write the winner into (other keys are kept)"),
   OPT_STR("csv", tune_opts, csv, "FILE", "write every trial as CSV"),
@@ -55,7 +40,6 @@ static const cli_opt tune_table[] = {
   OPT_STR("report", tune_opts, report, "FILE.html", "write a self-contained HTML report with plots"),
   OPT_STR("results", tune_opts, results, "FILE.json", "write every trial as JSON (kept up to date; --resume reads it)"),
   OPT_FLAG("resume", tune_opts, resume, "continue an interrupted tune from --results FILE"),
-  OPT_CALL("rtol", "X", set_rtol, "relative tolerance for output checks (default per dtype)"),
   OPT_FLAG("scale-memory", tune_opts, scale_memory, "seed14: map the seed's 4/8/16/21 GB of 24 GB to this GPU's size"),
   OPT_STR("space", tune_opts, space, "NAME", "seed14, cpu, cuda, cuda-core or full (default: full on GPU, else cpu)"),
   OPT_STR("strategy", tune_opts, strategy, "staged|grid", "staged search (default) or the whole grid"),
@@ -241,8 +225,8 @@ static int tune_run(void *vo, int argc, char **argv) {
   to.spec = o->common.spec;
   to.budget_s = o->budget;
   to.max_trials = o->max_trials;
-  if (o->has_rtol) to.rtol = o->rtol;
-  if (o->has_atol) to.atol = o->atol;
+  to.rtol = o->common.rtol;
+  to.atol = o->common.atol;
   to.max_gpu_mem_mb = o->max_gpu_mem;
   to.max_startup_ms = o->max_startup;
   to.scale_memory = o->scale_memory;
