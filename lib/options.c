@@ -110,7 +110,7 @@ static int parse_bytes(const char *v, unsigned long long *out) {
   errno = 0;
   char *end;
   double x = strtod(v, &end);
-  if (end == v || errno || x < 0) return -1;
+  if (end == v || errno || !(x >= 0)) return -1; /* !(x >= 0): also refuses "nan" */
   while (*end == ' ') end++;
   double mul = 1;
   if (*end) {
@@ -128,7 +128,7 @@ static int parse_bytes(const char *v, unsigned long long *out) {
     if (*end) return -1;
   }
   double b = x * mul;
-  if (b > 1.8e19) return -1;
+  if (!(b <= 1.8e19)) return -1;
   *out = (unsigned long long)b;
   return 0;
 }

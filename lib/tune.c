@@ -54,10 +54,14 @@ typedef struct {
   int total_hint;             /* for the progress line */
 } tuner;
 
+/* The objective: p50, p99 or mean latency (over all --shapes), plus first_run_weight x the mean first run. */
 static double score_of(const tuner *t, const cJSON *tr) {
   const char *key = !strcmp(t->o->objective, "p99") ? "p99_ms" : !strcmp(t->o->objective, "throughput") ? "mean_ms" : "p50_ms";
   const cJSON *x = cJSON_GetObjectItemCaseSensitive(tr, key);
-  return cJSON_IsNumber(x) ? x->valuedouble : INFINITY;
+  if (!cJSON_IsNumber(x)) return INFINITY;
+  if (t->o->first_run_weight <= 0) return x->valuedouble;
+  double first = ortune_jnum(tr, "first_run_mean_ms", ortune_jnum(tr, "first_run_ms", 0));
+  return x->valuedouble + t->o->first_run_weight * first;
 }
 
 static int trial_ok(const cJSON *tr) { return !strcmp(ortune_jstr(tr, "status"), "ok"); }
@@ -154,31 +158,32 @@ static void rm_rf(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHY
 static int check_outputs(tuner *t, const char *dir, cJSON *tr) {
   double max_abs = 0, max_rel = 0;
   int bad = 0;
-  for (int k = 0; k < 2 * ORTUNE_MAX_IO; k++) {
-    int set = k / ORTUNE_MAX_IO, i = k % ORTUNE_MAX_IO; /* both input sets */
-    char rp[700], op[700];
-    snprintf(rp, sizeof rp, "%s/ref%s/output_%d.pb", t->work, set ? "/set2" : "", i);
-    snprintf(op, sizeof op, "%s%s/output_%d.pb", dir, set ? "/set2" : "", i);
-    if (access(rp, R_OK) != 0) {
-      if (set) break;
-      k = ORTUNE_MAX_IO - 1; /* on to the second set */
-      continue;
+  /* the outputs of every input set: the main one, the second random set, and each --shapes set */
+  for (int sub = 0; sub < 2 + t->o->nextra; sub++) {
+    char sd[32] = "";
+    if (sub == 1) snprintf(sd, sizeof sd, "/set2");
+    else if (sub > 1) snprintf(sd, sizeof sd, "/shape%d", sub - 1);
+    for (int i = 0; i < ORTUNE_MAX_IO; i++) {
+      char rp[700], op[700];
+      snprintf(rp, sizeof rp, "%s/ref%s/output_%d.pb", t->work, sd, i);
+      snprintf(op, sizeof op, "%s%s/output_%d.pb", dir, sd, i);
+      if (access(rp, R_OK) != 0) break;
+      ortune_tensor a, b;
+      if (ortune_tensor_read_pb(op, &a)) {
+        cJSON_AddStringToObject(tr, "reason", "outputs missing");
+        return 1;
+      }
+      if (ortune_tensor_read_pb(rp, &b)) { ortune_tensor_release(&a); return 1; }
+      ortune_diff d;
+      double rtol, atol;
+      ortune_config_tol(&b, t->o->rtol, t->o->atol, &rtol, &atol);
+      if (ortune_tensor_compare(&a, &b, rtol, atol, &d) != ORTUNE_OK && !bad++)
+        cJSON_AddStringToObject(tr, "reason", d.what);
+      if (d.max_abs > max_abs) max_abs = d.max_abs;
+      if (d.max_rel > max_rel) max_rel = d.max_rel;
+      ortune_tensor_release(&a);
+      ortune_tensor_release(&b);
     }
-    ortune_tensor a, b;
-    if (ortune_tensor_read_pb(op, &a)) {
-      cJSON_AddStringToObject(tr, "reason", "outputs missing");
-      return 1;
-    }
-    if (ortune_tensor_read_pb(rp, &b)) { ortune_tensor_release(&a); return 1; }
-    ortune_diff d;
-    double rtol, atol;
-    ortune_config_tol(&b, t->o->rtol, t->o->atol, &rtol, &atol);
-    if (ortune_tensor_compare(&a, &b, rtol, atol, &d) != ORTUNE_OK && !bad++)
-      cJSON_AddStringToObject(tr, "reason", d.what);
-    if (d.max_abs > max_abs) max_abs = d.max_abs;
-    if (d.max_rel > max_rel) max_rel = d.max_rel;
-    ortune_tensor_release(&a);
-    ortune_tensor_release(&b);
   }
   cJSON_AddNumberToObject(tr, "max_abs_err", max_abs);
   cJSON_AddNumberToObject(tr, "max_rel_err", max_rel);
@@ -243,6 +248,8 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
   cJSON_AddStringToObject(spec, "name", c->name);
   cJSON_AddItemToObject(spec, "config", ortune_config_to_json(c->cfg));
   cJSON_AddItemToObject(spec, "inputs", ortune_spec_to_json(&t->o->spec));
+  cJSON *xs = cJSON_AddArrayToObject(spec, "extra_shapes");
+  for (int k = 0; k < t->o->nextra; k++) cJSON_AddItemToArray(xs, ortune_spec_to_json(&t->o->extra[k]));
   cJSON_AddNumberToObject(bench, "min_runs", t->o->bench.min_runs);
   cJSON_AddNumberToObject(bench, "max_runs", t->o->bench.max_runs);
   cJSON_AddNumberToObject(bench, "duration_s", t->o->bench.duration_s);
@@ -319,7 +326,7 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
   remove(spec_p);
   remove(res_p);
   cJSON_AddItemToArray(t->trials, tr);
-  t->ntrials++;
+  if (!is_baseline) t->ntrials++; /* --max-trials counts the search, not the baseline */
   save_results(t);
   if (!t->o->quiet && !t->tty && !trial_ok(tr))
     fprintf(stderr, "  %s: %s\n", ortune_jstr(tr, "status"), ortune_jstr(tr, "reason"));
@@ -827,9 +834,17 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   cJSON *md = cJSON_AddObjectToObject(t.results, "model");
   cJSON_AddStringToObject(md, "path", o->model);
   cJSON_AddStringToObject(md, "sha256", sha);
-  char shapes[512];
+  char shapes[2048];
   input_shapes(&o->spec, o->base, shapes, sizeof shapes);
   cJSON_AddStringToObject(md, "input_shapes", shapes);
+  for (int k = 0; k < o->nextra; k++) {
+    char more[600];
+    input_shapes(&o->extra[k], o->base, more, sizeof more);
+    size_t n = strlen(shapes);
+    snprintf(shapes + n, sizeof shapes - n, "; %s", more);
+  }
+  if (o->nextra) cJSON_AddStringToObject(md, "shape_sets", shapes);
+  if (o->first_run_weight > 0) cJSON_AddNumberToObject(t.results, "first_run_weight", o->first_run_weight);
   cJSON_AddItemToObject(t.results, "machine", ortune_machine_json(o->base));
   cJSON_AddStringToObject(t.results, "space", o->space);
   cJSON_AddStringToObject(t.results, "strategy", !strcmp(o->space, "seed14") ? "seed14" : o->strategy);

@@ -64,6 +64,9 @@ typedef struct {
   const char *results_json, *results_csv, *report_html;
   const ortune_config *base;  /* provider, io, device, free dims */
   ortune_input_spec spec;
+  const ortune_input_spec *extra; /* --shapes beyond the first: every trial is scored over all of them */
+  int nextra;
+  double first_run_weight;    /* objective += this x mean first-run time per shape (0: warm latency only) */
   double budget_s;            /* 0: none */
   int max_trials;             /* 0: none */
   double rtol, atol;          /* < 0: defaults */

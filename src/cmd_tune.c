@@ -11,10 +11,30 @@
 typedef struct {
   cli_common common;
   const char *space, *strategy, *objective, *results, *csv, *report, *list_space;
-  double budget, max_gpu_mem, max_startup, trial_timeout, duration, min_gain;
+  double budget, max_gpu_mem, max_startup, trial_timeout, duration, min_gain, first_run_weight;
+  ortune_input_spec sets[8];
+  int nsets;
   int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing;
 } tune_opts;
 
+
+/* --shapes "x=1x3x480x640[;y=...]": one more set of input shapes every trial is measured at. */
+static int add_shapes(void *v, const char *arg) {
+  tune_opts *o = v;
+  if (o->nsets == 8) return ortune_set_error(ORTUNE_EUSAGE, "--shapes: at most 8 shape sets");
+  ortune_input_spec *sp = &o->sets[o->nsets];
+  memset(sp, 0, sizeof *sp);
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s", arg);
+  for (char *save = NULL, *tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+    if (sp->nshapes == 16) return ortune_set_error(ORTUNE_EUSAGE, "--shapes '%s': at most 16 inputs", arg);
+    int rc = ortune_shape_parse(tok, &sp->shapes[sp->nshapes++]);
+    if (rc) return rc;
+  }
+  if (!sp->nshapes) return ortune_set_error(ORTUNE_EUSAGE, "--shapes '%s': no shape: write it like x=1x3x480x640", arg);
+  o->nsets++;
+  return 0;
+}
 
 static const cli_opt tune_table[] = {
   OPT_INT("ab-rounds", tune_opts, ab_rounds, "N", "interleaved A/B rounds in the final check (default 16)"),
@@ -27,6 +47,7 @@ static const cli_opt tune_table[] = {
   OPT_FLAG("dry-run", tune_opts, dry_run, "measure and report, but do not write the config"),
   OPT_DBL("duration", tune_opts, duration, "SECONDS", "timed runs per trial last at least this long (default 1)"),
   OPT_FLAG("event-timing", tune_opts, event_timing, "also time each run with CUDA events (shows the harness overhead)"),
+  OPT_DBL("first-run-weight", tune_opts, first_run_weight, "W", "objective += W x first-run time per shape (cuDNN search cost; default 0)"),
   OPT_INT("finalists", tune_opts, finalists, "N", "best candidates re-measured against the defaults (default 3)"),
   OPT_FLAG("json", tune_opts, common.json, "print the results JSON on stdout"),
   OPT_STR("list-space", tune_opts, list_space, "NAME", "print the options and candidates of a space, run nothing"),
@@ -41,6 +62,7 @@ static const cli_opt tune_table[] = {
   OPT_STR("results", tune_opts, results, "FILE.json", "write every trial as JSON (kept up to date; --resume reads it)"),
   OPT_FLAG("resume", tune_opts, resume, "continue an interrupted tune from --results FILE"),
   OPT_FLAG("scale-memory", tune_opts, scale_memory, "seed14: map the seed's 4/8/16/21 GB of 24 GB to this GPU's size"),
+  OPT_CALL("shapes", "NAME=DIMS[;...]", add_shapes, "score every trial over this set of input shapes too (repeatable)"),
   OPT_STR("space", tune_opts, space, "NAME", "seed14, cpu, cuda, cuda-core or full (default: full on GPU, else cpu)"),
   OPT_STR("strategy", tune_opts, strategy, "staged|grid", "staged search (default) or the whole grid"),
   OPT_DBL("trial-timeout", tune_opts, trial_timeout, "SECONDS", "a trial taking longer is killed (default 300)"),
@@ -223,6 +245,16 @@ static int tune_run(void *vo, int argc, char **argv) {
   to.report_html = o->report;
   to.base = base;
   to.spec = o->common.spec;
+  if (o->nsets && !to.spec.nshapes) { /* the first --shapes set is the main one */
+    memcpy(to.spec.shapes, o->sets[0].shapes, sizeof to.spec.shapes);
+    to.spec.nshapes = o->sets[0].nshapes;
+    to.extra = o->sets + 1;
+    to.nextra = o->nsets - 1;
+  } else {
+    to.extra = o->sets;
+    to.nextra = o->nsets;
+  }
+  to.first_run_weight = o->first_run_weight;
   to.budget_s = o->budget;
   to.max_trials = o->max_trials;
   to.rtol = o->common.rtol;
