@@ -58,6 +58,22 @@ b=[t for t in r["trials"] if t["stage"]=="baseline"]
 if len(b)==2: print(f'  baseline p50 twice in one tune: {b[0]["p50_ms"]:.4f} vs {b[1]["p50_ms"]:.4f} ms ({100*abs(b[0]["p50_ms"]/b[1]["p50_ms"]-1):.2f}%)')
 PY
     done ;;
+  recheck)
+    # the tuned configs of the tune-full run (carried in .gpuwork/cfg) vs defaults, seed14 and
+    # DEFAULT_CONSERVATIVE: one interleaved run per model, larger blocks than `final`
+    for m in ${ONLY:-$MODELS}; do
+      C=$W/cfg
+      $T compare $M/$m.onnx --config $C/$m.full.yaml --also $C/$m.seed14.yaml --also $C/$m.default_conservative.yaml \
+        --rounds 30 --runs 40 2>&1
+    done ;;
+  device)
+    # the compute number: inputs and outputs resident on the GPU (IO binding)
+    for m in ${ONLY:-rtmo_like}; do
+      $T tune $M/$m.onnx --space full --budget $BUDGET --io device --config $R/$m.device.yaml --results $R/$m.device.json \
+        2>/dev/null | grep -E "^A/B|^verdict"
+    done ;;
+  gputest)
+    ORTUNE=$T ORTUNE_SRC=$PWD ORTUNE_GPU_MODEL=$M/rtmo_like.onnx sh tests/cli_gpu.sh ;;
   grid)
     for m in ${ONLY:-$MODELS}; do
       /usr/bin/time -f "$m grid wall %e s" $T tune $M/$m.onnx --space cuda-core --strategy grid --dry-run --provider cuda \

@@ -189,7 +189,7 @@ write_config "$work/s.yaml"
 run_cmd "$work/s.out" "$work/s.err" env ORTUNE_TEST_FAULT="slow@enable_cpu_mem_arena=0" \
   "$ORTUNE" tune "$cls" $fast --config "$work/s.yaml" --results "$work/s.json"
 [ "$rc" -eq 0 ] || t_fail "fault slow: exit $rc"
-pycheck "slow@enable_cpu_mem_arena=0: speedup < 1, not the winner, ranked below arena=1 in the impact table" "$work/s.json" "$work/s.yaml" <<'PY'
+pycheck "slow@enable_cpu_mem_arena=0: dropped by racing, speedup < 1, not the winner, ranked below arena=1 in the impact table" "$work/s.json" "$work/s.yaml" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 tr = j["trials"]
@@ -197,6 +197,7 @@ slow = [t for t in tr if t["name"] == "enable_cpu_mem_arena=0"]
 assert slow, "no enable_cpu_mem_arena=0 trial"
 assert slow[0]["status"] == "ok", slow[0]["status"]
 assert slow[0]["speedup"] < 1, "speedup %.3f" % slow[0]["speedup"]
+assert slow[0].get("dropped") is True, "racing did not drop the slowed candidate after warm-up"
 w = j["final"]["winner"]
 assert "enable_cpu_mem_arena=0" not in tr[w]["name"], "the slowed candidate won: " + tr[w]["name"]
 for c in j["final"]["candidates"]:
