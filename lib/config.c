@@ -71,7 +71,7 @@ int ortune_config_set(ortune_config *cfg, const char *key, const char *value) {
     char *end;
     errno = 0;
     double gb = strtod(value, &end);
-    if (end == value || *end || errno || gb <= 0 || gb > 1e6)
+    if (end == value || *end || errno || !(gb > 0) || gb > 1e6) /* !(gb > 0): also refuses "nan" */
       return ortune_set_error(ORTUNE_EVALUE, "gpu_mem_limit_gb: '%s' is not a positive number of GiB", value);
     snprintf(norm, sizeof norm, "%.0f", gb * 1073741824.0);
     return ortune_config_set(cfg, "gpu_mem_limit", norm);
@@ -272,17 +272,42 @@ static int isalnum_ascii(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* A YAML scalar: plain when safe, double-quoted otherwise. */
+/* Decode the UTF-8 character at s (n bytes left): its length, 0 when the bytes are not valid UTF-8. */
+static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp) {
+  size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+  if (!len || len > n) return 0;
+  unsigned v = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    v = v << 6 | (s[i] & 0x3F);
+  }
+  if ((len == 2 && v < 0x80) || (len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
+      (v >= 0xD800 && v < 0xE000))
+    return 0;
+  *cp = v;
+  return len;
+}
+
+/* A YAML scalar: plain when safe, double-quoted otherwise. Inside the quotes, what libyaml would
+ * refuse (C0/C1 controls, DEL, U+FFFE/U+FFFF, the BOM) or fold (the line breaks NEL, LS, PS) is
+ * escaped, so the value reads back as written. */
 static void sb_scalar(sbuf *b, const char *s, int force_quote) {
   int plain = !force_quote && *s;
   for (const char *c = s; *c && plain; c++)
     if (!(isalnum_ascii(*c) || *c == '_' || *c == '.' || *c == '-')) plain = 0;
   if (plain) { sb_add(b, "%s", s); return; }
   sb_add(b, "\"");
-  for (const char *c = s; *c; c++) {
-    if (*c == '"' || *c == '\\') sb_add(b, "\\%c", *c);
-    else if ((unsigned char)*c < 0x20) sb_add(b, "\\x%02x", (unsigned char)*c);
-    else sb_add(b, "%c", *c);
+  for (size_t i = 0, n = strlen(s); i < n;) {
+    unsigned char c = (unsigned char)s[i];
+    unsigned cp;
+    size_t len;
+    if (c == '"' || c == '\\') sb_add(b, "\\%c", c), len = 1;
+    else if (c < 0x20 || c == 0x7f) sb_add(b, "\\x%02x", c), len = 1;
+    else if (c < 0x80) sb_add(b, "%c", c), len = 1;
+    else if (!(len = utf8_decode((const unsigned char *)s + i, n - i, &cp))) sb_add(b, "\\x%02x", c), len = 1; /* not UTF-8: as Latin-1 */
+    else if (cp < 0xA0 || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || (cp >= 0xFFFE && cp <= 0xFFFF)) sb_add(b, "\\u%04x", cp);
+    else sb_add(b, "%.*s", (int)len, s + i);
+    i += len;
   }
   sb_add(b, "\"");
 }
@@ -310,7 +335,9 @@ char *ortune_config_to_yaml(const ortune_config *cfg) {
   if (cfg->nprov) {
     sb_add(&b, "  provenance:\n");
     for (int i = 0; i < cfg->nprov; i++) {
-      sb_add(&b, "    %s: ", cfg->prov[i].key);
+      sb_add(&b, "    ");
+      sb_scalar(&b, cfg->prov[i].key, 0); /* keys come from the file too: "", "a: b", "#x" must be quoted */
+      sb_add(&b, ": ");
       sb_scalar(&b, cfg->prov[i].value, 1);
       sb_add(&b, "\n");
     }
@@ -322,26 +349,71 @@ char *ortune_config_to_yaml(const ortune_config *cfg) {
   return b.p;
 }
 
-/* Line index (0-based) -> byte offset in text; len if past the end. */
+/* Bytes of the line break at text[i], counted as libyaml counts lines (CRLF, CR, LF, and the
+ * UTF-8 NEL, LS and PS characters); 0 when text[i] starts no line break. */
+static size_t break_len(const char *text, size_t len, size_t i) {
+  const unsigned char *t = (const unsigned char *)text;
+  if (t[i] == '\n') return 1;
+  if (t[i] == '\r') return i + 1 < len && t[i + 1] == '\n' ? 2 : 1;
+  if (t[i] == 0xC2 && i + 1 < len && t[i + 1] == 0x85) return 2;
+  if (t[i] == 0xE2 && i + 2 < len && t[i + 1] == 0x80 && (t[i + 2] == 0xA8 || t[i + 2] == 0xA9)) return 3;
+  return 0;
+}
+
+/* Line index (0-based, libyaml's mark.line) -> byte offset in text; len if past the end. */
 static size_t line_offset(const char *text, size_t len, size_t line) {
   size_t off = 0;
   while (line > 0 && off < len) {
-    const char *nl = memchr(text + off, '\n', len - off);
-    if (!nl) return len;
-    off = (size_t)(nl - text) + 1;
-    line--;
+    size_t b = break_len(text, len, off);
+    if (b) line--;
+    off += b ? b : 1;
   }
-  return off;
+  return line ? len : off;
 }
 
 /* Is the line starting at off blank or a comment in column 0? */
 static int keepable_line(const char *text, size_t len, size_t off) {
   size_t e = off;
-  while (e < len && text[e] != '\n') e++;
+  while (e < len && !break_len(text, len, e)) e++;
   if (off < len && text[off] == '#') return 1;
   for (size_t i = off; i < e; i++)
-    if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r') return 0;
+    if (text[i] != ' ' && text[i] != '\t') return 0;
   return 1;
+}
+
+/* Is the line starting at off blank, or a comment indented past column 1? */
+static int indented_comment_line(const char *text, size_t len, size_t off) {
+  size_t i = off;
+  while (i < len && (text[i] == ' ' || text[i] == '\t')) i++;
+  if (i == len || break_len(text, len, i)) return 1;
+  return i > off && text[i] == '#';
+}
+
+/* Where node n's last content ends. A block mapping or sequence ends where its last entry does (its
+ * own end mark is the next token, past any comments in between, which would make the extent of the
+ * section depend on what follows it). */
+static yaml_mark_t content_end(yaml_document_t *doc, yaml_node_t *n, int depth) {
+  yaml_mark_t m = n->end_mark;
+  yaml_node_t *last[2] = {NULL, NULL};
+  if (depth > 32) return m; /* aliases can nest (or loop) */
+  if (n->type == YAML_MAPPING_NODE && n->data.mapping.style == YAML_BLOCK_MAPPING_STYLE &&
+      n->data.mapping.pairs.top > n->data.mapping.pairs.start) {
+    yaml_node_pair_t *pr = n->data.mapping.pairs.top - 1;
+    last[0] = yaml_document_get_node(doc, pr->key);
+    last[1] = yaml_document_get_node(doc, pr->value);
+  } else if (n->type == YAML_SEQUENCE_NODE && n->data.sequence.style == YAML_BLOCK_SEQUENCE_STYLE &&
+             n->data.sequence.items.top > n->data.sequence.items.start) {
+    last[0] = yaml_document_get_node(doc, n->data.sequence.items.top[-1]);
+  } else {
+    return m;
+  }
+  m = n->start_mark;
+  for (int i = 0; i < 2; i++) {
+    if (!last[i]) continue;
+    yaml_mark_t e = content_end(doc, last[i], depth + 1);
+    if (e.index > m.index) m = e;
+  }
+  return m;
 }
 
 /* New file text: old with the onnxruntime: section replaced by sec (or sec appended). */
@@ -359,17 +431,23 @@ static int splice(const char *path, const char *old, size_t oldlen, const char *
   sbuf b = {0};
   if (!val) {
     /* append the section to the document: before its "..." end marker when it has one */
-    size_t at = d.doc.end_implicit ? oldlen : line_offset(old, oldlen, d.doc.end_mark.line);
+    size_t at = !root || d.doc.end_implicit ? oldlen : line_offset(old, oldlen, d.doc.end_mark.line);
     sb_add(&b, "%.*s%s%s%.*s", (int)at, old, at && old[at - 1] != '\n' ? "\n" : "", sec, (int)(oldlen - at), old + at);
   } else {
     if (key->start_mark.column != 0) {
+      size_t line = key->start_mark.line + 1; /* key belongs to d */
       ydoc_free(&d);
       return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: '" SECTION ":' must start in column 1 for ortune to rewrite it", path,
-                              key->start_mark.line + 1);
+                              line);
     }
     size_t start = line_offset(old, oldlen, key->start_mark.line);
-    size_t endline = val->end_mark.column == 0 ? val->end_mark.line : val->end_mark.line + 1;
-    if (val->end_mark.line <= key->start_mark.line) endline = key->start_mark.line + 1;
+    yaml_mark_t vend = content_end(&d.doc, val, 0);
+    size_t endline = vend.column == 0 ? vend.line : vend.line + 1;
+    if (vend.line <= key->start_mark.line) endline = key->start_mark.line + 1;
+    /* indented comments right after the value belong to the section (as they do inside a block mapping,
+     * whose end is the next key): without this an empty or flow section kept them once, then lost them */
+    while (line_offset(old, oldlen, endline) < oldlen && indented_comment_line(old, oldlen, line_offset(old, oldlen, endline)))
+      endline++;
     /* keep blank lines and column-0 comments that sit between the section and what follows */
     while (endline > key->start_mark.line + 1 && keepable_line(old, oldlen, line_offset(old, oldlen, endline - 1))) endline--;
     size_t end = line_offset(old, oldlen, endline);
