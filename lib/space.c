@@ -111,13 +111,11 @@ int ortune_space_values(int idx, char vals[][48], int max) {
   const ortune_option *o = &ortune_options[idx];
   int n = 0;
   if (!o->tune_values) return 0;
-  if (!strcmp(o->tune_values, "bisect")) { /* threads: 0 (ORT's choice), then cores, halving down to 1 */
+  if (!strcmp(o->tune_values, "bisect")) { /* threads: 0 (ORT's choice), 1 and all cores; tune bisects between */
     int cores = ortune_cpu_count();
     snprintf(vals[n++], 48, "0");
-    for (int t = cores; t >= 1 && n < max; t /= 2) {
-      snprintf(vals[n++], 48, "%d", t);
-      if (t == 1) break;
-    }
+    snprintf(vals[n++], 48, "1");
+    if (cores > 1 && n < max) snprintf(vals[n++], 48, "%d", cores);
     return n;
   }
   for (const char *p = o->tune_values; *p && n < max;) {

@@ -413,6 +413,32 @@ static int search_staged(tuner *t) {
       }
     }
   }
+  /* bisection for thread counts: between the better of 1 and all cores and the other end, halving the
+   * interval toward the faster side (latency against threads is taken as unimodal) */
+  for (int k = 0; k < n && budget_left(t); k++) {
+    if (!ortune_options[idx[k]].tune_values || strcmp(ortune_options[idx[k]].tune_values, "bisect")) continue;
+    int lo = 1, hi = ortune_cpu_count();
+    char v[16];
+    snprintf(v, sizeof v, "%d", lo);
+    cJSON *flo = try_change(t, t->o->base, idx[k], v, "bisect");
+    snprintf(v, sizeof v, "%d", hi);
+    cJSON *fhi = try_change(t, t->o->base, idx[k], v, "bisect");
+    while (hi - lo > 1 && flo && fhi && budget_left(t)) {
+      int mid = (lo + hi) / 2;
+      snprintf(v, sizeof v, "%d", mid);
+      cJSON *fm = try_change(t, t->o->base, idx[k], v, "bisect");
+      if (!fm) break;
+      if (score_of(t, flo) < score_of(t, fhi)) { hi = mid; fhi = fm; }
+      else { lo = mid; flo = fm; }
+    }
+    cJSON *best = flo && fhi && score_of(t, fhi) < score_of(t, flo) ? fhi : flo;
+    if (better(t, best, t->base_score) && nch < 256) {
+      ch[nch].idx = idx[k];
+      snprintf(ch[nch].val, sizeof ch[nch].val, "%.47s", ortune_jstr(cJSON_GetObjectItemCaseSensitive(best, "config"),
+                                                                      ortune_options[idx[k]].name));
+      ch[nch++].score = score_of(t, best);
+    }
+  }
   /* stage 2: combine, most effective first (the order is learned from the screen) */
   qsort(ch, (size_t)nch, sizeof *ch, cmp_change);
   ortune_config *cur = NULL;
