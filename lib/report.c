@@ -394,7 +394,8 @@ static void report_link(report *r) {
       t->cand = c;
       t->ci_low = num(c, "ci_low");
       t->ci_high = num(c, "ci_high");
-      if (!isfinite(t->speedup)) t->speedup = num(c, "speedup");
+      /* a finalist's speedup is the interleaved A/B one, the estimate its interval belongs to */
+      if (isfinite(num(c, "speedup"))) t->speedup = num(c, "speedup");
     }
   double bp50 = r->base && r->base->ok ? r->base->p50 : NAN;
   for (int i = 0; i < r->n; i++) {
