@@ -396,6 +396,28 @@ static int search_staged(tuner *t) {
   t->total_hint = 2;
   for (int k = 0; k < n; k++) t->total_hint += ortune_space_values(idx[k], vals, 16) - 1;
   t->total_hint += t->total_hint / 2;
+  /* the seed guide's advice for this GPU's class, measured as one more starting point (with its
+   * entry-class mistake corrected: HEURISTIC, not DEFAULT) */
+  const char *cls = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+      cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t->results, "machine"), "gpu"), "class"));
+  if (cls && strcmp(t->o->space, "cpu") && budget_left(t)) {
+    static const struct { const char *cls, *gb, *copy, *ws, *tun; } adv[] = {
+      {"high", "16", "0", "1", "1"}, {"mid", "8", "0", "1", "1"}, {"entry", "4", "1", "0", "0"}};
+    for (size_t i = 0; i < sizeof adv / sizeof adv[0]; i++) {
+      if (strcmp(cls, adv[i].cls)) continue;
+      ortune_candidate c;
+      if (ortune_config_clone(t->o->base, &c.cfg)) break;
+      ortune_config_set(c.cfg, "cudnn_conv_algo_search", "HEURISTIC");
+      ortune_config_set(c.cfg, "gpu_mem_limit_gb", adv[i].gb);
+      ortune_config_set(c.cfg, "do_copy_in_default_stream", adv[i].copy);
+      ortune_config_set(c.cfg, "cudnn_conv_use_max_workspace", adv[i].ws);
+      ortune_config_set(c.cfg, "tunable_op_enable", adv[i].tun);
+      snprintf(c.name, sizeof c.name, "seed advice for a %s-class GPU", cls);
+      snprintf(c.stage, sizeof c.stage, "class");
+      run_trial(t, &c, 0);
+      ortune_config_release(c.cfg);
+    }
+  }
   /* stage 1: screen */
   double effect[64];
   for (int k = 0; k < n && budget_left(t); k++) {

@@ -13,7 +13,7 @@
 
 static char fz_dir[256];
 
-static void fz_cleanup(void) {
+static inline void fz_cleanup(void) {
   if (!fz_dir[0]) return;
   DIR *d = opendir(fz_dir);
   if (d) {
@@ -32,7 +32,7 @@ static void fz_cleanup(void) {
 
 /* Create the scratch directory once per process: $ORTUNE_FUZZ_TMP, else /dev/shm, else $TMPDIR or /tmp.
  * The library's writers need a real directory (temp file + rename beside the target). */
-static void fz_init(const char *harness) {
+static inline void fz_init(const char *harness) {
   if (fz_dir[0]) return;
   const char *base = getenv("ORTUNE_FUZZ_TMP");
   struct stat st;
@@ -48,7 +48,7 @@ static void fz_init(const char *harness) {
 }
 
 /* dir/name in one of a few rotating static buffers. */
-static const char *fz_path(const char *name) {
+static inline const char *fz_path(const char *name) {
   static char buf[8][512];
   static int slot;
   slot = (slot + 1) % 8;
@@ -56,7 +56,7 @@ static const char *fz_path(const char *name) {
   return buf[slot];
 }
 
-static void fz_write(const char *path, const void *data, size_t n) {
+static inline void fz_write(const char *path, const void *data, size_t n) {
   FILE *f = fopen(path, "wb");
   if (!f || (n && fwrite(data, 1, n, f) != n) || fclose(f) != 0) {
     perror(path);
