@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "testutil.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,53 +21,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char tmpdir[256];
+TESTUTIL_TMPDIR("config")
 
-static const char *tmp_path(const char *name) {
-  static char buf[4][512];
-  static int slot;
-  slot = (slot + 1) % 4;
-  snprintf(buf[slot], sizeof buf[slot], "%s/%s", tmpdir, name);
-  return buf[slot];
-}
-
-static void write_text(const char *path, const char *text) {
-  FILE *f = fopen(path, "wb");
-  assert_non_null(f);
-  size_t n = strlen(text);
-  if (n) assert_int_equal(fwrite(text, 1, n, f), n);
-  assert_int_equal(fclose(f), 0);
-}
-
-/* The file's bytes (NUL-terminated, caller frees). */
-static char *slurp(const char *path) {
-  char *t = NULL;
-  size_t n = 0;
-  if (ortune_read_file(path, &t, &n) != ORTUNE_OK) fail_msg("read %s: %s", path, ortune_last_error());
-  return t;
-}
-
-static int rm_entry(const char *p, const struct stat *s, int t, struct FTW *f) {
-  (void)s, (void)t, (void)f;
-  chmod(p, 0700);
-  return remove(p);
-}
-
-static int setup(void **state) {
-  (void)state;
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/ortune-test-config-XXXXXX");
+static int setup_config(void **state) {
   unsetenv("ORTUNE_TEST_ENOSPC");
-  return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  chmod(tmpdir, 0700);
-  return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void assert_contains(const char *hay, const char *needle) {
-  if (!hay || !strstr(hay, needle)) fail_msg("'%s' does not contain '%s'", hay ? hay : "(null)", needle);
+  return setup(state);
 }
 
 static void assert_one_line(const char *msg) {
@@ -90,6 +49,18 @@ static ortune_config *load_ok(const char *path) {
   if (ortune_config_load(&cfg, path) != ORTUNE_OK) fail_msg("load %s: %s", path, ortune_last_error());
   assert_non_null(cfg);
   return cfg;
+}
+
+/* Write text to path, then expect the load to fail as assert_load_fails() says. */
+static void text_load_fails(const char *path, const char *text, int err, const char *want1, const char *want2) {
+  write_text(path, text);
+  assert_load_fails(path, err, want1, want2);
+}
+
+/* Write text to path and load it. */
+static ortune_config *load_text_ok(const char *path, const char *text) {
+  write_text(path, text);
+  return load_ok(path);
 }
 
 /* A config with a few options, free dims and provenance set. */
@@ -220,10 +191,8 @@ static void test_freedim_values_validated(void **state) {
     if (ortune_config_set(c, "free_dimension_overrides.batch", bad[i]) != ORTUNE_EVALUE) fail_msg("'%s' accepted as a free dim", bad[i]);
   assert_int_equal(c->nfree, 0);
   const char *p = tmp_path("fd.yaml");
-  write_text(p, "onnxruntime:\n  free_dimension_overrides:\n    batch: 0\n");
-  assert_load_fails(p, ORTUNE_EVALUE, "batch", ":3");
-  write_text(p, "onnxruntime:\n  free_dimension_overrides: [1, 2]\n");
-  assert_load_fails(p, ORTUNE_ECONFIG, "free_dimension_overrides", NULL);
+  text_load_fails(p, "onnxruntime:\n  free_dimension_overrides:\n    batch: 0\n", ORTUNE_EVALUE, "batch", ":3");
+  text_load_fails(p, "onnxruntime:\n  free_dimension_overrides: [1, 2]\n", ORTUNE_ECONFIG, "free_dimension_overrides", NULL);
   ortune_config_release(c);
 }
 
@@ -356,15 +325,12 @@ static void test_save_into_empty_and_comment_only_files(void **state) {
 static void test_load_file_without_section_or_empty(void **state) {
   (void)state;
   const char *p = tmp_path("nosec2.yaml");
-  write_text(p, "other: 1\n");
-  ortune_config *d = load_ok(p);
+  ortune_config *d = load_text_ok(p, "other: 1\n");
   assert_string_equal(ortune_config_get(d, "provider"), "cpu");
   ortune_config_release(d);
-  write_text(p, "");
-  d = load_ok(p);
+  d = load_text_ok(p, "");
   ortune_config_release(d);
-  write_text(p, "onnxruntime:\nother: 1\n");
-  d = load_ok(p);
+  d = load_text_ok(p, "onnxruntime:\nother: 1\n");
   assert_false(ortune_config_is_set(d, "provider"));
   ortune_config_release(d);
 }
@@ -374,8 +340,7 @@ static void test_load_file_without_section_or_empty(void **state) {
 static void test_unknown_key_names_closest(void **state) {
   (void)state;
   const char *p = tmp_path("typo.yaml");
-  write_text(p, "onnxruntime:\n  provider: cpu\n  cudnn_conv_algo_serch: HEURISTIC\n");
-  assert_load_fails(p, ORTUNE_EKEY, "cudnn_conv_algo_serch", "cudnn_conv_algo_search");
+  text_load_fails(p, "onnxruntime:\n  provider: cpu\n  cudnn_conv_algo_serch: HEURISTIC\n", ORTUNE_EKEY, "cudnn_conv_algo_serch", "cudnn_conv_algo_search");
   assert_contains(ortune_last_error(), ":3");
   ortune_config *c;
   assert_int_equal(ortune_config_new(&c), ORTUNE_OK);
@@ -397,21 +362,14 @@ static void test_unknown_key_names_closest(void **state) {
 static void test_bad_value_lists_allowed(void **state) {
   (void)state;
   const char *p = tmp_path("badval.yaml");
-  write_text(p, "onnxruntime:\n  execution_mode: FAST\n");
-  assert_load_fails(p, ORTUNE_EVALUE, "ORT_SEQUENTIAL", "ORT_PARALLEL");
+  text_load_fails(p, "onnxruntime:\n  execution_mode: FAST\n", ORTUNE_EVALUE, "ORT_SEQUENTIAL", "ORT_PARALLEL");
   assert_contains(ortune_last_error(), "FAST");
-  write_text(p, "onnxruntime:\n  provider: tpu\n");
-  assert_load_fails(p, ORTUNE_EVALUE, "cpu", "cuda");
-  write_text(p, "# c\nonnxruntime:\n  enable_mem_pattern: maybe\n");
-  assert_load_fails(p, ORTUNE_EVALUE, "maybe", ":3");
-  write_text(p, "onnxruntime:\n  intra_op_num_threads: -3\n");
-  assert_load_fails(p, ORTUNE_EVALUE, "intra_op_num_threads", "-3");
-  write_text(p, "onnxruntime:\n  intra_op_num_threads: [1, 2]\n");
-  assert_load_fails(p, ORTUNE_EVALUE, "intra_op_num_threads", "list");
-  write_text(p, "onnxruntime:\n  gpu_mem_limit: lots\n");
-  assert_load_fails(p, ORTUNE_EVALUE, "gpu_mem_limit", "lots");
-  write_text(p, "onnxruntime:\n  gpu_mem_limit_gb: -1\n");
-  assert_load_fails(p, ORTUNE_EVALUE, "gpu_mem_limit_gb", NULL);
+  text_load_fails(p, "onnxruntime:\n  provider: tpu\n", ORTUNE_EVALUE, "cpu", "cuda");
+  text_load_fails(p, "# c\nonnxruntime:\n  enable_mem_pattern: maybe\n", ORTUNE_EVALUE, "maybe", ":3");
+  text_load_fails(p, "onnxruntime:\n  intra_op_num_threads: -3\n", ORTUNE_EVALUE, "intra_op_num_threads", "-3");
+  text_load_fails(p, "onnxruntime:\n  intra_op_num_threads: [1, 2]\n", ORTUNE_EVALUE, "intra_op_num_threads", "list");
+  text_load_fails(p, "onnxruntime:\n  gpu_mem_limit: lots\n", ORTUNE_EVALUE, "gpu_mem_limit", "lots");
+  text_load_fails(p, "onnxruntime:\n  gpu_mem_limit_gb: -1\n", ORTUNE_EVALUE, "gpu_mem_limit_gb", NULL);
 
   ortune_config *c;
   assert_int_equal(ortune_config_new(&c), ORTUNE_OK);
@@ -438,18 +396,14 @@ static void test_bad_value_lists_allowed(void **state) {
 static void test_gpu_mem_limit_gb_alias(void **state) {
   (void)state;
   const char *p = tmp_path("gb.yaml");
-  write_text(p, "onnxruntime:\n  provider: cuda\n  gpu_mem_limit_gb: 8\n");
-  ortune_config *c = load_ok(p);
+  ortune_config *c = load_text_ok(p, "onnxruntime:\n  provider: cuda\n  gpu_mem_limit_gb: 8\n");
   assert_string_equal(ortune_config_get(c, "gpu_mem_limit"), "8589934592");
   assert_true(ortune_config_is_set(c, "gpu_mem_limit"));
   assert_int_equal(ortune_config_set(c, "gpu_mem_limit_gb", "0.5"), ORTUNE_OK);
   assert_string_equal(ortune_config_get(c, "gpu_mem_limit"), "536870912");
-  assert_int_equal(ortune_config_set(c, "gpu_mem_limit", "8GB"), ORTUNE_OK);
-  assert_string_equal(ortune_config_get(c, "gpu_mem_limit"), "8589934592");
-  assert_int_equal(ortune_config_set(c, "gpu_mem_limit", "512MiB"), ORTUNE_OK);
-  assert_string_equal(ortune_config_get(c, "gpu_mem_limit"), "536870912");
-  assert_int_equal(ortune_config_set(c, "gpu_mem_limit", "max"), ORTUNE_OK);
-  assert_string_equal(ortune_config_get(c, "gpu_mem_limit"), "max");
+  assert_set_get(c, "gpu_mem_limit", "8GB", "8589934592");
+  assert_set_get(c, "gpu_mem_limit", "512MiB", "536870912");
+  assert_set_get(c, "gpu_mem_limit", "max", "max");
   /* written back under ORT's own name */
   assert_int_equal(ortune_config_set(c, "gpu_mem_limit_gb", "8"), ORTUNE_OK);
   assert_int_equal(ortune_config_save(c, p), ORTUNE_OK);
@@ -470,16 +424,14 @@ static void test_booleans_normalise(void **state) {
     const char *p = tmp_path("bool.yaml");
     char text[128];
     snprintf(text, sizeof text, "onnxruntime:\n  enable_cpu_mem_arena: %s\n  use_tf32: %s\n", in[i][0], in[i][0]);
-    write_text(p, text);
-    ortune_config *c = load_ok(p);
+    ortune_config *c = load_text_ok(p, text);
     assert_string_equal(ortune_config_get(c, "enable_cpu_mem_arena"), in[i][1]);
     assert_string_equal(ortune_config_get(c, "use_tf32"), in[i][1]);
     ortune_config_release(c);
   }
   /* quoted strings are values too */
   const char *p = tmp_path("bool2.yaml");
-  write_text(p, "onnxruntime:\n  enable_cpu_mem_arena: \"True\"\n  execution_mode: 'ort_parallel'\n");
-  ortune_config *c = load_ok(p);
+  ortune_config *c = load_text_ok(p, "onnxruntime:\n  enable_cpu_mem_arena: \"True\"\n  execution_mode: 'ort_parallel'\n");
   assert_string_equal(ortune_config_get(c, "enable_cpu_mem_arena"), "1");
   assert_string_equal(ortune_config_get(c, "execution_mode"), "ORT_PARALLEL");
   ortune_config_release(c);
@@ -489,8 +441,7 @@ static void test_malformed_yaml(void **state) {
   (void)state;
   const char *p = tmp_path("bad.yaml");
   const char *text = "app:\n  name: x\nonnxruntime:\n  provider: cpu\n    intra_op_num_threads: 2\n  bad: [unclosed\n";
-  write_text(p, text);
-  assert_load_fails(p, ORTUNE_ECONFIG, "bad.yaml:", "yaml");
+  text_load_fails(p, text, ORTUNE_ECONFIG, "bad.yaml:", "yaml");
   /* the line of the problem is named: "path:LINE:COL" with LINE 5 or 6 */
   const char *m = strstr(ortune_last_error(), "bad.yaml:");
   int line = atoi(m + strlen("bad.yaml:"));
@@ -506,16 +457,11 @@ static void test_malformed_yaml(void **state) {
   assert_int_equal(temp_files_left(), 0);
 
   /* tabs, duplicate documents and a bare scalar */
-  write_text(p, "onnxruntime:\n\tprovider: cpu\n");
-  assert_load_fails(p, ORTUNE_ECONFIG, ":2", NULL);
-  write_text(p, "a: 1\n---\nb: 2\n");
-  assert_load_fails(p, ORTUNE_ECONFIG, "document", NULL);
-  write_text(p, "just a string\n");
-  assert_load_fails(p, ORTUNE_ECONFIG, "mapping", NULL);
-  write_text(p, "onnxruntime: cpu\n");
-  assert_load_fails(p, ORTUNE_ECONFIG, "onnxruntime", NULL);
-  write_text(p, "onnxruntime:\n  - provider: cpu\n");
-  assert_load_fails(p, ORTUNE_ECONFIG, "onnxruntime", NULL);
+  text_load_fails(p, "onnxruntime:\n\tprovider: cpu\n", ORTUNE_ECONFIG, ":2", NULL);
+  text_load_fails(p, "a: 1\n---\nb: 2\n", ORTUNE_ECONFIG, "document", NULL);
+  text_load_fails(p, "just a string\n", ORTUNE_ECONFIG, "mapping", NULL);
+  text_load_fails(p, "onnxruntime: cpu\n", ORTUNE_ECONFIG, "onnxruntime", NULL);
+  text_load_fails(p, "onnxruntime:\n  - provider: cpu\n", ORTUNE_ECONFIG, "onnxruntime", NULL);
   ortune_config_release(c);
 }
 
@@ -523,8 +469,7 @@ static void test_top_level_list(void **state) {
   (void)state;
   const char *p = tmp_path("list.yaml");
   const char *text = "- onnxruntime:\n    provider: cpu\n- other\n";
-  write_text(p, text);
-  assert_load_fails(p, ORTUNE_ECONFIG, "list", "mapping");
+  text_load_fails(p, text, ORTUNE_ECONFIG, "list", "mapping");
   ortune_config *c = sample_config();
   assert_int_equal(ortune_config_save(c, p), ORTUNE_ECONFIG);
   assert_one_line(ortune_last_error());
@@ -714,5 +659,5 @@ int main(void) {
     cmocka_unit_test(test_save_keeps_mode),
     cmocka_unit_test(test_stale_check),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, setup_config, teardown);
 }

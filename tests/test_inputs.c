@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "testutil.h"
 
 #include <ftw.h>
 #include <stdlib.h>
@@ -18,25 +19,7 @@
 #define DATA ORTUNE_TEST_DATA
 #define TESTDATA "/usr/share/libonnx-testdata/data"
 
-static char tmpdir[256];
-
-static int rm_entry(const char *p, const struct stat *s, int t, struct FTW *f) {
-  (void)s, (void)t, (void)f;
-  return remove(p);
-}
-static int setup(void **state) {
-  (void)state;
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/ortune-test-inputs-XXXXXX");
-  return mkdtemp(tmpdir) ? 0 : -1;
-}
-static int teardown(void **state) {
-  (void)state;
-  return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void assert_contains(const char *hay, const char *needle) {
-  if (!strstr(hay, needle)) fail_msg("'%s' does not contain '%s'", hay, needle);
-}
+TESTUTIL_TMPDIR("inputs")
 
 /* ---- --shape ------------------------------------------------------------------------------------ */
 
@@ -120,13 +103,10 @@ static void test_input_arg(void **state) {
   assert_int_equal(ortune_input_arg_parse(&spec, "x=a.npy"), ORTUNE_OK);
   assert_int_equal(ortune_input_arg_parse(&spec, "b.pb"), ORTUNE_OK);
   /* an existing file whose path holds '=' is a path, not name=path */
-  char eqdir[400], eqfile[500], named[600];
-  snprintf(eqdir, sizeof eqdir, "%s/run=3", tmpdir);
-  assert_int_equal(mkdir(eqdir, 0755), 0);
-  snprintf(eqfile, sizeof eqfile, "%s/c.npy", eqdir);
-  FILE *f = fopen(eqfile, "w");
-  assert_non_null(f);
-  fclose(f);
+  char named[600];
+  assert_int_equal(mkdir(tmp_path("run=3"), 0755), 0);
+  const char *eqfile = tmp_path("run=3/c.npy");
+  write_bytes(eqfile, "", 0);
   assert_int_equal(ortune_input_arg_parse(&spec, eqfile), ORTUNE_OK);
   snprintf(named, sizeof named, "mask=%s", eqfile);
   assert_int_equal(ortune_input_arg_parse(&spec, named), ORTUNE_OK);
@@ -175,13 +155,19 @@ static int make(OrtSession *s, const ortune_config *cfg, const ortune_input_spec
   return ortune_inputs_make(s, cfg, spec, t, n);
 }
 
-static void test_dynamic_dims(void **state) {
-  (void)state;
-  OrtSession *s = open_model(DATA "/dyn_relu.onnx", NULL);
+/* The session's inputs, expecting exactly one (caller frees). */
+static ortune_io_desc *only_input(OrtSession *s) {
   ortune_io_desc *d;
   int nd;
   assert_int_equal(ortune_session_io(s, 0, &d, &nd), ORTUNE_OK);
   assert_int_equal(nd, 1);
+  return d;
+}
+
+static void test_dynamic_dims(void **state) {
+  (void)state;
+  OrtSession *s = open_model(DATA "/dyn_relu.onnx", NULL);
+  ortune_io_desc *d = only_input(s);
   char shape[64];
   ortune_io_shape_str(&d[0], shape, sizeof shape);
   assert_string_equal(shape, "batchx3");
@@ -337,8 +323,7 @@ static void test_inputs_from_files(void **state) {
   /* a file of the wrong dtype */
   ortune_tensor wrong;
   assert_int_equal(ortune_tensor_alloc(&wrong, "a", ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64, 2, (int64_t[]){2, 3}), ORTUNE_OK);
-  char path[512];
-  snprintf(path, sizeof path, "%s/int64.pb", tmpdir);
+  const char *path = tmp_path("int64.pb");
   assert_int_equal(ortune_tensor_write_pb(path, &wrong), ORTUNE_OK);
   ortune_tensor_release(&wrong);
   memset(&spec, 0, sizeof spec);
@@ -364,10 +349,7 @@ static void test_sequence_input_unsupported(void **state) {
   const char *m = TESTDATA "/node/test_identity_sequence/model.onnx";
   if (access(m, R_OK) != 0) skip();
   OrtSession *s = open_model(m, NULL);
-  ortune_io_desc *d;
-  int nd;
-  assert_int_equal(ortune_session_io(s, 0, &d, &nd), ORTUNE_OK);
-  assert_int_equal(nd, 1);
+  ortune_io_desc *d = only_input(s);
   assert_false(d[0].is_tensor);
   free(d);
   ortune_input_spec spec;

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "testutil.h"
 
 #include <ftw.h>
 #include <glob.h>
@@ -17,43 +18,7 @@
 #define TESTDATA "/usr/share/libonnx-testdata/data"
 #define ABS_MODEL TESTDATA "/node/test_abs/model.onnx"
 
-static char tmpdir[256];
-
-static const char *tmp_path(const char *name) {
-  static char buf[2][512];
-  static int slot;
-  slot ^= 1;
-  snprintf(buf[slot], sizeof buf[slot], "%s/%s", tmpdir, name);
-  return buf[slot];
-}
-
-static void write_bytes(const char *path, const void *data, size_t n) {
-  FILE *f = fopen(path, "wb");
-  assert_non_null(f);
-  if (n) assert_int_equal(fwrite(data, 1, n, f), n);
-  assert_int_equal(fclose(f), 0);
-}
-
-static int rm_entry(const char *p, const struct stat *s, int t, struct FTW *f) {
-  (void)s, (void)t, (void)f;
-  return remove(p);
-}
-
-static int setup(void **state) {
-  (void)state;
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/ortune-test-modelinfo-XXXXXX");
-  return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static uint32_t rnd(uint64_t *s) {
-  *s = *s * 6364136223846793005ull + 1442695040888963407ull;
-  return (uint32_t)(*s >> 33);
-}
+TESTUTIL_TMPDIR("modelinfo")
 
 /* Expect path to be rejected with EMODEL and a message containing want. */
 static void assert_rejected(const char *path, const char *want) {
@@ -224,7 +189,7 @@ static void test_garbage(void **state) {
   ortune_model_info mi;
   for (int iter = 0; iter < 300; iter++) {
     size_t n = 1 + rnd(&seed) % (sizeof buf - 1);
-    for (size_t i = 0; i < n; i++) buf[i] = (uint8_t)rnd(&seed);
+    rnd_fill(buf, n, &seed);
     write_bytes(p, buf, n);
     assert_int_equal(ortune_model_info_read(p, &mi), ORTUNE_EMODEL);
   }

@@ -16,8 +16,7 @@
 
 #include "ortune.h"
 #include "report.h"
-
-static char tmpdir[256];
+#include "testutil.h"
 
 static const char *const sections[] = {"provenance", "summary", "latency", "speedup", "pareto", "impact", "failures", "trials"};
 #define NSECTIONS (sizeof sections / sizeof sections[0])
@@ -32,34 +31,7 @@ static const char *const statuses[NTRIALS] = {"ok", "ok", "ok", "ok", "ok", "ok"
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
-  (void)sb; (void)flag; (void)ftw;
-  return remove(path);
-}
-
-static int group_setup(void **state) {
-  (void)state;
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/ortune_report_XXXXXX");
-  return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state) {
-  (void)state;
-  return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *read_all(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  size_t got = s ? fread(s, 1, (size_t)n, f) : 0;
-  fclose(f);
-  if (s) s[got] = '\0';
-  return s;
-}
+TESTUTIL_TMPDIR("report")
 
 static int count(const char *hay, const char *needle) {
   int n = 0;
@@ -96,11 +68,9 @@ static int check_svgs(const char *html) {
 
 /* Write the report for root, read it back, check the skeleton; caller frees. */
 static char *render(const cJSON *root, const char *file) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", tmpdir, file);
+  const char *path = tmp_path(file);
   assert_int_equal(ortune_report_html(root, path), ORTUNE_OK);
-  char *html = read_all(path);
-  assert_non_null(html);
+  char *html = slurp(path);
   assert_true(strncmp(html, "<!DOCTYPE html>", 15) == 0);
   assert_non_null(strstr(html, "</html>\n"));
   assert_null(strstr(html, "<script"));
@@ -380,14 +350,13 @@ static void test_overwrite(void **state) {
 
 static void test_missing_directory(void **state) {
   (void)state;
-  char path[512];
-  snprintf(path, sizeof path, "%s/no/such/dir/report.html", tmpdir);
+  const char *path = tmp_path("no/such/dir/report.html");
   cJSON *root = make_results();
   int rc = ortune_report_html(root, path);
   assert_int_equal(rc, ORTUNE_EIO);
   assert_non_null(strstr(ortune_last_error(), path));
   assert_int_not_equal(access(path, F_OK), 0);
-  snprintf(path, sizeof path, "%s/no", tmpdir);
+  path = tmp_path("no");
   assert_int_not_equal(access(path, F_OK), 0);
   assert_int_not_equal(ortune_report_html(root, ""), ORTUNE_OK);
   assert_int_not_equal(ortune_report_html(root, NULL), ORTUNE_OK);
@@ -400,5 +369,5 @@ int main(void) {
       cmocka_unit_test(test_one_trial),     cmocka_unit_test(test_odd_roots),      cmocka_unit_test(test_missing_fields),
       cmocka_unit_test(test_overwrite),     cmocka_unit_test(test_missing_directory),
   };
-  return cmocka_run_group_tests(tests, group_setup, group_teardown);
+  return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "testutil.h"
 
 #include <ftw.h>
 #include <math.h>
@@ -16,51 +17,7 @@
 
 #define TESTDATA "/usr/share/libonnx-testdata/data"
 
-static char tmpdir[256];
-
-/* A path inside the test's temp directory (static buffer per slot). */
-static const char *tmp_path(const char *name) {
-  static char buf[4][512];
-  static int slot;
-  slot = (slot + 1) % 4;
-  snprintf(buf[slot], sizeof buf[slot], "%s/%s", tmpdir, name);
-  return buf[slot];
-}
-
-static void write_bytes(const char *path, const void *data, size_t n) {
-  FILE *f = fopen(path, "wb");
-  assert_non_null(f);
-  if (n) assert_int_equal(fwrite(data, 1, n, f), n);
-  assert_int_equal(fclose(f), 0);
-}
-
-static unsigned char *slurp(const char *path, size_t *n) {
-  char *data;
-  assert_int_equal(ortune_read_file(path, &data, n), ORTUNE_OK);
-  return (unsigned char *)data;
-}
-
-static int rm_entry(const char *p, const struct stat *s, int t, struct FTW *f) {
-  (void)s, (void)t, (void)f;
-  return remove(p);
-}
-
-static int setup(void **state) {
-  (void)state;
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/ortune-test-tensorio-XXXXXX");
-  return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Small deterministic generator so the garbage tests are reproducible. */
-static uint32_t rnd(uint64_t *s) {
-  *s = *s * 6364136223846793005ull + 1442695040888963407ull;
-  return (uint32_t)(*s >> 33);
-}
+TESTUTIL_TMPDIR("tensorio")
 
 static void make(ortune_tensor *t, const char *name, int dtype, int ndim, const int64_t *dims) {
   assert_int_equal(ortune_tensor_alloc(t, name, dtype, ndim, dims), ORTUNE_OK);
@@ -148,7 +105,7 @@ static void test_roundtrip_numeric(void **state) {
     if (dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) continue;
     make(&t, "x", dtype, 2, d23);
     uint64_t seed = (uint64_t)dtype;
-    for (size_t i = 0; i < t.nbytes; i++) ((uint8_t *)t.data)[i] = (uint8_t)rnd(&seed);
+    rnd_fill(t.data, t.nbytes, &seed);
     if (dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL)
       for (size_t i = 0; i < t.nbytes; i++) ((uint8_t *)t.data)[i] &= 1;
     roundtrip(&t);
@@ -177,7 +134,7 @@ static void test_roundtrip_int4_odd_count(void **state) {
   roundtrip(&t);
   /* .npy stores int4 one sign-extended value per byte, as ml_dtypes does */
   size_t n;
-  unsigned char *raw = slurp(tmp_path("rt.npy"), &n);
+  unsigned char *raw = slurp_bytes(tmp_path("rt.npy"), &n);
   assert_true(n >= 5 + 64 && strstr((char *)raw + 10, "'descr': 'int4'"));
   const uint8_t want[5] = {0xFF, 0xF8, 0x01, 0x07, 0x03};
   assert_memory_equal(raw + n - 5, want, 5);
@@ -195,14 +152,14 @@ static void test_roundtrip_strings(void **state) {
   roundtrip(&t);
   /* valid UTF-8 is written as numpy unicode, 11 code points wide */
   size_t n;
-  unsigned char *raw = slurp(tmp_path("rt.npy"), &n);
+  unsigned char *raw = slurp_bytes(tmp_path("rt.npy"), &n);
   assert_non_null(strstr((char *)raw + 10, "'descr': '<U11'"));
   free(raw);
   /* invalid UTF-8 falls back to bytes ('|S') */
   free(((char **)t.data)[1]);
   ((char **)t.data)[1] = ortune_strdup("\xff\xfe");
   roundtrip(&t);
-  raw = slurp(tmp_path("rt.npy"), &n);
+  raw = slurp_bytes(tmp_path("rt.npy"), &n);
   assert_non_null(strstr((char *)raw + 10, "'descr': '|S13'"));
   free(raw);
   ortune_tensor_release(&t);
@@ -216,7 +173,7 @@ static void test_roundtrip_scalar_and_empty(void **state) {
   *(double *)t.data = -3.25;
   roundtrip(&t);
   size_t n;
-  unsigned char *raw = slurp(tmp_path("rt.npy"), &n);
+  unsigned char *raw = slurp_bytes(tmp_path("rt.npy"), &n);
   assert_non_null(strstr((char *)raw + 10, "'shape': ()"));
   assert_int_equal(n % 64, 8);
   free(raw);
@@ -234,7 +191,7 @@ static void test_roundtrip_scalar_and_empty(void **state) {
   int64_t one = 3;
   make(&t, NULL, ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8, 1, &one);
   roundtrip(&t);
-  raw = slurp(tmp_path("rt.npy"), &n);
+  raw = slurp_bytes(tmp_path("rt.npy"), &n);
   assert_non_null(strstr((char *)raw + 10, "'descr': '|u1', 'fortran_order': False, 'shape': (3,), }"));
   assert_int_equal(raw[6], 1);
   free(raw);
@@ -312,6 +269,12 @@ static void test_read_all_testdata_pb(void **state) {
   assert_true(pb_failed > 0 && pb_failed < 100);
 }
 
+/* Write the bytes to p and read them back as a .pb: the reader's status. */
+static int read_pb_bytes(const char *p, const void *bytes, size_t n, ortune_tensor *t) {
+  write_bytes(p, bytes, n);
+  return ortune_tensor_read_pb(p, t);
+}
+
 /* ---- hand-made protobuf encodings -------------------------------------------------- */
 
 static void test_read_typed_fields(void **state) {
@@ -320,8 +283,7 @@ static void test_read_typed_fields(void **state) {
   const char *p = tmp_path("typed.pb");
   /* dims packed [2], FLOAT16 in int32_data (unpacked), name "h" */
   const uint8_t f16[] = {0x0a, 0x01, 0x02, 0x10, 0x0a, 0x28, 0x80, 0x78, 0x28, 0x80, 0x80, 0x01, 0x42, 0x01, 'h'};
-  write_bytes(p, f16, sizeof f16);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_OK);
+  assert_int_equal(read_pb_bytes(p, f16, sizeof f16, &t), ORTUNE_OK);
   assert_int_equal(t.dtype, ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16);
   assert_int_equal(t.count, 2);
   assert_int_equal(((uint16_t *)t.data)[0], 0x3c00);
@@ -335,34 +297,29 @@ static void test_read_typed_fields(void **state) {
   *q++ = 0x08, *q++ = 0x03, *q++ = 0x10, *q++ = 0x01;
   *q++ = 0x25, memcpy(q, &v[0], 4), q += 4;
   *q++ = 0x22, *q++ = 0x08, memcpy(q, &v[1], 8), q += 8;
-  write_bytes(p, fl, (size_t)(q - fl));
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_OK);
+  assert_int_equal(read_pb_bytes(p, fl, (size_t)(q - fl), &t), ORTUNE_OK);
   assert_memory_equal(t.data, v, sizeof v);
   ortune_tensor_release(&t);
 
   /* int64_data packed with a negative value, int8 in int32_data, bool, uint64_data */
   const uint8_t i64[] = {0x08, 0x02, 0x10, 0x07, 0x3a, 0x0b, 0x05, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
-  write_bytes(p, i64, sizeof i64);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_OK);
+  assert_int_equal(read_pb_bytes(p, i64, sizeof i64, &t), ORTUNE_OK);
   assert_int_equal(((int64_t *)t.data)[0], 5);
   assert_int_equal(((int64_t *)t.data)[1], -1);
   ortune_tensor_release(&t);
   const uint8_t i8[] = {0x08, 0x02, 0x10, 0x03, 0x2a, 0x0b, 0x05, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
-  write_bytes(p, i8, sizeof i8);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_OK);
+  assert_int_equal(read_pb_bytes(p, i8, sizeof i8, &t), ORTUNE_OK);
   assert_int_equal(((int8_t *)t.data)[0], 5);
   assert_int_equal(((int8_t *)t.data)[1], -2);
   ortune_tensor_release(&t);
   const uint8_t u32[] = {0x08, 0x01, 0x10, 0x0c, 0x58, 0xff, 0xff, 0xff, 0xff, 0x0f};
-  write_bytes(p, u32, sizeof u32);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_OK);
+  assert_int_equal(read_pb_bytes(p, u32, sizeof u32, &t), ORTUNE_OK);
   assert_int_equal(((uint32_t *)t.data)[0], 0xffffffffu);
   ortune_tensor_release(&t);
 
   /* int4: 3 values packed two per int32_data entry -> 2 entries */
   const uint8_t i4[] = {0x08, 0x03, 0x10, 0x16, 0x2a, 0x03, 0x8f, 0x01, 0x07};
-  write_bytes(p, i4, sizeof i4);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_OK);
+  assert_int_equal(read_pb_bytes(p, i4, sizeof i4, &t), ORTUNE_OK);
   assert_int_equal(t.nbytes, 2);
   assert_int_equal(((uint8_t *)t.data)[0], 0x8f);
   assert_int_equal(((uint8_t *)t.data)[1], 0x07);
@@ -375,43 +332,34 @@ static void test_read_pb_errors(void **state) {
   const char *p = tmp_path("bad.pb");
   /* external data */
   const uint8_t ext[] = {0x08, 0x02, 0x10, 0x01, 0x70, 0x01};
-  write_bytes(p, ext, sizeof ext);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_EUNSUPPORTED);
+  assert_int_equal(read_pb_bytes(p, ext, sizeof ext, &t), ORTUNE_EUNSUPPORTED);
   assert_non_null(strstr(ortune_last_error(), "external"));
   /* unknown data_type */
   const uint8_t unk[] = {0x08, 0x01, 0x10, 0x63, 0x4a, 0x01, 0x00};
-  write_bytes(p, unk, sizeof unk);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_EUNSUPPORTED);
+  assert_int_equal(read_pb_bytes(p, unk, sizeof unk, &t), ORTUNE_EUNSUPPORTED);
   /* huge dims with little data: error, no giant allocation */
   const uint8_t huge[] = {0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x08, 0x80, 0x80, 0x80, 0x80,
                           0x80, 0x80, 0x01, 0x10, 0x01, 0x4a, 0x04, 0, 0, 0, 0};
-  write_bytes(p, huge, sizeof huge);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_EIO);
+  assert_int_equal(read_pb_bytes(p, huge, sizeof huge, &t), ORTUNE_EIO);
   const uint8_t big[] = {0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x10, 0x01, 0x4a, 0x04, 0, 0, 0, 0};
-  write_bytes(p, big, sizeof big);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_EIO);
+  assert_int_equal(read_pb_bytes(p, big, sizeof big, &t), ORTUNE_EIO);
   assert_non_null(strstr(ortune_last_error(), "raw_data is 4 bytes"));
   /* negative dim */
   const uint8_t neg[] = {0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x10, 0x01};
-  write_bytes(p, neg, sizeof neg);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_EIO);
+  assert_int_equal(read_pb_bytes(p, neg, sizeof neg, &t), ORTUNE_EIO);
   /* wrong wire type for data_type, group wire type, 17 dims */
   const uint8_t wt[] = {0x12, 0x01, 0x01};
-  write_bytes(p, wt, sizeof wt);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_EIO);
+  assert_int_equal(read_pb_bytes(p, wt, sizeof wt, &t), ORTUNE_EIO);
   assert_non_null(strstr(ortune_last_error(), "byte 0 is not a valid protobuf field"));
   const uint8_t grp[] = {0x08, 0x01, 0x1b};
-  write_bytes(p, grp, sizeof grp);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_EIO);
+  assert_int_equal(read_pb_bytes(p, grp, sizeof grp, &t), ORTUNE_EIO);
   uint8_t many[40];
   for (int i = 0; i < 17; i++) many[2 * i] = 0x08, many[2 * i + 1] = 0x01;
-  write_bytes(p, many, 34);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_EUNSUPPORTED);
+  assert_int_equal(read_pb_bytes(p, many, 34, &t), ORTUNE_EUNSUPPORTED);
   /* missing file, unknown extension, empty file */
   assert_int_equal(ortune_tensor_read(tmp_path("missing.pb"), &t), ORTUNE_EIO);
   assert_int_equal(ortune_tensor_read(tmp_path("x.txt"), &t), ORTUNE_EUNSUPPORTED);
-  write_bytes(p, "", 0);
-  assert_int_equal(ortune_tensor_read_pb(p, &t), ORTUNE_EIO);
+  assert_int_equal(read_pb_bytes(p, "", 0, &t), ORTUNE_EIO);
   assert_null(t.data);
 }
 
@@ -423,7 +371,7 @@ static void test_truncated_pb(void **state) {
   const char *full = tmp_path("full.pb"), *cut = tmp_path("cut.pb");
   assert_int_equal(ortune_tensor_write_pb(full, &t), ORTUNE_OK);
   size_t n;
-  unsigned char *raw = slurp(full, &n);
+  unsigned char *raw = slurp_bytes(full, &n);
   for (size_t len = 0; len < n; len += (len < 64 ? 1 : 97)) {
     write_bytes(cut, raw, len);
     int rc = ortune_tensor_read_pb(cut, &back);
@@ -447,7 +395,7 @@ static void test_garbage_pb(void **state) {
   ortune_tensor t;
   for (int iter = 0; iter < 300; iter++) {
     size_t n = rnd(&seed) % sizeof buf;
-    for (size_t i = 0; i < n; i++) buf[i] = (uint8_t)rnd(&seed);
+    rnd_fill(buf, n, &seed);
     write_bytes(p, buf, n);
     int rc = ortune_tensor_read_pb(p, &t);
     assert_int_not_equal(rc, ORTUNE_OK);
@@ -459,7 +407,7 @@ static void test_garbage_pb(void **state) {
   assert_int_equal(ortune_tensor_write_pb(tmp_path("valid.pb"), &t), ORTUNE_OK);
   ortune_tensor_release(&t);
   size_t n;
-  unsigned char *valid = slurp(tmp_path("valid.pb"), &n);
+  unsigned char *valid = slurp_bytes(tmp_path("valid.pb"), &n);
   for (int iter = 0; iter < 300; iter++) {
     memcpy(buf, valid, n);
     for (int k = 0; k < 3; k++) buf[rnd(&seed) % n] = (uint8_t)rnd(&seed);
@@ -563,7 +511,7 @@ static void test_garbage_npy(void **state) {
     strcpy(h, heads[iter % 2]);
     size_t hl = strlen(h);
     for (int k = 0; k < 2; k++) h[rnd(&seed) % hl] = (char)(rnd(&seed) % 128);
-    for (size_t i = 0; i < sizeof data; i++) data[i] = (uint8_t)rnd(&seed);
+    rnd_fill(data, sizeof data, &seed);
     write_npy(p, 1 + iter % 3, h, data, rnd(&seed) % sizeof data);
     if (ortune_tensor_read(p, &t) == ORTUNE_OK) ortune_tensor_release(&t);
   }
