@@ -44,6 +44,11 @@ int cli_add_input(void *opts, const char *v) { return ortune_input_arg_parse(&((
 int cli_config(const cli_common *c, ortune_config **out) {
   int rc = c->config ? ortune_config_load(out, c->config) : ortune_config_new(out);
   if (rc) return rc;
+  if (c->config && c->model) {
+    char why[512];
+    if (ortune_config_check_stale(*out, c->model, why, sizeof why) > 0)
+      fprintf(stderr, "ortune: warning: %s is stale: %s: run `ortune tune` again\n", c->config, why);
+  }
   char num[32];
   if (c->provider && (rc = ortune_config_set(*out, "provider", c->provider))) goto fail;
   if (c->io && (rc = ortune_config_set(*out, "io", c->io))) goto fail;
@@ -131,6 +136,7 @@ static int parse(const cli_cmd *c, void *opts, int argc, char **argv) {
         int d = ortune_edit_distance(name, q->name);
         if (d < bd) { bd = d; best = q->name; }
       }
+      if (best && (size_t)bd * 3 > strlen(best)) bd = 99; /* too far to be a typo of it */
       return -ortune_set_error(ORTUNE_EUSAGE, "%s: unknown option '%.*s'%s%s%s: see `ortune %s --help`", c->name, (int)len + 2, a,
                                best && bd <= 3 ? " (did you mean --" : "", best && bd <= 3 ? best : "", best && bd <= 3 ? "?)" : "",
                                c->name);

@@ -40,6 +40,7 @@ typedef struct {
   const char *provider, *io, *device;
   int json, quiet;
   double rtol, atol;     /* output-check tolerances; < 0 (unset): defaults */
+  const char *model;     /* set by commands taking a MODEL: cli_config warns when the config is stale for it */
 } cli_common;
 
 int cli_add_shape(void *opts, const char *v);    /* opts starts with cli_common */

@@ -62,6 +62,7 @@ static int compare_run(void *vo, int argc, char **argv) {
   ortune_tensor *outs[8] = {0};
   int nouts[8] = {0};
   double *blocks = NULL, p50[8], p99[8];
+  o->common.model = argv[0];
   int rc = cli_config(&o->common, &cfg[1]);
   if (rc) return cli_fail(rc);
   if ((rc = against_config(o, cfg[1], &cfg[0]))) goto done;

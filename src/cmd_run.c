@@ -73,6 +73,7 @@ static int run_run(void *vo, int argc, char **argv) {
   ortune_tensor *in = NULL, *out = NULL;
   int nin = 0, nout = 0;
   ortune_runner *r = NULL;
+  o->common.model = argv[0];
   int rc = cli_config(&o->common, &cfg);
   if (rc) goto fail_config;
   rc = ortune_session_create_cfg(argv[0], cfg, NULL, &s);
