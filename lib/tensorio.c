@@ -597,7 +597,9 @@ static int npy_descr(const char *path, const char *descr, int *dtype, int *kind,
   if ((code[0] == 'S' || code[0] == 'U' || code[0] == 'a') && code[1] >= '0' && code[1] <= '9') {
     char *end;
     unsigned long n = strtoul(code + 1, &end, 10);
-    if (*end || n > (1ul << 20)) goto unsupported;
+    /* 0-width items (S0, U0) hold no bytes, so a tiny file could claim billions of strings: refused
+     * (numpy stores empty strings as S1/U1) */
+    if (*end || n == 0 || n > (1ul << 20)) goto unsupported;
     *dtype = ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING;
     *kind = code[0] == 'U' ? NPY_UNICODE : NPY_BYTES;
     *itemsize = *kind == NPY_UNICODE ? n * 4 : n;
