@@ -88,8 +88,13 @@ static void progress(tuner *t, const char *name, const char *what) {
   int done = cJSON_GetArraySize(t->trials);
   char eta[48] = "";
   if (done > 1 && t->total_hint > done) snprintf(eta, sizeof eta, ", ETA %.0fs", el / done * (t->total_hint - done));
-  if (t->tty)
-    fprintf(stderr, "\r\033[K[%d/%d %.0fs%s] %s: %.70s", done, t->total_hint, el, eta, what, name);
+  if (t->tty) { /* a bar on a terminal, plain lines otherwise */
+    char bar[21];
+    int total = t->total_hint > done ? t->total_hint : done + 1, fill = 20 * done / total;
+    for (int i = 0; i < 20; i++) bar[i] = i < fill ? '#' : '.';
+    bar[20] = '\0';
+    fprintf(stderr, "\r\033[K[%s] %d/%d %.0fs%s %s: %.60s", bar, done, t->total_hint, el, eta, what, name);
+  }
   else
     fprintf(stderr, "[%d/%d %.0fs%s] %s: %s\n", done, t->total_hint, el, eta, what, name);
 }
@@ -850,6 +855,7 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   t.tty = isatty(2);
   t.base_score = t.best_score = INFINITY;
   t.noise = 0.02;
+  t.total_hint = 2; /* the baselines; each search sets its own estimate */
   got_signal = 0;
   *results = NULL;
   if (!ortune_space_valid(o->space))
