@@ -529,8 +529,9 @@ static int hdr_shape(npy_hdr *h, int64_t *dims, int *ndim) {
     hdr_ws(h);
     if (h->p >= h->end || *h->p < '0' || *h->p > '9') return 0;
     while (h->p < h->end && *h->p >= '0' && *h->p <= '9') {
-      if (v > (INT64_MAX - 9) / 10) return 0;
-      v = v * 10 + (*h->p++ - '0');
+      int d = *h->p++ - '0';
+      if (v > (INT64_MAX - d) / 10) return 0; /* exact: INT64_MAX itself still parses (the writer emits it) */
+      v = v * 10 + d;
     }
     if (h->p < h->end && *h->p == 'L') h->p++; /* Python 2 long */
     if (*ndim >= ORTUNE_MAX_DIMS) return -1;
