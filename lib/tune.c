@@ -425,10 +425,10 @@ static int search_staged(tuner *t) {
   }
   /* stage 1: screen */
   double effect[64];
+  for (int k = 0; k < n; k++) effect[k] = INFINITY; /* options the budget leaves unscreened sort last */
   for (int k = 0; k < n && budget_left(t); k++) {
     int nv = ortune_space_values(idx[k], vals, 16);
     const char *cur = ortune_config_value(t->o->base, idx[k]);
-    effect[k] = INFINITY;
     for (int v = 0; v < nv && budget_left(t); v++) {
       if (!strcmp(vals[v], cur)) continue;
       cJSON *tr = try_change(t, t->o->base, idx[k], vals[v], "screen");
