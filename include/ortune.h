@@ -10,6 +10,13 @@
 extern "C" {
 #endif
 
+/* Exported from libortune.so; everything else in the library is hidden. */
+#if defined(ORTUNE_BUILDING)
+#define ORTUNE_API __attribute__((visibility("default")))
+#else
+#define ORTUNE_API
+#endif
+
 /* ---------------------------------------------------------------------------
  * Errors. Every function returning int returns ORTUNE_OK (0) or one of these;
  * the value is also the CLI's exit code (documented in docs/exit-codes.md).
@@ -43,15 +50,15 @@ typedef enum {
 #undef ORTUNE_XX
 } ortune_errno;
 
-const char *ortune_strerror(int err);  /* static string, never NULL */
-const char *ortune_err_name(int err);  /* "EIO", ... */
-const char *ortune_last_error(void);   /* thread-local; "" when none */
-const char *ortune_version(void);
+ORTUNE_API const char *ortune_strerror(int err);  /* static string, never NULL */
+ORTUNE_API const char *ortune_err_name(int err);  /* "EIO", ... */
+ORTUNE_API const char *ortune_last_error(void);   /* thread-local; "" when none */
+ORTUNE_API const char *ortune_version(void);
 
 /* The OrtApi of the ONNX Runtime ortune was built against (never NULL). */
-const OrtApi *ortune_ort_api(void);
+ORTUNE_API const OrtApi *ortune_ort_api(void);
 /* A process-wide OrtEnv shared by ortune's sessions (created on first use). */
-int ortune_env_get(OrtEnv **out);
+ORTUNE_API int ortune_env_get(OrtEnv **out);
 
 /* ---------------------------------------------------------------------------
  * Config: the `onnxruntime:` section of a YAML file. Keys are ORT's own option
@@ -60,28 +67,28 @@ int ortune_env_get(OrtEnv **out);
  * ------------------------------------------------------------------------- */
 typedef struct ortune_config ortune_config;
 
-int ortune_config_new(ortune_config **out);               /* all ORT defaults, provider cpu */
-void ortune_config_release(ortune_config *cfg);
-int ortune_config_clone(const ortune_config *cfg, ortune_config **out);
+ORTUNE_API int ortune_config_new(ortune_config **out);               /* all ORT defaults, provider cpu */
+ORTUNE_API void ortune_config_release(ortune_config *cfg);
+ORTUNE_API int ortune_config_clone(const ortune_config *cfg, ortune_config **out);
 /* Read the `onnxruntime:` section of path. A file without the section gives the
  * defaults. Unknown key, wrong value or malformed YAML: an error naming it. */
-int ortune_config_load(ortune_config **out, const char *path);
+ORTUNE_API int ortune_config_load(ortune_config **out, const char *path);
 /* Write cfg into the `onnxruntime:` section of path, atomically (temp file +
  * rename), keeping every other key and comment of the file byte for byte. */
-int ortune_config_save(const ortune_config *cfg, const char *path);
+ORTUNE_API int ortune_config_save(const ortune_config *cfg, const char *path);
 /* Set one option by name (an ORT name or an accepted alias such as
  * gpu_mem_limit_gb); value as text. Validates. */
-int ortune_config_set(ortune_config *cfg, const char *key, const char *value);
+ORTUNE_API int ortune_config_set(ortune_config *cfg, const char *key, const char *value);
 /* The option's current value as text, or NULL if the key is unknown. */
-const char *ortune_config_get(const ortune_config *cfg, const char *key);
+ORTUNE_API const char *ortune_config_get(const ortune_config *cfg, const char *key);
 /* Non-zero if key was set explicitly (differs from ORT's default handling). */
-int ortune_config_is_set(const ortune_config *cfg, const char *key);
+ORTUNE_API int ortune_config_is_set(const ortune_config *cfg, const char *key);
 /* Provenance stored with the config (NULL if none); key like "model_sha256". */
-const char *ortune_config_provenance(const ortune_config *cfg, const char *key);
-int ortune_config_set_provenance(ortune_config *cfg, const char *key, const char *value);
+ORTUNE_API const char *ortune_config_provenance(const ortune_config *cfg, const char *key);
+ORTUNE_API int ortune_config_set_provenance(ortune_config *cfg, const char *key, const char *value);
 /* Check that the config's provenance matches model/machine/ORT; returns the
  * number of mismatches and writes a one-line description of the first into why. */
-int ortune_config_check_stale(const ortune_config *cfg, const char *model_path, char *why, size_t whylen);
+ORTUNE_API int ortune_config_check_stale(const ortune_config *cfg, const char *model_path, char *why, size_t whylen);
 
 /* ---------------------------------------------------------------------------
  * Sessions: the "apply in production" step. model + config.yaml -> OrtSession
@@ -91,15 +98,15 @@ int ortune_config_check_stale(const ortune_config *cfg, const char *model_path, 
 /* config_path may be NULL (ORT defaults on the CPU). env may be NULL (ortune's
  * shared env). The caller owns *out and releases it with OrtApi::ReleaseSession.
  * A stale config (other model/machine/ORT) prints one warning to stderr. */
-int ortune_session_create(const char *model_path, const char *config_path, OrtEnv *env, OrtSession **out);
-int ortune_session_create_cfg(const char *model_path, const ortune_config *cfg, OrtEnv *env, OrtSession **out);
+ORTUNE_API int ortune_session_create(const char *model_path, const char *config_path, OrtEnv *env, OrtSession **out);
+ORTUNE_API int ortune_session_create_cfg(const char *model_path, const ortune_config *cfg, OrtEnv *env, OrtSession **out);
 
 /* ---------------------------------------------------------------------------
  * CUDA availability.
  * ------------------------------------------------------------------------- */
 /* ORTUNE_OK if the CUDA EP library and its CUDA/cuDNN dependencies load; else
  * ORTUNE_ENOCUDA and why names the missing library. */
-int ortune_cuda_probe(char *why, size_t whylen);
+ORTUNE_API int ortune_cuda_probe(char *why, size_t whylen);
 
 typedef struct {
   int index;
@@ -112,7 +119,7 @@ typedef struct {
 } ortune_gpu;
 /* GPUs seen through NVML (libnvidia-ml.so.1 loaded at run time). Returns the
  * count written (0 when NVML is absent). */
-int ortune_gpu_list(ortune_gpu *out, int max);
+ORTUNE_API int ortune_gpu_list(ortune_gpu *out, int max);
 
 #ifdef __cplusplus
 }

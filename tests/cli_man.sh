@@ -1,6 +1,6 @@
 #!/bin/sh
 # cli_man.sh - the generated man page, bash completion and --help all come from the option tables and cover them;
-# docs/config.md covers every option of lib/options.c; docs/python.md's snippet compiles and maps docs/config.md's example.
+# docs/config.md covers every option of lib/runtime/options.c; docs/python.md's snippet compiles and maps docs/config.md's example.
 # Env: ORTUNE (the built binary), ORTUNE_SRC (source dir).
 set -eu
 
@@ -12,8 +12,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
 # The names the tables hold, read from the sources (not from the generators under test).
-options=$(sed -n 's/^  {"\([^"]*\)",.*/\1/p' "$src/lib/options.c")
-[ "$(echo "$options" | wc -l)" -ge 20 ] || fail "could not read the option names of lib/options.c"
+options=$(sed -n 's/^  {"\([^"]*\)",.*/\1/p' "$src/lib/runtime/options.c")
+[ "$(echo "$options" | wc -l)" -ge 20 ] || fail "could not read the option names of lib/runtime/options.c"
 common=$(awk '/^#define CLI_COMMON_INPUT_OPTS/ { on = 1 } on { print } on && !/\\$/ { exit }' "$src/src/cli.h" |
          sed -n 's/.*OPT_[A-Z]*("\([^"]*\)".*/\1/p')
 [ -n "$common" ] || fail "could not read CLI_COMMON_INPUT_OPTS from src/cli.h"
@@ -50,7 +50,7 @@ for c in $commands; do
   done
 done
 for o in $options; do
-  grep -qF "\\fB$o\\fR" "$man1" || fail "ortune.1: config option $o (lib/options.c) missing from CONFIGURATION"
+  grep -qF "\\fB$o\\fR" "$man1" || fail "ortune.1: config option $o (lib/runtime/options.c) missing from CONFIGURATION"
 done
 for n in $(sed -n 's/^  X([A-Z]*, \([0-9]*\), .*/\1/p' "$src/include/ortune.h") 143; do
   grep -qx "\.B $n" "$man1" || fail "ortune.1: exit status $n missing"
@@ -114,7 +114,7 @@ check "tune" ortune help tu
 EOS
 bash "$work/complete.sh" "$work/ortune.bash" "$work/files" || fail "completion does not complete as expected"
 
-# 4. docs/config.md documents every option of lib/options.c (and the non-table keys).
+# 4. docs/config.md documents every option of lib/runtime/options.c (and the non-table keys).
 for o in $options gpu_mem_limit_gb free_dimension_overrides provenance; do
   grep -qF "\`$o\`" "$src/docs/config.md" || fail "docs/config.md does not document \`$o\`"
 done
