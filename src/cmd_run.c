@@ -69,20 +69,19 @@ static int run_run(void *vo, int argc, char **argv) {
   }
   if (o->check) snprintf(o->common.spec.dir, sizeof o->common.spec.dir, "%s", o->check);
   ortune_config *cfg = NULL;
-  OrtSession *s = NULL;
   ortune_tensor *in = NULL, *out = NULL;
   int nin = 0, nout = 0;
   ortune_runner *r = NULL;
   o->common.model = argv[0];
   int rc = cli_config(&o->common, &cfg);
   if (rc) goto fail_config;
-  rc = ortune_session_create_cfg(argv[0], cfg, NULL, &s);
+  rc = ortune_runner_open_cfg(argv[0], cfg, &r); /* the production runtime, as tune measures it */
   if (rc) goto fail_session;
-  rc = ortune_inputs_make(s, cfg, &o->common.spec, &in, &nin);
+  rc = ortune_inputs_make(ortune_runner_session(r), cfg, &o->common.spec, &in, &nin);
   if (rc) goto fail_inputs;
   double t0 = ortune_now();
-  rc = ortune_runner_init(&r, s, cfg, in, nin, NULL, 0);
-  if (!rc) rc = ortune_runner_run(r);
+  rc = ortune_runner_bind_tensors(r, in, nin);
+  if (!rc) rc = ortune_runner_run_bound(r);
   double ms = (ortune_now() - t0) * 1e3;
   if (!rc) rc = ortune_runner_outputs(r, &out, &nout);
   if (rc) goto fail_run;
@@ -111,10 +110,9 @@ static int run_run(void *vo, int argc, char **argv) {
   cJSON_Delete(j);
 fail_run:
   ortune_tensors_free(out, nout);
-  ortune_runner_release(r);
   ortune_tensors_free(in, nin);
 fail_inputs:
-  ortune_ort_api()->ReleaseSession(s);
+  ortune_runner_release(r);
 fail_session:
   ortune_config_release(cfg);
 fail_config:
