@@ -14,7 +14,7 @@ typedef struct {
 static const cli_opt run_table[] = {
   OPT_STR("config", run_opts, common.config, "FILE", "config.yaml whose onnxruntime: section to apply"),
   CLI_COMMON_INPUT_OPTS(run_opts),
-  OPT_STR("save-outputs", run_opts, save, "DIR", "write each output as DIR/output_N.pb (ONNX TensorProto)"),
+  OPT_STR("save-outputs", run_opts, save, "DIR", "write each output as DIR/output_N.pb (ONNX TensorProto) and DIR/output_N.npy"),
   OPT_STR("check", run_opts, check, "DIR", "inputs from DIR/input_N.pb, compare outputs with DIR/output_N.pb"),
   CLI_TOL_OPTS,
   OPT_FLAG("json", run_opts, common.json, "machine-readable output"),
@@ -27,6 +27,9 @@ static int save_outputs(const char *dir, const ortune_tensor *t, int n) {
     char path[1200];
     snprintf(path, sizeof path, "%s/output_%d.pb", dir, i);
     rc = ortune_tensor_write_pb(path, &t[i]);
+    if (rc || t[i].dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16) continue; /* numpy has no bfloat16 */
+    snprintf(path, sizeof path, "%s/output_%d.npy", dir, i); /* the same, for numpy */
+    rc = ortune_tensor_write_npy(path, &t[i]);
   }
   return rc;
 }
