@@ -165,6 +165,11 @@ ORTUNE_API int ortune_runner_run(ortune_runner *r, const ortune_value *in, int n
 ORTUNE_API int ortune_runner_run_device(ortune_runner *r, const ortune_value *in, int nin, ortune_value *out, int nout);
 /* The output i of the last run (host runs), as ortune_runner_run would have returned it. */
 ORTUNE_API int ortune_runner_output(ortune_runner *r, int i, ortune_value *out);
+/* Host memory for inputs and outputs that the GPU reads and writes directly: pinned (page-locked) when the
+ * CUDA runtime is present, plain page-aligned memory otherwise. A frame decoded into it skips the runner's
+ * copy into its staging buffer. Free with ortune_host_free. */
+ORTUNE_API void *ortune_host_alloc(size_t bytes);
+ORTUNE_API void ortune_host_free(void *p);
 /* The session inside (owned by the runner): for queries, not for Run with a CUDA-graph config. */
 ORTUNE_API OrtSession *ortune_runner_session(ortune_runner *r);
 

@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- CUDA EP availability ------------------------------------------------------ */
@@ -74,6 +75,7 @@ typedef int (*cuda_streamsync_fn)(void *);
 typedef int (*cuda_hostalloc_fn)(void **, size_t, unsigned);
 typedef int (*cuda_freehost_fn)(void *);
 typedef int (*cuda_streamdestroy_fn)(void *);
+typedef int (*cuda_ptrattr_fn)(void *, const void *);
 
 static struct {
   int tried;
@@ -96,6 +98,7 @@ static struct {
   cuda_hostalloc_fn host_alloc;
   cuda_freehost_fn free_host;
   cuda_streamdestroy_fn stream_destroy;
+  cuda_ptrattr_fn ptr_attr;
 } rt;
 static pthread_once_t rt_once = PTHREAD_ONCE_INIT;
 
@@ -122,6 +125,7 @@ static void cudart_load(void) {
       rt.host_alloc = (cuda_hostalloc_fn)dlsym(rt.h, "cudaHostAlloc");
       rt.free_host = (cuda_freehost_fn)dlsym(rt.h, "cudaFreeHost");
       rt.stream_destroy = (cuda_streamdestroy_fn)dlsym(rt.h, "cudaStreamDestroy");
+      rt.ptr_attr = (cuda_ptrattr_fn)dlsym(rt.h, "cudaPointerGetAttributes");
       if (!rt.count || !rt.meminfo || !rt.setdev || !rt.attr || !rt.malloc_ || !rt.free_ || !rt.memcpy_ || !rt.sync ||
           !rt.memcpy_async || !rt.stream_sync || !rt.host_alloc || !rt.free_host || !rt.stream_destroy)
         rt.h = NULL;
@@ -160,6 +164,28 @@ int ortune_cuda_host_alloc(void **p, size_t n) {
 
 void ortune_cuda_host_free(void *p) {
   if (p && cudart()) rt.free_host(p);
+}
+
+int ortune_cuda_is_pinned(const void *p) {
+  /* struct cudaPointerAttributes begins with `enum cudaMemoryType type` (1: registered/pinned host memory);
+   * the buffer is larger than the struct of any CUDA release */
+  union { int type; char bytes[256]; } attr = {0};
+  if (!p || !rt.ptr_attr || !cudart()) return 0;
+  return rt.ptr_attr(&attr, p) == 0 && attr.type == 1;
+}
+
+static int host_alloc_pinned(void **p, size_t n) { return cudart() && rt.host_alloc(p, n ? n : 1, 0) == 0; }
+
+void *ortune_host_alloc(size_t bytes) {
+  void *p = NULL;
+  if (host_alloc_pinned(&p, bytes)) return p;
+  return posix_memalign(&p, 4096, bytes ? bytes : 1) ? NULL : p; /* no CUDA: page-aligned pageable memory */
+}
+
+void ortune_host_free(void *p) {
+  if (!p) return;
+  if (ortune_cuda_is_pinned(p)) rt.free_host(p);
+  else free(p);
 }
 
 void ortune_cuda_stream_destroy(void *stream) {

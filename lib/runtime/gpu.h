@@ -17,4 +17,6 @@ int ortune_cuda_stream_sync(void *stream);
 int ortune_cuda_host_alloc(void **p, size_t n);
 void ortune_cuda_host_free(void *p);
 void ortune_cuda_stream_destroy(void *stream);
+/* 1 when p points into pinned (page-locked, CUDA-registered) host memory. */
+int ortune_cuda_is_pinned(const void *p);
 #endif

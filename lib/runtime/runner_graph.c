@@ -152,17 +152,31 @@ static int find_slot(ortune_runner *r, const ortune_value **ord, runner_slot **o
   return rc;
 }
 
+/* Host input -> its fixed device buffer: pinned memory (ortune_host_alloc, the slot's own) goes by DMA straight
+ * away; pageable memory through the slot's pinned staging buffer (or, with ORTUNE_HOST_STAGING=direct, a bench
+ * knob, through the CUDA driver's own staging). */
+static int copy_host_input(ortune_runner *r, runner_slot *sl, int i, const void *src, size_t n) {
+  const void *from = src;
+  if (src != sl->pin_in[i]) {
+    if (src != sl->seen[i]) { /* a pointer query per new buffer, not per run */
+      sl->seen[i] = src;
+      sl->seen_pinned[i] = ortune_cuda_is_pinned(src);
+    }
+    if (!sl->seen_pinned[i] && !r->direct_staging) {
+      memcpy(sl->pin_in[i], src, n);
+      from = sl->pin_in[i];
+    }
+  }
+  return ortune_cuda_memcpy_async(sl->din_ptr[i], from, n, H2D, r->stream);
+}
+
 static int copy_inputs(ortune_runner *r, runner_slot *sl, const ortune_value **ord, int device) {
   for (int i = 0; i < r->nin; i++) {
     size_t n = sl->in_bytes[i];
     int rc;
     if (!n) continue;
-    if (device) {
-      rc = ortune_cuda_memcpy_async(sl->din_ptr[i], ord[i]->data, n, D2D, r->stream);
-    } else {
-      if (ord[i]->data != sl->pin_in[i]) memcpy(sl->pin_in[i], ord[i]->data, n);
-      rc = ortune_cuda_memcpy_async(sl->din_ptr[i], sl->pin_in[i], n, H2D, r->stream);
-    }
+    if (device) rc = ortune_cuda_memcpy_async(sl->din_ptr[i], ord[i]->data, n, D2D, r->stream);
+    else rc = copy_host_input(r, sl, i, ord[i]->data, n);
     if (rc) return rc;
   }
   return ORTUNE_OK;

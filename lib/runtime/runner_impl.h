@@ -32,6 +32,8 @@ typedef struct {
   void *din_ptr[ORTUNE_MAX_IO], *dout_ptr[ORTUNE_MAX_IO];
   void *pin_in[ORTUNE_MAX_IO], *pin_out[ORTUNE_MAX_IO];
   size_t in_bytes[ORTUNE_MAX_IO];
+  const void *seen[ORTUNE_MAX_IO];         /* the caller's last input buffer, and whether it is pinned */
+  int seen_pinned[ORTUNE_MAX_IO];
   runner_last out[ORTUNE_MAX_IO];
 } runner_slot;
 
@@ -40,6 +42,7 @@ struct ortune_runner {
   ortune_config *cfg;
   void *stream;                            /* ORT's user_compute_stream (CUDA), owned */
   int cuda, graph, io_device;
+  int direct_staging;                      /* ORTUNE_HOST_STAGING=direct (bench knob): pageable inputs via the driver */
   int nin, nout;
   runner_io *in, *out;
   const char *in_names[ORTUNE_MAX_IO], *out_names[ORTUNE_MAX_IO];

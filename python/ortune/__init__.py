@@ -17,7 +17,7 @@ import threading
 
 import numpy as np
 
-__all__ = ["Runner", "Error", "IoInfo", "library_path", "version"]
+__all__ = ["Runner", "Error", "IoInfo", "empty", "library_path", "version"]
 
 _MAX_DIMS = 16
 
@@ -92,6 +92,10 @@ def _load():
                 getattr(lib, f).argtypes = [ctypes.c_void_p]
             for f in ("ortune_runner_input_info", "ortune_runner_output_info"):
                 getattr(lib, f).argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(_IoInfo)]
+            lib.ortune_host_alloc.argtypes = [ctypes.c_size_t]
+            lib.ortune_host_alloc.restype = ctypes.c_void_p
+            lib.ortune_host_free.argtypes = [ctypes.c_void_p]
+            lib.ortune_host_free.restype = None
             for f in ("ortune_runner_run", "ortune_runner_run_device"):
                 getattr(lib, f).argtypes = [ctypes.c_void_p, ctypes.POINTER(_Value), ctypes.c_int,
                                             ctypes.POINTER(_Value), ctypes.c_int]
@@ -101,6 +105,32 @@ def _load():
 
 def version():
     return _load().ortune_version().decode()
+
+
+class _HostMemory:
+    """ortune_host_alloc'ed memory, freed when the last numpy array over it goes."""
+
+    def __init__(self, nbytes):
+        self._lib = _load()
+        self.ptr = self._lib.ortune_host_alloc(max(nbytes, 1))
+        if not self.ptr:
+            raise MemoryError(f"ortune_host_alloc({nbytes}) failed")
+
+    def __del__(self):
+        if self.ptr:
+            self._lib.ortune_host_free(self.ptr)
+            self.ptr = None
+
+
+def empty(shape, dtype=np.float32):
+    """A numpy array in pinned host memory (page-locked, when CUDA is present): decode frames into it and the
+    runner copies them to the GPU by DMA, without its own staging copy."""
+    dtype = np.dtype(dtype)
+    count = int(np.prod(shape, dtype=np.int64))
+    mem = _HostMemory(count * dtype.itemsize)
+    buf = (ctypes.c_char * max(count * dtype.itemsize, 1)).from_address(mem.ptr)
+    buf._ortune_memory = mem  # the array keeps buf, buf keeps the memory
+    return np.frombuffer(buf, dtype=dtype, count=count).reshape(shape)
 
 
 def _check(rc):
@@ -196,13 +226,14 @@ class Runner:
             for d, n in enumerate(a.shape):
                 v.dims[d] = n
 
-    def run(self, feeds, outputs=None):
-        """One inference. feeds: {name: array} or [array, ...]; outputs: names wanted (None: all).
-        Returns {name: np.ndarray}."""
+    def run(self, feeds, outputs=None, copy=True):
+        """One inference. feeds: {name: array} or [array, ...] (arrays from ortune.empty skip a staging copy);
+        outputs: names wanted (None: all). Returns {name: np.ndarray}. copy=False returns read-only views of
+        the runner's own output buffers: no copy, valid until this runner's next run (copy what you keep)."""
         with self._lock:
-            return self._run(feeds, outputs)
+            return self._run(feeds, outputs, copy)
 
-    def _run(self, feeds, outputs):
+    def _run(self, feeds, outputs, copy):
         if not self._h:
             raise Error(7, "this Runner is closed")
         keep = []
@@ -214,10 +245,10 @@ class Runner:
             ctypes.memset(ctypes.byref(out[k]), 0, ctypes.sizeof(_Value))
             out[k].name = n
         _check(self._lib.ortune_runner_run(self._h, self._in, len(self.inputs), out, len(names)))
-        return {n: self._to_numpy(out[k], n) for k, n in enumerate(names)}
+        return {n: self._to_numpy(out[k], n, copy) for k, n in enumerate(names)}
 
     @staticmethod
-    def _to_numpy(v, name):
+    def _to_numpy(v, name, copy=True):
         shape = tuple(v.dims[d] for d in range(v.ndim))
         if v.dtype == _STRING:
             count = int(np.prod(shape, dtype=np.int64))
@@ -229,4 +260,8 @@ class Runner:
         if v.nbytes == 0:
             return np.zeros(shape, dtype=dtype)
         buf = (ctypes.c_char * v.nbytes).from_address(v.data)
-        return np.frombuffer(buf, dtype=dtype).reshape(shape).copy()
+        a = np.frombuffer(buf, dtype=dtype).reshape(shape)
+        if copy:
+            return a.copy()
+        a.flags.writeable = False
+        return a

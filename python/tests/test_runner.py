@@ -124,6 +124,20 @@ class Api(unittest.TestCase):
         finally:
             os.unlink(f.name)
 
+    def test_empty_and_views(self):
+        x = ortune.empty((3, 4, 5), np.float32)
+        self.assertEqual((x.shape, x.dtype), ((3, 4, 5), np.float32))
+        x[...] = 2
+        y = np.arange(5, dtype=np.float32)
+        with ortune.Runner(self.path) as r:
+            view = r.run({"x": x, "y": y}, copy=False)["sum"]
+            np.testing.assert_array_equal(view, x + y)
+            self.assertFalse(view.flags.writeable)
+            kept = r.run({"x": x, "y": y})["sum"]
+            r.run({"x": x * 0, "y": y})
+            np.testing.assert_array_equal(kept, x + y)  # a copy stays; a view shows the next run
+        del x
+
     def test_threads(self):
         with ortune.Runner(self.path) as r:
             bad = []
