@@ -110,11 +110,12 @@ ORTUNE_API int ortune_session_create_cfg(const char *model_path, const ortune_co
  * `ortune compare` use this same code).
  *
  * Inside: with enable_cuda_graph, inputs and outputs are bound at fixed device
- * addresses; host tensors go through pinned staging buffers with asynchronous
- * copies on the CUDA EP's compute stream; one CUDA graph is captured per input
- * shape (ORT's gpu_graph_id), up to ORTUNE_RUNNER_MAX_SHAPES shapes (or the
- * shapes the config lists under `shapes:`; another shape is an ORTUNE_ESHAPE
- * error naming it). Without CUDA graphs, host tensors go through plain Run.
+ * addresses; host inputs are copied asynchronously on the CUDA EP's compute
+ * stream (by DMA from pinned memory: ortune_host_alloc), outputs land in the
+ * runner's pinned buffers; one CUDA graph is captured per input shape (ORT's
+ * gpu_graph_id), up to ORTUNE_RUNNER_MAX_SHAPES shapes (another shape is an
+ * ORTUNE_ESHAPE error naming it). Without CUDA graphs, host tensors go through
+ * ORT's plain Run.
  *
  * Thread safety: a runner may be shared by threads; its runs are serialized
  * by an internal lock (open one runner per thread for parallel inference).

@@ -120,7 +120,7 @@ int ortune_runner_open_ex(const char *model, const ortune_config *cfg, ortune_ru
   r->graph = r->cuda && !strcmp(ortune_config_get(r->cfg, "enable_cuda_graph"), "1");
   r->io_device = !strcmp(ortune_config_get(r->cfg, "io"), "device");
   const char *staging = getenv("ORTUNE_HOST_STAGING");
-  r->direct_staging = staging && !strcmp(staging, "direct");
+  r->pinned_staging = staging && !strcmp(staging, "pinned");
   if (r->io_device && !r->cuda) {
     rc = ortune_set_error(ORTUNE_EVALUE, "io=device needs provider=cuda: use io=host on the CPU");
     goto fail;

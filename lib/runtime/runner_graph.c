@@ -152,9 +152,11 @@ static int find_slot(ortune_runner *r, const ortune_value **ord, runner_slot **o
   return rc;
 }
 
-/* Host input -> its fixed device buffer: pinned memory (ortune_host_alloc, the slot's own) goes by DMA straight
- * away; pageable memory through the slot's pinned staging buffer (or, with ORTUNE_HOST_STAGING=direct, a bench
- * knob, through the CUDA driver's own staging). */
+/* Host input -> its fixed device buffer: pinned memory (ortune_host_alloc) goes by DMA straight away; pageable
+ * memory through the CUDA driver's own staging (cudaMemcpyAsync returns once the frame is staged, so the caller may
+ * reuse it). Measured on an H200 (bench/RESULTS.md): the driver's pipelined staging was 7-13% faster end to end
+ * than a memcpy into the slot's pinned buffer followed by one DMA, which ORTUNE_HOST_STAGING=pinned (a bench knob)
+ * still selects. */
 static int copy_host_input(ortune_runner *r, runner_slot *sl, int i, const void *src, size_t n) {
   const void *from = src;
   if (src != sl->pin_in[i]) {
@@ -162,7 +164,7 @@ static int copy_host_input(ortune_runner *r, runner_slot *sl, int i, const void 
       sl->seen[i] = src;
       sl->seen_pinned[i] = ortune_cuda_is_pinned(src);
     }
-    if (!sl->seen_pinned[i] && !r->direct_staging) {
+    if (!sl->seen_pinned[i] && r->pinned_staging) {
       memcpy(sl->pin_in[i], src, n);
       from = sl->pin_in[i];
     }

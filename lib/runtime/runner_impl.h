@@ -42,7 +42,7 @@ struct ortune_runner {
   ortune_config *cfg;
   void *stream;                            /* ORT's user_compute_stream (CUDA), owned */
   int cuda, graph, io_device;
-  int direct_staging;                      /* ORTUNE_HOST_STAGING=direct (bench knob): pageable inputs via the driver */
+  int pinned_staging;                      /* ORTUNE_HOST_STAGING=pinned (bench knob): pageable inputs via our staging */
   int nin, nout;
   runner_io *in, *out;
   const char *in_names[ORTUNE_MAX_IO], *out_names[ORTUNE_MAX_IO];
