@@ -59,6 +59,10 @@ int cli_config(const cli_common *c, ortune_config **out) {
     snprintf(num, sizeof num, "%lld", (long long)c->freedim[i].value);
     if ((rc = ortune_config_set(*out, key, num))) goto fail;
   }
+  if (c->model) { /* a typo in a free dim name would be ignored by ORT */
+    ortune_model_info mi;
+    if ((rc = ortune_model_info_read(c->model, &mi)) || (rc = ortune_model_check_freedims(&mi, *out))) goto fail;
+  }
   return ORTUNE_OK;
 fail:
   ortune_config_release(*out);

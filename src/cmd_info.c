@@ -126,8 +126,8 @@ static int info_run(void *vo, int argc, char **argv) {
     OrtStatus *rs = api->ReleaseAvailableProviders(eps, neps);
     if (rs) api->ReleaseStatus(rs);
   }
-  free(in);
-  free(out);
+  ortune_io_free(in, nin);
+  ortune_io_free(out, nout);
   api->ReleaseSession(s);
   return 0;
 }

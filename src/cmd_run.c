@@ -82,7 +82,7 @@ static int run_run(void *vo, int argc, char **argv) {
   if (rc) goto fail_inputs;
   double t0 = ortune_now();
   rc = ortune_runner_init(&r, s, cfg, in, nin, NULL, 0);
-  if (!rc) rc = ortune_runner_run(r);
+  if (!rc) rc = ortune_inputs_hint(ortune_runner_run(r), &o->common.spec, in, nin);
   double ms = (ortune_now() - t0) * 1e3;
   if (!rc) rc = ortune_runner_outputs(r, &out, &nout);
   if (rc) goto fail_run;

@@ -204,6 +204,10 @@ static int tune_run(void *vo, int argc, char **argv) {
   cli_common c = o->common;
   if (c.config && access(c.config, F_OK) != 0) c.config = NULL; /* a new file: defaults */
   if ((rc = cli_config(&c, &file))) return cli_fail(rc);
+  if ((rc = ortune_model_check_freedims(&mi, file))) {
+    ortune_config_release(file);
+    return cli_fail(rc);
+  }
   if (!o->dry_run && (rc = config_writable(o->common.config))) {
     ortune_config_release(file);
     return cli_fail(rc);

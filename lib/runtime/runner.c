@@ -13,7 +13,7 @@ struct ortune_runner {
   size_t out_bytes[ORTUNE_MAX_IO];
   int nin, nout;
   const char *in_names[ORTUNE_MAX_IO], *out_names[ORTUNE_MAX_IO];
-  char namebuf[2 * ORTUNE_MAX_IO][128];
+  char *namebuf[2 * ORTUNE_MAX_IO]; /* owned copies of the names (any length) */
   OrtValue *in_vals[ORTUNE_MAX_IO], *out_vals[ORTUNE_MAX_IO];
   OrtIoBinding *bind;
   OrtMemoryInfo *cuda_mi;
@@ -131,16 +131,17 @@ int ortune_runner_init(ortune_runner **out, OrtSession *s, const ortune_config *
   r->nin = nin;
   r->device = !strcmp(ortune_config_get(cfg, "io"), "device");
   for (int i = 0; i < nin; i++) {
-    snprintf(r->namebuf[i], sizeof r->namebuf[i], "%s", inputs[i].name ? inputs[i].name : "");
-    r->in_names[i] = r->namebuf[i];
+    r->in_names[i] = r->namebuf[i] = ortune_strdup(inputs[i].name ? inputs[i].name : "");
+    if (!r->namebuf[i]) { rc = ortune_set_error(ORTUNE_ENOMEM, "out of memory"); goto fail; }
   }
   if ((rc = ortune_session_io(s, 1, &od, &nod))) goto fail;
   r->nout = nod;
   for (int i = 0; i < nod; i++) {
-    snprintf(r->namebuf[ORTUNE_MAX_IO + i], sizeof r->namebuf[0], "%s", od[i].name);
-    r->out_names[i] = r->namebuf[ORTUNE_MAX_IO + i];
+    r->out_names[i] = r->namebuf[ORTUNE_MAX_IO + i] = ortune_strdup(od[i].name);
+    if (!r->namebuf[ORTUNE_MAX_IO + i]) { rc = ortune_set_error(ORTUNE_ENOMEM, "out of memory"); goto fail; }
   }
-  free(od);
+  ortune_io_free(od, nod);
+  od = NULL;
   int cuda = !strcmp(ortune_config_get(cfg, "provider"), "cuda");
   /* CUDA graphs replay fixed device addresses: with host inputs, the harness binds device buffers and
    * copies the inputs in and the outputs out around every run (the end-to-end cost a camera pipeline pays) */
@@ -168,6 +169,7 @@ int ortune_runner_init(ortune_runner **out, OrtSession *s, const ortune_config *
   *out = r;
   return ORTUNE_OK;
 fail:
+  ortune_io_free(od, nod);
   ortune_runner_release(r);
   (void)api;
   return rc;
@@ -252,6 +254,8 @@ void ortune_runner_release(ortune_runner *r) {
   const OrtApi *api = ortune_ort_api();
   for (int i = 0; i < ORTUNE_MAX_IO; i++) {
     free(r->host_out[i]);
+    free(r->namebuf[i]);
+    free(r->namebuf[ORTUNE_MAX_IO + i]);
     if (r->in_vals[i]) api->ReleaseValue(r->in_vals[i]);
     if (r->out_vals[i]) api->ReleaseValue(r->out_vals[i]);
   }

@@ -1,6 +1,8 @@
 /* util.c - small helpers: clocks, hashing, atomic file writes, machine facts. */
 #include "internal.h"
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <openssl/evp.h>
@@ -14,6 +16,26 @@ double ortune_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int ortune_parse_double(const char *s, double *out) {
+  if (!s || !*s || isspace((unsigned char)*s)) return -1;
+  char *end;
+  errno = 0;
+  double x = strtod(s, &end);
+  if (*end || errno == ERANGE || !isfinite(x)) return -1;
+  *out = x;
+  return 0;
+}
+
+int ortune_parse_ll(const char *s, long long min, long long max, long long *out) {
+  if (!s || !*s || isspace((unsigned char)*s)) return -1;
+  char *end;
+  errno = 0;
+  long long x = strtoll(s, &end, 10);
+  if (*end || errno || x < min || x > max) return -1;
+  *out = x;
+  return 0;
 }
 
 char *ortune_strdup(const char *s) {

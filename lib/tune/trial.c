@@ -276,7 +276,7 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   if (fault && !strcmp(fault, "hang")) for (;;) pause();
   phase = "run";
   double t0 = ortune_now();
-  if ((rc = ortune_runner_run(t.r))) goto done;
+  if ((rc = ortune_inputs_hint(ortune_runner_run(t.r), &in, t.in, t.nin))) goto done;
   double first = (ortune_now() - t0) * 1e3;
   cJSON_AddNumberToObject(res, "first_run_ms", first);
   if (fault && !strcmp(fault, "slow")) bo.delay_ms = first > 2 ? first : 2;
@@ -295,7 +295,7 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   if (!rc && *ortune_jstr(spec, "out_dir")) {
     char dir2[1100];
     snprintf(dir2, sizeof dir2, "%s/set2", ortune_jstr(spec, "out_dir"));
-    rc = ortune_inputs_refill(t.in, t.nin, in.seed + 0x5bd1e995);
+    rc = ortune_inputs_refill(&in, t.in, t.nin, in.seed + 0x5bd1e995); /* random inputs only */
     if (!rc) rc = ortune_runner_refresh(t.r);
     if (!rc) rc = ortune_runner_run(t.r);
     if (!rc) rc = save_outputs(t.r, dir2, fault);
@@ -333,7 +333,7 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
   /* config 0's outputs give the output shapes that CUDA-graph configs bind */
   for (int i = 0; i < n; i++) {
     if ((rc = trial_open(model, cfgs[i], spec, shapes, nshapes, NULL, &t[i], &phase, NULL))) goto done;
-    for (int w = 0; w < 10 && !rc; w++) rc = ortune_runner_run(t[i].r); /* warm */
+    for (int w = 0; w < 10 && !rc; w++) rc = ortune_inputs_hint(ortune_runner_run(t[i].r), spec, t[i].in, t[i].nin); /* warm */
     if (!rc && i == 0) rc = ortune_runner_outputs(t[0].r, &shapes, &nshapes);
     if (rc) goto done;
   }
