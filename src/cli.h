@@ -54,7 +54,7 @@ int cli_set_atol(void *opts, const char *v);
 #define CLI_COMMON_INPUT_OPTS(S)                                                                                         \
   OPT_CALL("shape", "NAME=DIMS", cli_add_shape, "fix an input's shape, e.g. x=1x3x640x640 (repeatable)"),               \
   OPT_CALL("free-dim", "SYM=N", cli_add_freedim, "fix a symbolic dimension by name, e.g. batch=1 (repeatable)"),       \
-  OPT_CALL("input", "[NAME=]FILE", cli_add_input, "feed an input from a .npy or .pb file (repeatable)"),                \
+  OPT_CALL("input", "[NAME=]FILE", cli_add_input, "feed an input from a .npy or .pb file, or NAME=value:V or NAME=range:LO:HI (repeatable)"),                \
   OPT_STR("provider", S, common.provider, "cpu|cuda", "execution provider (overrides the config)"),                         \
   OPT_STR("io", S, common.io, "host|device", "inputs from host memory, or bound on the GPU (overrides the config)"),       \
   OPT_STR("device", S, common.device, "N", "GPU index (overrides device_id)")
