@@ -378,10 +378,11 @@ static int better(const tuner *t, const cJSON *tr, double than) {
 
 /* ---- strategies ------------------------------------------------------------------------ */
 
-static int space_indices(const char *space, int *idx) {
+/* The options searched: those of the space the user did not pin (ortune_merge_user_options). */
+static int space_indices(const tuner *t, int *idx) {
   int n = 0;
   for (int i = 0; i < ortune_noptions; i++)
-    if (ortune_space_has(space, i)) idx[n++] = i;
+    if (ortune_space_searches(t->o->space, t->o->base, i)) idx[n++] = i;
   return n;
 }
 
@@ -394,7 +395,7 @@ static int cmp_change(const void *a, const void *b) {
 
 /* Staged: screen each value alone, combine the winners greedily (largest effect first), refine around the result. */
 static int search_staged(tuner *t) {
-  int idx[64], n = space_indices(t->o->space, idx);
+  int idx[64], n = space_indices(t, idx);
   change ch[256];
   int nch = 0;
   char vals[16][48];
@@ -417,6 +418,7 @@ static int search_staged(tuner *t) {
       ortune_config_set(c.cfg, "do_copy_in_default_stream", adv[i].copy);
       ortune_config_set(c.cfg, "cudnn_conv_use_max_workspace", adv[i].ws);
       ortune_config_set(c.cfg, "tunable_op_enable", adv[i].tun);
+      ortune_apply_pinned(t->o->base, c.cfg); /* the user's settings stay */
       snprintf(c.name, sizeof c.name, "seed advice for a %s-class GPU", cls);
       snprintf(c.stage, sizeof c.stage, "class");
       run_trial(t, &c, 0);
@@ -505,7 +507,7 @@ static int search_staged(tuner *t) {
 
 /* Grid: every combination of the space's values. */
 static int search_grid(tuner *t) {
-  int idx[64], n = space_indices(t->o->space, idx), nv[64], pos[64] = {0};
+  int idx[64], n = space_indices(t, idx), nv[64], pos[64] = {0};
   char vals[64][16][48];
   long total = 1;
   for (int k = 0; k < n; k++) {
@@ -534,6 +536,7 @@ static int search_grid(tuner *t) {
 static int search_seed14(tuner *t, uint64_t gpu_total) {
   ortune_candidates cs = {0};
   int rc = ortune_space_seed14(t->o->base, t->o->scale_memory ? gpu_total : 0, &cs);
+  for (int i = 0; !rc && i < cs.n; i++) rc = ortune_apply_pinned(t->o->base, cs.v[i].cfg); /* the user's settings stay */
   t->total_hint = cs.n + 2;
   for (int i = 0; !rc && i < cs.n && budget_left(t); i++) run_trial(t, &cs.v[i], 0);
   ortune_candidates_free(&cs);
@@ -905,6 +908,7 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   cJSON_AddStringToObject(t.results, "objective", o->objective);
   cJSON_AddStringToObject(t.results, "provider", ortune_config_get(o->base, "provider"));
   cJSON_AddStringToObject(t.results, "io", ortune_config_get(o->base, "io"));
+  cJSON_AddItemToObject(t.results, "base", ortune_config_to_json(o->base)); /* the user's settings: in every candidate */
   cJSON_AddNumberToObject(t.results, "baseline", 0);
   t.trials = cJSON_AddArrayToObject(t.results, "trials");
   if (o->resume && (rc = load_previous(&t))) goto fail_setup;
