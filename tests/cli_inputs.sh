@@ -89,4 +89,45 @@ run_cmd "$work/o" "$work/e" "$ORTUNE" tune "$data/longname.onnx" --dry-run --spa
   --min-runs 3 --ab-rounds 2 --ab-runs 2 --quiet
 [ "$rc" -eq 0 ] && t_pass "tune a model with long names" || t_fail "tune long names: exit $rc $(tail -n 2 "$work/e")"
 
+# --resume reuses only trials measured with the same inputs (shapes, free dims, --input sources)
+q="--dry-run --space cpu --max-trials 2 --duration 0.05 --min-runs 3 --ab-rounds 2 --ab-runs 2 --results $work/res.json"
+# shellcheck disable=SC2086
+"$ORTUNE" tune "$data/dyn_relu.onnx" $q --free-dim batch=2 >/dev/null 2>&1
+# shellcheck disable=SC2086
+run_cmd "$work/o" "$work/e" "$ORTUNE" tune "$data/dyn_relu.onnx" $q --free-dim batch=4 --resume
+pycheck "--resume at another --free-dim: nothing reused, a note says why" "$work/res.json" "$work/e" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert not any(t.get("resumed") for t in r["trials"]), [t["name"] for t in r["trials"] if t.get("resumed")]
+assert all(t["inputs"] == "batch=4" for t in r["trials"]), [t["inputs"] for t in r["trials"]]
+assert "measured with other inputs (batch=4 now): measured again" in open(sys.argv[2]).read()
+PY
+# shellcheck disable=SC2086
+run_cmd "$work/o" "$work/e" "$ORTUNE" tune "$data/dyn_relu.onnx" $q --free-dim batch=4 --resume
+pycheck "--resume at the same inputs: trials reused" "$work/res.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert any(t.get("resumed") for t in r["trials"]), [t["name"] for t in r["trials"]]
+PY
+# shellcheck disable=SC2086
+run_cmd "$work/o" "$work/e" "$ORTUNE" tune "$data/dyn_relu.onnx" $q --shape x=4x3 --resume
+pycheck "--resume with --shape instead: nothing reused" "$work/res.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert not any(t.get("resumed") for t in r["trials"]), [t["name"] for t in r["trials"] if t.get("resumed")]
+PY
+
+# --free-dim is stored in the written config (free_dimension_overrides); --shape is the measurement shape,
+# recorded in provenance (inputs:), not a setting production applies
+"$ORTUNE" tune "$data/dyn_relu.onnx" --config "$work/fd.yaml" --space cpu --max-trials 1 --duration 0.05 --min-runs 3 \
+  --ab-rounds 2 --ab-runs 2 --quiet --free-dim batch=5 >/dev/null 2>&1
+"$ORTUNE" tune "$data/dyn_relu.onnx" --config "$work/sh.yaml" --space cpu --max-trials 1 --duration 0.05 --min-runs 3 \
+  --ab-rounds 2 --ab-runs 2 --quiet --shape x=7x3 >/dev/null 2>&1
+pycheck "config: --free-dim stored as free_dimension_overrides, --shape in provenance inputs" "$work/fd.yaml" "$work/sh.yaml" <<'PY'
+import sys
+fd, sh = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+assert "free_dimension_overrides:\n    batch: 5" in fd, fd
+assert 'inputs: "x=7x3"' in sh and "free_dimension_overrides" not in sh, sh
+PY
+
 t_summary

@@ -52,6 +52,8 @@ typedef struct {
   int last_rc;                /* why run_trial returned NULL (besides a signal) */
   int tty;
   int total_hint;             /* for the progress line */
+  char inputs[2048];          /* the inputs every trial is measured with (shapes, free dims, --input sources) */
+  int stale_previous;         /* --resume: trials of the earlier run measured with other inputs (not reused) */
 } tuner;
 
 /* The objective: p50, p99 or mean latency (over all --shapes), plus first_run_weight x the mean first run. */
@@ -213,9 +215,14 @@ static cJSON *config_delta(const ortune_config *base, const ortune_config *c) {
   return j;
 }
 
+/* --resume: the earlier run's trial of that name, measured with the same inputs (shapes, free dims, sources). */
 static cJSON *find_previous(tuner *t, const char *name) {
   cJSON *tr;
-  cJSON_ArrayForEach(tr, t->previous) if (!strcmp(ortune_jstr(tr, "name"), name) && strcmp(ortune_jstr(tr, "status"), "interrupted")) return tr;
+  cJSON_ArrayForEach(tr, t->previous) {
+    if (strcmp(ortune_jstr(tr, "name"), name) || !strcmp(ortune_jstr(tr, "status"), "interrupted")) continue;
+    if (!strcmp(ortune_jstr(tr, "inputs"), t->inputs)) return tr;
+    t->stale_previous++;
+  }
   return NULL;
 }
 
@@ -278,6 +285,7 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
   cJSON_AddNumberToObject(tr, "id", id);
   cJSON_AddStringToObject(tr, "name", c->name);
   cJSON_AddStringToObject(tr, "stage", c->stage);
+  cJSON_AddStringToObject(tr, "inputs", t->inputs); /* --resume reuses a trial only with the same inputs */
   const ortune_config *base = t->o->base;
   cJSON_AddItemToObject(tr, "config", config_delta(base, c->cfg));
   char reason[512] = "";
@@ -831,6 +839,14 @@ static void input_shapes(const ortune_input_spec *s, const ortune_config *cfg, c
   if (!n) snprintf(buf, len, "static");
 }
 
+/* What a trial was measured with: the shape sets and free dims, and each --input source. */
+static void inputs_signature(const ortune_tune_opts *o, const char *shapes, char *buf, size_t len) {
+  size_t n = (size_t)snprintf(buf, len, "%s", shapes);
+  for (int i = 0; i < o->spec.nfiles && n < len; i++)
+    n += (size_t)snprintf(buf + n, len - n, "; --input %s=%s", o->spec.files[i].name, o->spec.files[i].path);
+  if (o->spec.dir[0] && n < len) snprintf(buf + n, len - n, "; inputs from %s", o->spec.dir);
+}
+
 static int load_previous(tuner *t) {
   char *txt;
   if (!t->o->results_json || access(t->o->results_json, R_OK) != 0)
@@ -901,6 +917,7 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
     snprintf(shapes + n, sizeof shapes - n, "; %s", more);
   }
   if (o->nextra) cJSON_AddStringToObject(md, "shape_sets", shapes);
+  inputs_signature(o, shapes, t.inputs, sizeof t.inputs);
   if (o->first_run_weight > 0) cJSON_AddNumberToObject(t.results, "first_run_weight", o->first_run_weight);
   cJSON_AddItemToObject(t.results, "machine", ortune_machine_json(o->base));
   cJSON_AddStringToObject(t.results, "space", o->space);
@@ -949,6 +966,9 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   if (!got_signal) rc = final_ab(&t, &winner);
   impact(&t);
   cJSON_AddNumberToObject(t.results, "wall_s", ortune_now() - t.t_start);
+  if (t.stale_previous && !o->quiet)
+    fprintf(stderr, "ortune: note: --resume: %d trials of %s were measured with other inputs (%s now): measured again\n",
+            t.stale_previous, o->results_json, t.inputs);
   if (t.tty && !o->quiet) fprintf(stderr, "\r\033[K");
   if (got_signal) rc = ORTUNE_EINTR;
   save_results(&t);
