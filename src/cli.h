@@ -59,6 +59,12 @@ int cli_set_atol(void *opts, const char *v);
   OPT_STR("io", S, common.io, "host|device", "inputs from host memory, or bound on the GPU (overrides the config)"),       \
   OPT_STR("device", S, common.device, "N", "GPU index (overrides device_id)")
 
+/* Interleaved A/B sizes (compare --rounds/--runs, tune --ab-rounds/--ab-runs): at most these. */
+#define CLI_MAX_ROUNDS 100000
+#define CLI_MAX_RUNS 256
+/* ORTUNE_EUSAGE naming the flag when rounds or runs is outside 0 (default) or 2..CLI_MAX_ROUNDS / 1..CLI_MAX_RUNS. */
+int cli_check_ab(const char *rounds_flag, int rounds, const char *runs_flag, int runs);
+
 /* Load the config named by common (or defaults) and apply --provider/--io/--device/--free-dim. */
 int cli_config(const cli_common *c, ortune_config **out);
 

@@ -55,8 +55,8 @@ static int compare_run(void *vo, int argc, char **argv) {
     ortune_set_error(ORTUNE_EUSAGE, "compare: usage: ortune compare MODEL --config A.yaml [--against B.yaml|defaults] [--also C.yaml]");
     return cli_fail(ORTUNE_EUSAGE);
   }
+  if (cli_check_ab("rounds", o->rounds, "runs", o->runs)) return cli_fail(ORTUNE_EUSAGE);
   int rounds = o->rounds > 1 ? o->rounds : 20, runs = o->runs > 0 ? o->runs : 20, n = 2 + o->nalso;
-  if (runs > 256) runs = 256;
   ortune_config *cfg[8] = {0};
   const char *names[8] = {o->against ? o->against : "defaults", o->common.config};
   ortune_tensor *outs[8] = {0};

@@ -185,6 +185,7 @@ static int tune_run(void *vo, int argc, char **argv) {
     ortune_config_release(base);
     return rc ? cli_fail(rc) : 0;
   }
+  if (cli_check_ab("ab-rounds", o->ab_rounds, "ab-runs", o->ab_runs)) return cli_fail(ORTUNE_EUSAGE);
   if (argc != 1) {
     ortune_set_error(ORTUNE_EUSAGE, "tune: give exactly one MODEL (ortune tune model.onnx --config config.yaml)");
     return cli_fail(ORTUNE_EUSAGE);
