@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "tune.h"
 #include "report.h"
+#include "results.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -797,30 +798,10 @@ cJSON *ortune_machine_json(const ortune_config *cfg) {
 
 static void write_csv(tuner *t) {
   if (!t->o->results_csv) return;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  if (!buf) return;
-  n += (size_t)snprintf(buf, cap, "id,name,stage,status,p50_ms,p90_ms,p99_ms,mean_ms,cv,create_ms,first_run_ms,peak_host_mb,peak_gpu_mb,speedup,reason\n");
-  cJSON *tr;
-  cJSON_ArrayForEach(tr, t->trials) {
-    char line[2048], reason[600];
-    snprintf(reason, sizeof reason, "%s", ortune_jstr(tr, "reason"));
-    for (char *c = reason; *c; c++)
-      if (*c == '"') *c = '\'';
-    int w = snprintf(line, sizeof line, "%.0f,\"%s\",%s,%s,%.5g,%.5g,%.5g,%.5g,%.4g,%.5g,%.5g,%.5g,%.5g,%.4g,\"%s\"\n",
-                     ortune_jnum(tr, "id", 0), ortune_jstr(tr, "name"), ortune_jstr(tr, "stage"), ortune_jstr(tr, "status"), ortune_jnum(tr, "p50_ms", NAN),
-                     ortune_jnum(tr, "p90_ms", NAN), ortune_jnum(tr, "p99_ms", NAN), ortune_jnum(tr, "mean_ms", NAN), ortune_jnum(tr, "cv", NAN),
-                     ortune_jnum(tr, "create_ms", NAN), ortune_jnum(tr, "first_run_ms", NAN), ortune_jnum(tr, "peak_host_mb", NAN),
-                     ortune_jnum(tr, "peak_gpu_mb", NAN), ortune_jnum(tr, "speedup", NAN), reason);
-    if (n + (size_t)w + 1 > cap) {
-      char *nb = realloc(buf, cap *= 2);
-      if (!nb) break;
-      buf = nb;
-    }
-    memcpy(buf + n, line, (size_t)w + 1);
-    n += (size_t)w;
-  }
-  if (ortune_write_atomic(t->o->results_csv, buf, n)) fprintf(stderr, "ortune: %s\n", ortune_last_error());
+  size_t n = 0;
+  char *buf = ortune_results_csv(t->results, &n); /* quoted and escaped, any field length */
+  if (!buf) fprintf(stderr, "ortune: csv: out of memory\n");
+  else if (ortune_write_atomic(t->o->results_csv, buf, n)) fprintf(stderr, "ortune: %s\n", ortune_last_error());
   free(buf);
 }
 
@@ -848,14 +829,11 @@ static void inputs_signature(const ortune_tune_opts *o, const char *shapes, char
 }
 
 static int load_previous(tuner *t) {
-  char *txt;
   if (!t->o->results_json || access(t->o->results_json, R_OK) != 0)
     return ortune_set_error(ORTUNE_EUSAGE, "--resume needs the --results FILE of the interrupted run");
-  int rc = ortune_read_file(t->o->results_json, &txt, NULL);
+  cJSON *prev = NULL;
+  int rc = ortune_results_load(t->o->results_json, "--resume:", "fix the file or start without --resume", &prev);
   if (rc) return rc;
-  cJSON *prev = cJSON_Parse(txt);
-  free(txt);
-  if (!prev) return ortune_set_error(ORTUNE_ECONFIG, "--resume: %s is not a results file: start without --resume", t->o->results_json);
   const cJSON *pm = cJSON_GetObjectItemCaseSensitive(prev, "model"), *nm = cJSON_GetObjectItemCaseSensitive(t->results, "model");
   if (strcmp(ortune_jstr(pm, "sha256"), ortune_jstr(nm, "sha256")) || strcmp(ortune_jstr(prev, "space"), t->o->space)) {
     cJSON_Delete(prev);
@@ -899,6 +877,7 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   sigaction(SIGTERM, &sa, &old_term);
 
   t.results = cJSON_CreateObject();
+  cJSON_AddNumberToObject(t.results, "schema", ORTUNE_RESULTS_SCHEMA);
   cJSON_AddStringToObject(t.results, "ortune_version", ORTUNE_VERSION);
   char date[64];
   time_t now = time(NULL);
