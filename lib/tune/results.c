@@ -59,8 +59,9 @@ typedef struct {
 } ctx;
 
 static int bad(const ctx *c, const char *where, const char *key, const char *problem) {
-  return ortune_set_error(ORTUNE_ECONFIG, "%s %s: %s%s%s: %s: %s", c->what, c->path, where, *where && key ? "." : "",
-                          key ? key : "", problem, c->way_out);
+  char field[300];
+  snprintf(field, sizeof field, "%s%s%.128s%s", where, *where && key ? "." : "", key ? key : "", *where || key ? ": " : "");
+  return ortune_set_error(ORTUNE_ECONFIG, "%s %s: %s%s: %s", c->what, c->path, field, problem, c->way_out);
 }
 
 static const char *type_name(ftype t) {
