@@ -59,4 +59,22 @@ assert "execution_mode" not in r["base"]["options"] and r["base"]["options"]["in
 assert any(t["config"].get("execution_mode") == "ORT_PARALLEL" for t in r["trials"]), [t["name"] for t in r["trials"]]
 PY
 
+# every option the guide explains is a config key (session.inter_op.allow_spinning was documented but rejected)
+n=0
+for opt in $("$ORTUNE" explain | awk '/^  [a-z_.0-9]+ / {print $1}'); do
+  "$ORTUNE" explain "$opt" --json >"$work/x.json" 2>/dev/null || continue # a word of the intro's example
+  n=$((n + 1))
+  case $opt in provider|io|free_dimension_overrides) continue ;; esac
+  v=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("default", ""))' "$work/x.json")
+  [ "$v" = max ] && v=1GiB
+  printf 'onnxruntime:\n  %s: %s\n' "$opt" "$v" >"$work/g.yaml"
+  if [ -z "$v" ] || ! "$ORTUNE" run "$data/add2.onnx" --config "$work/g.yaml" >/dev/null 2>"$work/e"; then
+    t_fail "explained option '$opt' is not a config key: $(cat "$work/e")"
+  fi
+done
+[ "$n" -gt 20 ] && t_pass "all $n options the guide explains are config keys" || t_fail "only $n explained options found"
+printf 'onnxruntime:\n  execution_mode: ORT_PARALLEL\n  session.inter_op.allow_spinning: 0\n' >"$work/g.yaml"
+run_cmd "$work/o" "$work/e" "$ORTUNE" run "$data/add2.onnx" --config "$work/g.yaml"
+[ "$rc" -eq 0 ] && t_pass "session.inter_op.allow_spinning: 0 is accepted and applied" || t_fail "inter_op spinning: $(cat "$work/e")"
+
 t_summary
