@@ -273,6 +273,14 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   cJSON_AddNumberToObject(res, "create_ms", create_ms);
   if (rc) goto done;
   if (fault && !strcmp(fault, "crash")) raise(SIGSEGV);
+  if (fault && !strcmp(fault, "kill")) raise(SIGKILL);
+  if (fault && !strcmp(fault, "oom")) { /* what the OOM killer does: count the kill, then SIGKILL */
+    const char *ev = getenv("ORTUNE_TEST_OOM_EVENTS");
+    long long kills = ortune_oom_kills();
+    FILE *f = ev ? fopen(ev, "w") : NULL;
+    if (f) fprintf(f, "oom_kill %lld\n", kills + 1), fclose(f);
+    raise(SIGKILL);
+  }
   if (fault && !strcmp(fault, "hang")) for (;;) pause();
   phase = "run";
   double t0 = ortune_now();

@@ -281,6 +281,7 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
     return NULL;
   }
 
+  long long oom0 = ortune_oom_kills();
   int status = spawn(t, spec_p, res_p, log_p, t->o->trial_timeout_s);
   tr = cJSON_CreateObject();
   cJSON_AddNumberToObject(tr, "id", id);
@@ -299,11 +300,13 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
     cJSON_AddStringToObject(tr, "status", "timeout");
     snprintf(reason, sizeof reason, "no result within %.0f s: killed (--trial-timeout to allow more)", t->o->trial_timeout_s);
   } else if (WIFSIGNALED(status)) {
-    cJSON_AddStringToObject(tr, "status", "crash");
+    long long oom1 = WTERMSIG(status) == SIGKILL && oom0 >= 0 ? ortune_oom_kills() : -1;
+    int oom = oom1 > oom0; /* a SIGKILL ortune did not send, while the kernel counted an OOM kill */
+    cJSON_AddStringToObject(tr, "status", oom ? "oom" : "crash");
     char tail[256];
     last_line(log_p, tail, sizeof tail);
-    snprintf(reason, sizeof reason, "killed by signal %d (%s)%s%s", WTERMSIG(status), strsignal(WTERMSIG(status)),
-             tail[0] ? ": " : "", tail);
+    snprintf(reason, sizeof reason, "killed by signal %d (%s)%s%s%s", WTERMSIG(status), strsignal(WTERMSIG(status)),
+             oom ? " from the kernel's OOM killer: out of host memory" : "", tail[0] ? ": " : "", tail);
   } else {
     char *txt = NULL;
     cJSON *res = ortune_read_file(res_p, &txt, NULL) == ORTUNE_OK ? cJSON_Parse(txt) : NULL;
@@ -917,7 +920,8 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
     else if (!b1) rc = ortune_set_error(t.last_rc ? t.last_rc : ORTUNE_EFAIL, "tune: %s", ortune_last_error());
     else {
       int code = (int)ortune_jnum(b1, "error_code", 0);
-      if (!code) code = !strcmp(ortune_jstr(b1, "status"), "timeout") ? ORTUNE_ETIMEOUT : !strcmp(ortune_jstr(b1, "status"), "crash") ? ORTUNE_ECRASH : ORTUNE_EMODEL;
+      if (!code) code = !strcmp(ortune_jstr(b1, "status"), "timeout") ? ORTUNE_ETIMEOUT : !strcmp(ortune_jstr(b1, "status"), "crash") ? ORTUNE_ECRASH
+                        : !strcmp(ortune_jstr(b1, "status"), "oom") ? ORTUNE_ENOMEM : ORTUNE_EMODEL;
       rc = ortune_set_error(code, "the model does not run with ORT's defaults (%s): %s", ortune_jstr(b1, "status"), ortune_jstr(b1, "reason"));
     }
     goto fail_search;

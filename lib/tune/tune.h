@@ -68,6 +68,11 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
                       ortune_tensor **outs /* NULL, or n slots: each config's last outputs */, int *nouts);
 void ortune_ab_analyse(const double *blocks, int rounds, int n, int i, double min_gain, ortune_ab_stat *st);
 
+/* ---- OOM kills (oom.c) ---- */
+/* The kernel's count of OOM kills seen from here (system-wide + this cgroup), -1 if unknown: a child that died
+ * of SIGKILL while it grew was killed by the OOM killer. */
+long long ortune_oom_kills(void);
+
 /* ---- the tuner (tune.c) ---- */
 typedef struct {
   const char *model, *config_path, *space, *strategy, *objective;
