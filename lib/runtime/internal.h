@@ -31,6 +31,9 @@ int ortune_write_atomic(const char *path, const void *data, size_t len);
 int ortune_read_file(const char *path, char **data, size_t *len); /* NUL-terminated */
 int ortune_mkdir_p(const char *path);
 char *ortune_strdup(const char *s);
+/* Copy in to out (len bytes, NUL-terminated, cut at a character) safe for a terminal: control characters and UTF-8
+ * C1 controls (ESC sequences, BEL, ...) as \xNN text; tab, CR and newline as spaces. Returns out. */
+char *ortune_term_escape(const char *in, char *out, size_t len);
 /* Levenshtein distance, for "did you mean" hints. */
 int ortune_edit_distance(const char *a, const char *b);
 int ortune_cpu_count(void);
