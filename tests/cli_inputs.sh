@@ -19,6 +19,10 @@ if [ "$rc" -eq "$E_ORT" ] && grep -q "integer input 'k' got random values 0..3: 
   [ "$(wc -l <"$work/e")" -eq 1 ]; then t_pass "run: synthetic int64 rejected: one line, hint at --input k=..."
 else t_fail "run: int hint (exit $rc): $(cat "$work/e")"; fi
 
+run_cmd "$work/o" "$work/e" "$ORTUNE" tune "$rk" --dry-run --space cpu --quiet
+[ "$rc" -ne 0 ] && grep -q "integer input 'k' got random values 0..3: give real ones with --input k=value:V" "$work/e" &&
+  t_pass "tune: synthetic int64 rejected: the hint" || t_fail "tune: int hint (exit $rc): $(cat "$work/e")"
+
 for src in "k=$work/k6.npy" "k=value:6" "k=value:-1" "k=range:6:6"; do
   run_cmd "$work/o" "$work/e" "$ORTUNE" run "$rk" --input "$src"
   [ "$rc" -eq 0 ] && grep -q "float32  6" "$work/o" && t_pass "run --input $src" || t_fail "run --input $src: exit $rc $(cat "$work/e")"

@@ -370,8 +370,9 @@ int ortune_inputs_hint(int rc, const ortune_input_spec *spec, const ortune_tenso
   if (!first) return rc;
   char msg[1024];
   snprintf(msg, sizeof msg, "%s", ortune_last_error());
-  return ortune_set_error(rc, "%s (integer input%s %s got random values 0..3: give real ones with --input %.60s=value:V, "
-                          "=range:LO:HI or =FILE.npy)", msg, strchr(names, ',') ? "s" : "", names, first);
+  /* the hint first: a caller that keeps only the start of the line (a trial's reason) keeps it */
+  return ortune_set_error(rc, "integer input%s %s got random values 0..3: give real ones with --input %.60s=value:V, "
+                          "=range:LO:HI or =FILE.npy; %s", strchr(names, ',') ? "s" : "", names, first, msg);
 }
 
 static const ortune_shape_arg *find_shape(const ortune_input_spec *spec, const char *name, int index) {
