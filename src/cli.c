@@ -1,6 +1,7 @@
 /* cli.c - the option-table parser, generated --help, and helpers shared by the subcommands. */
 #include "cli.h"
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,16 +29,23 @@ int cli_add_freedim(void *opts, const char *v) {
 }
 
 static int set_tol(double *dst, const char *name, const char *v) {
-  char *end;
-  errno = 0;
-  double x = strtod(v, &end);
-  if (end == v || *end || errno || !(x >= 0))
+  double x;
+  if (ortune_parse_double(v, &x) || !(x >= 0))
     return ortune_set_error(ORTUNE_EUSAGE, "--%s: '%s' is not a number >= 0", name, v);
   *dst = x;
   return 0;
 }
 int cli_set_rtol(void *opts, const char *v) { return set_tol(&((cli_common *)opts)->rtol, "rtol", v); }
 int cli_set_atol(void *opts, const char *v) { return set_tol(&((cli_common *)opts)->atol, "atol", v); }
+
+int cli_check_ab(const char *rounds_flag, int rounds, const char *runs_flag, int runs) {
+  if (rounds == 1 || rounds > CLI_MAX_ROUNDS)
+    return ortune_set_error(ORTUNE_EUSAGE, "--%s %d: give 2 to %d rounds (a confidence interval needs 2)", rounds_flag, rounds,
+                            CLI_MAX_ROUNDS);
+  if (runs > CLI_MAX_RUNS)
+    return ortune_set_error(ORTUNE_EUSAGE, "--%s %d: give 1 to %d runs per round", runs_flag, runs, CLI_MAX_RUNS);
+  return ORTUNE_OK;
+}
 
 int cli_add_input(void *opts, const char *v) { return ortune_input_arg_parse(&((cli_common *)opts)->spec, v); }
 
@@ -58,6 +66,10 @@ int cli_config(const cli_common *c, ortune_config **out) {
     snprintf(key, sizeof key, "free_dimension_overrides.%s", c->freedim[i].name);
     snprintf(num, sizeof num, "%lld", (long long)c->freedim[i].value);
     if ((rc = ortune_config_set(*out, key, num))) goto fail;
+  }
+  if (c->model) { /* a typo in a free dim name would be ignored by ORT */
+    ortune_model_info mi;
+    if ((rc = ortune_model_info_read(c->model, &mi)) || (rc = ortune_model_check_freedims(&mi, *out))) goto fail;
   }
   return ORTUNE_OK;
 fail:
@@ -91,20 +103,21 @@ static const cli_opt *find_opt(const cli_cmd *c, const char *name, size_t len) {
 }
 
 static int set_opt(const cli_opt *o, void *opts, const char *v) {
-  char *p = (char *)opts + o->offset, *end;
-  errno = 0;
+  char *p = (char *)opts + o->offset;
   switch (o->kind) {
     case ARG_FLAG: *(int *)p = 1; return 0;
     case ARG_STR: *(const char **)p = v; return 0;
-    case ARG_INT: {
-      long x = strtol(v, &end, 10);
-      if (end == v || *end || errno) return ortune_set_error(ORTUNE_EUSAGE, "--%s: '%s' is not a whole number", o->name, v);
+    case ARG_INT: { /* every count flag: a whole number 0..INT_MAX, nothing after it */
+      long long x;
+      if (ortune_parse_ll(v, 0, INT_MAX, &x))
+        return ortune_set_error(ORTUNE_EUSAGE, "--%s: '%s' is not a whole number from 0 to %d", o->name, v, INT_MAX);
       *(int *)p = (int)x;
       return 0;
     }
-    case ARG_DOUBLE: {
-      double x = strtod(v, &end);
-      if (end == v || *end || errno) return ortune_set_error(ORTUNE_EUSAGE, "--%s: '%s' is not a number", o->name, v);
+    case ARG_DOUBLE: { /* every number flag (seconds, MB, fractions): finite and >= 0 */
+      double x;
+      if (ortune_parse_double(v, &x) || x < 0)
+        return ortune_set_error(ORTUNE_EUSAGE, "--%s: '%s' is not a finite number >= 0", o->name, v);
       *(double *)p = x;
       return 0;
     }

@@ -1,6 +1,7 @@
 /* cmd_report.c - `ortune report RESULTS.json --output report.html`: the HTML report of a finished tune. */
 #include "cli.h"
 #include "report.h"
+#include "results.h"
 #include <stdlib.h>
 
 typedef struct {
@@ -19,15 +20,9 @@ static int report_run(void *vo, int argc, char **argv) {
     ortune_set_error(ORTUNE_EUSAGE, "report: give one RESULTS.json (from `ortune tune --results`)");
     return cli_fail(ORTUNE_EUSAGE);
   }
-  char *txt;
-  int rc = ortune_read_file(argv[0], &txt, NULL);
+  cJSON *r = NULL;
+  int rc = ortune_results_load(argv[0], "report:", "give the file written by `ortune tune --results`", &r);
   if (rc) return cli_fail(rc);
-  cJSON *r = cJSON_Parse(txt);
-  free(txt);
-  if (!r) {
-    ortune_set_error(ORTUNE_ECONFIG, "report: %s is not JSON: give the file written by `ortune tune --results`", argv[0]);
-    return cli_fail(ORTUNE_ECONFIG);
-  }
   rc = ortune_report_html(r, o->output ? o->output : "report.html");
   cJSON_Delete(r);
   if (rc) return cli_fail(rc);

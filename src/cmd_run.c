@@ -84,7 +84,7 @@ static int run_run(void *vo, int argc, char **argv) {
   if (rc) goto fail_inputs;
   double t0 = ortune_now();
   rc = ortune_runner_bind_tensors(r, in, nin);
-  if (!rc) rc = ortune_runner_run_bound(r);
+  if (!rc) rc = ortune_inputs_hint(ortune_runner_run_bound(r), &o->common.spec, in, nin);
   double ms = (ortune_now() - t0) * 1e3;
   if (!rc) rc = ortune_runner_outputs(r, &out, &nout);
   if (rc) goto fail_run;
@@ -104,7 +104,8 @@ static int run_run(void *vo, int argc, char **argv) {
       size_t k = 0;
       for (int d = 0; d < out[i].ndim && k < sizeof shape; d++)
         k += (size_t)snprintf(shape + k, sizeof shape - k, "%s%lld", d ? "x" : "", (long long)out[i].dims[d]);
-      printf("output %d %-24s %-8s %s\n", i, out[i].name ? out[i].name : "", ortune_dtype_name(out[i].dtype),
+      char safe[1024];
+      printf("output %d %-24s %-8s %s\n", i, ortune_term_escape(out[i].name, safe, sizeof safe), ortune_dtype_name(out[i].dtype),
              out[i].ndim ? shape : "scalar");
     }
     printf("first run: %.3f ms\n", ms);

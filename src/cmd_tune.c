@@ -14,7 +14,7 @@ typedef struct {
   double budget, max_gpu_mem, max_startup, trial_timeout, duration, min_gain, first_run_weight;
   ortune_input_spec sets[8];
   int nsets;
-  int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing;
+  int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing, search_set;
 } tune_opts;
 
 
@@ -62,6 +62,7 @@ static const cli_opt tune_table[] = {
   OPT_STR("results", tune_opts, results, "FILE.json", "write every trial as JSON (kept up to date; --resume reads it)"),
   OPT_FLAG("resume", tune_opts, resume, "continue an interrupted tune from --results FILE"),
   OPT_FLAG("scale-memory", tune_opts, scale_memory, "seed14: map the seed's 4/8/16/21 GB of 24 GB to this GPU's size"),
+  OPT_FLAG("search-set-options", tune_opts, search_set, "also search options set in the config (default: keep them fixed)"),
   OPT_CALL("shapes", "NAME=DIMS[;...]", add_shapes, "score every trial over this set of input shapes too (repeatable)"),
   OPT_STR("space", tune_opts, space, "NAME", "seed14, cpu, cuda, cuda-core or full (default: full on GPU, else cpu)"),
   OPT_STR("strategy", tune_opts, strategy, "staged|grid", "staged search (default) or the whole grid"),
@@ -184,6 +185,7 @@ static int tune_run(void *vo, int argc, char **argv) {
     ortune_config_release(base);
     return rc ? cli_fail(rc) : 0;
   }
+  if (cli_check_ab("ab-rounds", o->ab_rounds, "ab-runs", o->ab_runs)) return cli_fail(ORTUNE_EUSAGE);
   if (argc != 1) {
     ortune_set_error(ORTUNE_EUSAGE, "tune: give exactly one MODEL (ortune tune model.onnx --config config.yaml)");
     return cli_fail(ORTUNE_EUSAGE);
@@ -199,22 +201,27 @@ static int tune_run(void *vo, int argc, char **argv) {
   /* a missing or broken model: a clear message now, not the baseline trial's */
   ortune_model_info mi;
   if ((rc = ortune_model_info_read(argv[0], &mi))) return cli_fail(rc);
-  /* The baseline: ORT's defaults with only the harness keys (provider, io, device, free dims) of the config file. */
+  /* The baseline: ORT's defaults plus every option the user set in the config file (constraints, kept in every
+   * candidate and in the written config; ortune_merge_user_options decides which are searched). */
   ortune_config *file = NULL;
   cli_common c = o->common;
   if (c.config && access(c.config, F_OK) != 0) c.config = NULL; /* a new file: defaults */
   if ((rc = cli_config(&c, &file))) return cli_fail(rc);
+  if ((rc = ortune_model_check_freedims(&mi, file))) {
+    ortune_config_release(file);
+    return cli_fail(rc);
+  }
   if (!o->dry_run && (rc = config_writable(o->common.config))) {
     ortune_config_release(file);
     return cli_fail(rc);
   }
-  if ((rc = ortune_config_new(&base))) return cli_fail(rc);
+  if ((rc = ortune_config_new(&base))) {
+    ortune_config_release(file);
+    return cli_fail(rc);
+  }
   static const char *const keep[] = {"provider", "io", "device_id"};
   for (size_t i = 0; i < 3; i++)
     if (ortune_config_is_set(file, keep[i])) ortune_config_set(base, keep[i], ortune_config_get(file, keep[i]));
-  base->nfree = file->nfree;
-  memcpy(base->freedim, file->freedim, sizeof base->freedim);
-  ortune_config_release(file);
 
   /* Provider and space: CUDA when asked (or when a GPU space is asked); fall back to the CPU with a warning. */
   const char *space = o->space;
@@ -232,6 +239,18 @@ static int tune_run(void *vo, int argc, char **argv) {
   }
   ortune_config_set(base, "provider", want_cuda ? "cuda" : "cpu");
   if (!space) space = want_cuda ? "full" : "cpu";
+  char note[512];
+  rc = ortune_merge_user_options(file, space, o->search_set, base, note, sizeof note);
+  ortune_config_release(file);
+  if (rc) {
+    ortune_config_release(base);
+    return cli_fail(rc);
+  }
+  ortune_config_set(base, "provider", want_cuda ? "cuda" : "cpu"); /* after the merge: the fallback wins */
+  if (!want_cuda) ortune_config_set(base, "io", "host");
+  if (note[0] && !o->common.quiet)
+    fprintf(stderr, "ortune: note: keeping %s as set in %s (not searched; --search-set-options to search them)\n", note,
+            o->common.config);
 
   ortune_tune_opts to;
   ortune_tune_opts_default(&to);

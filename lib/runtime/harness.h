@@ -7,21 +7,23 @@
 
 /* ---- model inputs/outputs as ORT sees them (inputs.c) ---- */
 typedef struct {
-  char name[128];
+  char *name;                /* owned (any length) */
   int is_tensor;             /* 0: sequence, map, optional: not fed by ortune */
   int dtype;
   int ndim;                  /* -1: unknown rank */
   int64_t dims[ORTUNE_MAX_DIMS]; /* -1 where dynamic */
   char symbolic[ORTUNE_MAX_DIMS][64];
 } ortune_io_desc;
-/* Describe the session's inputs (outputs=0) or outputs (1). *out is malloc'ed. */
+/* Describe the session's inputs (outputs=0) or outputs (1). Free *out with ortune_io_free. */
 int ortune_session_io(OrtSession *s, int outputs, ortune_io_desc **out, int *n);
+void ortune_io_free(ortune_io_desc *d, int n);
 /* "1x3x?x640"-style text of a desc's shape with symbolic names. */
 void ortune_io_shape_str(const ortune_io_desc *d, char *buf, size_t len);
 
 /* ---- input specification from the command line ---- */
+#define ORTUNE_MAX_NAME 512  /* input names given on the command line (--shape, --input) */
 typedef struct {
-  char name[128];            /* empty: the first input */
+  char name[ORTUNE_MAX_NAME]; /* empty: the first input */
   int ndim;
   int64_t dims[ORTUNE_MAX_DIMS];
 } ortune_shape_arg;
@@ -30,7 +32,9 @@ typedef struct {
   int nshapes;
   ortune_shape_arg shapes[16];
   int nfiles;
-  struct { char name[128]; char path[1024]; } files[ORTUNE_MAX_IO]; /* name empty: positional */
+  /* name empty: positional. path: a .npy/.pb file, or "range:LO:HI" (seeded random values in [LO, HI]),
+   * or "value:V" (every element V) */
+  struct { char name[ORTUNE_MAX_NAME]; char path[1024]; } files[ORTUNE_MAX_IO];
   char dir[1024];            /* a test_data_set dir: input_N.pb (empty: none) */
   uint64_t seed;
 } ortune_input_spec;
@@ -39,14 +43,22 @@ typedef struct {
 int ortune_shape_parse(const char *arg, ortune_shape_arg *out);
 /* "name=value" (value >= 1). */
 int ortune_freedim_parse(const char *arg, char *name, size_t namelen, int64_t *value);
-/* "name=path" or "path". */
+/* "name=path", "path", "name=range:LO:HI" or "name=value:V". */
 int ortune_input_arg_parse(ortune_input_spec *spec, const char *arg);
+/* What an --input source is: ORTUNE_SRC_FILE, or RANGE (lo..hi) / VALUE (lo) when path is such a
+ * generator and no file of that name exists. */
+enum { ORTUNE_SRC_FILE, ORTUNE_SRC_RANGE, ORTUNE_SRC_VALUE };
+int ortune_input_source(const char *path, double *lo, double *hi);
 /* Make one host tensor per model input: from files, or random (seeded, identical
  * across processes). Unresolved dynamic dims are an error naming input and dim. */
 int ortune_inputs_make(OrtSession *s, const ortune_config *cfg, const ortune_input_spec *spec, ortune_tensor **out, int *n);
 void ortune_tensors_free(ortune_tensor *t, int n);
-/* Overwrite the tensors' values with another seeded random set (same shapes). */
-int ortune_inputs_refill(ortune_tensor *t, int n, uint64_t seed);
+/* Overwrite the random inputs' values with another seeded random set (same shapes); inputs the spec
+ * gives (files, value:) are kept as given, range: inputs get another draw in their range. */
+int ortune_inputs_refill(const ortune_input_spec *spec, ortune_tensor *t, int n, uint64_t seed);
+/* rc from running the model with inputs made by ortune_inputs_make: when some integer inputs were
+ * synthetic (random 0..3), append a hint to give them real values with --input; returns rc. */
+int ortune_inputs_hint(int rc, const ortune_input_spec *spec, const ortune_tensor *t, int n);
 
 /* ---- ORT values <-> host tensors ---- */
 /* Wrap t's data as a CPU OrtValue (no copy; strings are copied). */

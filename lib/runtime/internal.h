@@ -31,9 +31,15 @@ int ortune_write_atomic(const char *path, const void *data, size_t len);
 int ortune_read_file(const char *path, char **data, size_t *len); /* NUL-terminated */
 int ortune_mkdir_p(const char *path);
 char *ortune_strdup(const char *s);
+/* Copy in to out (len bytes, NUL-terminated, cut at a character) safe for a terminal: control characters and UTF-8
+ * C1 controls (ESC sequences, BEL, ...) as \xNN text; tab, CR and newline as spaces. Returns out. */
+char *ortune_term_escape(const char *in, char *out, size_t len);
 /* Levenshtein distance, for "did you mean" hints. */
 int ortune_edit_distance(const char *a, const char *b);
 int ortune_cpu_count(void);
+/* Strict numbers for flags and files: the whole text, finite, no overflow. 0 on success, -1 otherwise. */
+int ortune_parse_double(const char *s, double *out);
+int ortune_parse_ll(const char *s, long long min, long long max, long long *out);
 void ortune_cpu_name(char *buf, size_t len);
 uint64_t ortune_host_memory(void);                /* bytes of RAM */
 
@@ -92,9 +98,14 @@ typedef struct {
   int nopsets;
   struct { char domain[64]; int64_t version; } opsets[16];
   char graph_name[128];
+  int ndim_params;                 /* distinct dim_param names of the graph's inputs (first 32) */
+  char dim_params[32][64];
 } ortune_model_info;
 /* ORTUNE_EMODEL with a one-line reason for a file that is not a complete ONNX model. */
 int ortune_model_info_read(const char *path, ortune_model_info *out);
+/* ORTUNE_EUSAGE naming the first free_dimension_overrides name of cfg that is no dim_param of the model's
+ * inputs, with a did-you-mean and the model's names. */
+int ortune_model_check_freedims(const ortune_model_info *mi, const ortune_config *cfg);
 
 /* ---- option table (options.c) ------------------------------------------- */
 typedef enum { ORTUNE_SCOPE_SESSION, ORTUNE_SCOPE_CUDA, ORTUNE_SCOPE_CPU, ORTUNE_SCOPE_HARNESS } ortune_scope;

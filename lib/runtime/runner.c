@@ -32,7 +32,7 @@ static int io_load(OrtSession *s, int outputs, runner_io **out, int *n) {
   int nd = 0, rc = ortune_session_io(s, outputs, &d, &nd);
   if (rc) return rc;
   runner_io *io = calloc(nd ? (size_t)nd : 1, sizeof *io);
-  if (!io) { free(d); return ortune_set_error(ORTUNE_ENOMEM, "out of memory"); }
+  if (!io) { ortune_io_free(d, nd); return ortune_set_error(ORTUNE_ENOMEM, "out of memory"); }
   for (int i = 0; i < nd; i++) {
     io[i].name = ortune_strdup(d[i].name);
     io[i].dtype = d[i].dtype;
@@ -45,7 +45,7 @@ static int io_load(OrtSession *s, int outputs, runner_io **out, int *n) {
     }
     if (!io[i].name) rc = ORTUNE_ENOMEM;
   }
-  free(d);
+  ortune_io_free(d, nd);
   if (rc) { io_free(io, nd); return ortune_set_error(ORTUNE_ENOMEM, "out of memory"); }
   *out = io;
   *n = nd;

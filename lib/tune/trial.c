@@ -238,10 +238,18 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   if (rc) goto done;
   if (ortune_jnum(bj, "event_timing", 0) && gpu) bo.stream = ortune_runner_stream(t.r); /* events on ORT's compute stream */
   if (fault && !strcmp(fault, "crash")) raise(SIGSEGV);
+  if (fault && !strcmp(fault, "kill")) raise(SIGKILL);
+  if (fault && !strcmp(fault, "oom")) { /* what the OOM killer does: count the kill, then SIGKILL */
+    const char *ev = getenv("ORTUNE_TEST_OOM_EVENTS");
+    long long kills = ortune_oom_kills();
+    FILE *f = ev ? fopen(ev, "w") : NULL;
+    if (f) fprintf(f, "oom_kill %lld\n", kills + 1), fclose(f);
+    raise(SIGKILL);
+  }
   if (fault && !strcmp(fault, "hang")) for (;;) pause();
   phase = "run";
   double t0 = ortune_now();
-  if ((rc = ortune_runner_run_bound(t.r))) goto done;
+  if ((rc = ortune_inputs_hint(ortune_runner_run_bound(t.r), &in, t.in, t.nin))) goto done;
   double first = (ortune_now() - t0) * 1e3;
   cJSON_AddNumberToObject(res, "first_run_ms", first);
   if (fault && !strcmp(fault, "slow")) bo.delay_ms = first > 2 ? first : 2;
@@ -260,7 +268,7 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   if (!rc && *ortune_jstr(spec, "out_dir")) {
     char dir2[1100];
     snprintf(dir2, sizeof dir2, "%s/set2", ortune_jstr(spec, "out_dir"));
-    rc = ortune_inputs_refill(t.in, t.nin, in.seed + 0x5bd1e995);
+    rc = ortune_inputs_refill(&in, t.in, t.nin, in.seed + 0x5bd1e995); /* random inputs only */
     if (!rc) rc = ortune_runner_refresh(t.r);
     if (!rc) rc = ortune_runner_run_bound(t.r);
     if (!rc) rc = save_outputs(t.r, dir2, fault);
@@ -284,38 +292,47 @@ static int cmp_d(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+#define AB_MAX_ROUNDS 1000000
+#define AB_MAX_RUNS 256
+
 int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortune_input_spec *spec, int rounds, int runs,
                       double **blocks, double *p50, double *p99, ortune_tensor **outs, int *nouts) {
+  if (n < 1 || n > 64 || rounds < 1 || rounds > AB_MAX_ROUNDS || runs < 1 || runs > AB_MAX_RUNS)
+    return ortune_set_error(ORTUNE_EUSAGE, "a/b: %d configs x %d rounds x %d runs: give 1 to %d rounds and 1 to %d runs", n, rounds,
+                            runs, AB_MAX_ROUNDS, AB_MAX_RUNS);
+  size_t per = (size_t)rounds * (size_t)runs, nb = (size_t)n * (size_t)rounds; /* no overflow: bounded above */
   trial_state *t = calloc((size_t)n, sizeof *t);
-  double *all = malloc(sizeof(double) * (size_t)(n * rounds * runs)), *blk = malloc(sizeof(double) * (size_t)(n * rounds));
-  double lat[256];
+  double *all = malloc(sizeof(double) * per * (size_t)n), *blk = malloc(sizeof(double) * nb);
+  double lat[AB_MAX_RUNS];
   int rc = ORTUNE_OK;
   const char *phase;
-  if (runs > 256) runs = 256;
-  if (!t || !all || !blk) { rc = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory"); goto done; }
+  if (!t || !all || !blk) {
+    rc = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory for %zu latencies: give fewer rounds or runs", per * (size_t)n);
+    goto done;
+  }
   for (int i = 0; i < n; i++) {
     if ((rc = trial_open(model, cfgs[i], spec, &t[i], &phase, NULL))) goto done;
-    for (int w = 0; w < 10 && !rc; w++) rc = ortune_runner_run_bound(t[i].r); /* warm */
+    for (int w = 0; w < 10 && !rc; w++) rc = ortune_inputs_hint(ortune_runner_run_bound(t[i].r), spec, t[i].in, t[i].nin); /* warm */
     if (rc) goto done;
   }
-  for (int r = 0; r < rounds; r++) {
+  for (size_t r = 0; r < (size_t)rounds; r++) {
     for (int k = 0; k < n; k++) {
-      int i = (r + k) % n; /* rotate who goes first */
+      int i = (int)((r + (size_t)k) % (size_t)n); /* rotate who goes first */
       for (int j = 0; j < runs; j++) {
         double t0 = ortune_now();
         if ((rc = ortune_runner_run_bound(t[i].r))) goto done;
         lat[j] = (ortune_now() - t0) * 1e3;
-        all[(size_t)i * (size_t)(rounds * runs) + (size_t)(r * runs + j)] = lat[j];
+        all[(size_t)i * per + r * (size_t)runs + (size_t)j] = lat[j];
       }
       qsort(lat, (size_t)runs, sizeof *lat, cmp_d);
-      blk[r * n + i] = ortune_percentile(lat, runs, 50);
+      blk[r * (size_t)n + (size_t)i] = ortune_percentile(lat, runs, 50);
     }
   }
   for (int i = 0; i < n; i++) {
-    double *v = all + (size_t)i * (size_t)(rounds * runs);
-    qsort(v, (size_t)(rounds * runs), sizeof *v, cmp_d);
-    p50[i] = ortune_percentile(v, rounds * runs, 50);
-    p99[i] = ortune_percentile(v, rounds * runs, 99);
+    double *v = all + (size_t)i * per;
+    qsort(v, per, sizeof *v, cmp_d);
+    p50[i] = ortune_percentile(v, (int)per, 50);
+    p99[i] = ortune_percentile(v, (int)per, 99);
   }
   for (int i = 0; outs && i < n && !rc; i++) rc = ortune_runner_outputs(t[i].r, &outs[i], &nouts[i]);
   *blocks = blk;
@@ -356,7 +373,8 @@ static int run_ab(const cJSON *spec, cJSON *res) {
   int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(spec, "configs")), rc = ORTUNE_OK;
   ortune_config **cfgs = calloc((size_t)(n ? n : 1), sizeof *cfgs);
   double *p50 = calloc((size_t)(n ? n : 1), sizeof *p50), *p99 = calloc((size_t)(n ? n : 1), sizeof *p99), *blocks = NULL;
-  int rounds = (int)ortune_jnum(spec, "rounds", 10), runs = (int)ortune_jnum(spec, "runs", 20);
+  double jr = ortune_jnum(spec, "rounds", 10), ju = ortune_jnum(spec, "runs", 20); /* range-checked before the casts */
+  int rounds = jr >= 1 && jr <= AB_MAX_ROUNDS ? (int)jr : 0, runs = ju >= 1 && ju <= AB_MAX_RUNS ? (int)ju : 0;
   ortune_input_spec in;
   ortune_spec_from_json(cJSON_GetObjectItemCaseSensitive(spec, "inputs"), &in);
   const cJSON *it;
