@@ -41,6 +41,19 @@ int cli_set_atol(void *opts, const char *v) { return set_tol(&((cli_common *)opt
 
 int cli_add_input(void *opts, const char *v) { return ortune_input_arg_parse(&((cli_common *)opts)->spec, v); }
 
+void cli_paths_inputs(ortune_paths *p, const cli_common *c, const char *model, int config_is_output) {
+  ortune_paths_in(p, "model", model);
+  if (!config_is_output) ortune_paths_in(p, "config", c->config);
+  for (int i = 0; i < c->spec.nfiles; i++) ortune_paths_in(p, "--input file", c->spec.files[i].path);
+  if (!c->spec.dir[0]) return;
+  static char names[2 * ORTUNE_MAX_IO][1100]; /* the paths must outlive p; commands run once per process */
+  for (int i = 0, k = 0; i < ORTUNE_MAX_IO; i++)
+    for (int io = 0; io < 2; io++, k++) {
+      snprintf(names[k], sizeof names[k], "%s/%s_%d.pb", c->spec.dir, io ? "output" : "input", i);
+      if (access(names[k], F_OK) == 0) ortune_paths_in(p, io ? "reference output" : "reference input", names[k]);
+    }
+}
+
 int cli_config(const cli_common *c, ortune_config **out) {
   int rc = c->config ? ortune_config_load(out, c->config) : ortune_config_new(out);
   if (rc) return rc;

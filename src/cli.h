@@ -59,6 +59,11 @@ int cli_set_atol(void *opts, const char *v);
   OPT_STR("io", S, common.io, "host|device", "inputs from host memory, or bound on the GPU (overrides the config)"),       \
   OPT_STR("device", S, common.device, "N", "GPU index (overrides device_id)")
 
+/* Add the files a command reads to p: model, --config (unless it is also an output), --input files, and the
+ * input_N.pb/output_N.pb of a --check dir. */
+void cli_paths_inputs(ortune_paths *p, const cli_common *c, const char *model, int config_is_output);
+#define CLI_FORCE_OPT(S, f) OPT_FLAG("force", S, f, "replace an existing output file that ortune did not write")
+
 /* Load the config named by common (or defaults) and apply --provider/--io/--device/--free-dim. */
 int cli_config(const cli_common *c, ortune_config **out);
 

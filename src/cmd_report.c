@@ -6,9 +6,11 @@
 typedef struct {
   cli_common common;
   const char *output;
+  int force;
 } report_opts;
 
 static const cli_opt report_table[] = {
+  CLI_FORCE_OPT(report_opts, force),
   OPT_STR("output", report_opts, output, "FILE.html", "where to write the report (default report.html)"),
   {0},
 };
@@ -19,8 +21,14 @@ static int report_run(void *vo, int argc, char **argv) {
     ortune_set_error(ORTUNE_EUSAGE, "report: give one RESULTS.json (from `ortune tune --results`)");
     return cli_fail(ORTUNE_EUSAGE);
   }
+  const char *out = o->output ? o->output : "report.html";
+  ortune_paths p = {0};
+  ortune_paths_in(&p, "results file", argv[0]);
+  ortune_paths_out(&p, "--output", out, ORTUNE_OUT_REPORT);
+  int rc = ortune_paths_check(&p, o->force);
+  if (rc) return cli_fail(rc);
   char *txt;
-  int rc = ortune_read_file(argv[0], &txt, NULL);
+  rc = ortune_read_file(argv[0], &txt, NULL);
   if (rc) return cli_fail(rc);
   cJSON *r = cJSON_Parse(txt);
   free(txt);
@@ -28,10 +36,10 @@ static int report_run(void *vo, int argc, char **argv) {
     ortune_set_error(ORTUNE_ECONFIG, "report: %s is not JSON: give the file written by `ortune tune --results`", argv[0]);
     return cli_fail(ORTUNE_ECONFIG);
   }
-  rc = ortune_report_html(r, o->output ? o->output : "report.html");
+  rc = ortune_report_html(r, out);
   cJSON_Delete(r);
   if (rc) return cli_fail(rc);
-  printf("wrote %s\n", o->output ? o->output : "report.html");
+  printf("wrote %s\n", out);
   return 0;
 }
 

@@ -14,7 +14,7 @@ typedef struct {
   double budget, max_gpu_mem, max_startup, trial_timeout, duration, min_gain, first_run_weight;
   ortune_input_spec sets[8];
   int nsets;
-  int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing;
+  int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing, force;
 } tune_opts;
 
 
@@ -48,6 +48,7 @@ static const cli_opt tune_table[] = {
   OPT_DBL("duration", tune_opts, duration, "SECONDS", "timed runs per trial last at least this long (default 1)"),
   OPT_FLAG("event-timing", tune_opts, event_timing, "also time each run with CUDA events (shows the harness overhead)"),
   OPT_DBL("first-run-weight", tune_opts, first_run_weight, "W", "objective += W x first-run time per shape (cuDNN search cost; default 0)"),
+  CLI_FORCE_OPT(tune_opts, force),
   OPT_INT("finalists", tune_opts, finalists, "N", "best candidates re-measured against the defaults (default 3)"),
   OPT_FLAG("json", tune_opts, common.json, "print the results JSON on stdout"),
   OPT_STR("list-space", tune_opts, list_space, "NAME", "print the options and candidates of a space, run nothing"),
@@ -125,6 +126,23 @@ static int config_writable(const char *path) {
   return ORTUNE_OK;
 }
 
+/* The output-path guard (outpath.c), then each output other than the config proven writable: all before the
+ * first trial, so a clash or an unwritable --results costs nothing. */
+static int check_outputs(const tune_opts *o, const char *model) {
+  ortune_paths *p = calloc(1, sizeof *p);
+  if (!p) return ortune_set_error(ORTUNE_ENOMEM, "tune: out of memory");
+  cli_paths_inputs(p, &o->common, model, !o->dry_run);
+  if (!o->dry_run) ortune_paths_out(p, "--config", o->common.config, ORTUNE_OUT_CONFIG);
+  ortune_paths_out(p, "--results", o->results, ORTUNE_OUT_RESULTS);
+  ortune_paths_out(p, "--csv", o->csv, ORTUNE_OUT_CSV);
+  ortune_paths_out(p, "--report", o->report, ORTUNE_OUT_REPORT);
+  int rc = ortune_paths_check(p, o->force);
+  for (int i = 0; i < p->n && !rc; i++)
+    if (p->e[i].output && p->e[i].kind != ORTUNE_OUT_CONFIG) rc = ortune_out_probe(p->e[i].path, p->e[i].what);
+  free(p);
+  return rc;
+}
+
 static void print_table(const cJSON *res) {
   const cJSON *trials = cJSON_GetObjectItemCaseSensitive(res, "trials"), *tr;
   int n = cJSON_GetArraySize(trials), order[1024], k = 0;
@@ -199,6 +217,7 @@ static int tune_run(void *vo, int argc, char **argv) {
   /* a missing or broken model: a clear message now, not the baseline trial's */
   ortune_model_info mi;
   if ((rc = ortune_model_info_read(argv[0], &mi))) return cli_fail(rc);
+  if ((rc = check_outputs(o, argv[0]))) return cli_fail(rc);
   /* The baseline: ORT's defaults with only the harness keys (provider, io, device, free dims) of the config file. */
   ortune_config *file = NULL;
   cli_common c = o->common;

@@ -37,6 +37,28 @@ int ortune_cpu_count(void);
 void ortune_cpu_name(char *buf, size_t len);
 uint64_t ortune_host_memory(void);                /* bytes of RAM */
 
+/* ---- output paths (outpath.c): one guard for every writer ------------------ */
+typedef enum { ORTUNE_OUT_CONFIG, ORTUNE_OUT_RESULTS, ORTUNE_OUT_REPORT, ORTUNE_OUT_CSV, ORTUNE_OUT_TENSOR } ortune_out_kind;
+#define ORTUNE_MAX_PATHS 192
+/* The start of the CSV header `tune --csv` writes, and the doc_string ortune_tensor_write_pb adds: how an
+ * existing file is recognised as ortune's own earlier output (replaced without --force). */
+#define ORTUNE_CSV_HEADER_START "id,name,stage,status,"
+#define ORTUNE_TENSOR_MARKER "written by ortune"
+typedef struct {
+  int n;
+  struct { const char *path, *what; int output; ortune_out_kind kind; } e[ORTUNE_MAX_PATHS];
+} ortune_paths;
+/* Add a file the command reads / writes; what names it in messages ("--results", "model"). NULL/"" ignored. */
+void ortune_paths_in(ortune_paths *p, const char *what, const char *path);
+void ortune_paths_out(ortune_paths *p, const char *what, const char *path, ortune_out_kind kind);
+/* ORTUNE_EUSAGE (one line, nothing written) when an output is the same file as another listed path, is not a
+ * regular file, or exists and is not ortune's own output of its kind (unless force). */
+int ortune_paths_check(const ortune_paths *p, int force);
+/* Is the existing file at path ortune's own output of this kind? (A config: always.) */
+int ortune_out_is_ours(const char *path, ortune_out_kind kind);
+/* ORTUNE_EIO when path cannot be written (read-only file, missing or read-only directory); what: "--results". */
+int ortune_out_probe(const char *path, const char *what);
+
 /* ---- tensors (tensorio.c): ORT-free storage, .pb / .npy I/O, comparison ---- */
 #define ORTUNE_MAX_DIMS 16
 /* dtype values are ONNX TensorProto.DataType, identical to ONNXTensorElementDataType. */

@@ -789,7 +789,7 @@ static void write_csv(tuner *t) {
   size_t cap = 1 << 16, n = 0;
   char *buf = malloc(cap);
   if (!buf) return;
-  n += (size_t)snprintf(buf, cap, "id,name,stage,status,p50_ms,p90_ms,p99_ms,mean_ms,cv,create_ms,first_run_ms,peak_host_mb,peak_gpu_mb,speedup,reason\n");
+  n += (size_t)snprintf(buf, cap, ORTUNE_CSV_HEADER_START "p50_ms,p90_ms,p99_ms,mean_ms,cv,create_ms,first_run_ms,peak_host_mb,peak_gpu_mb,speedup,reason\n");
   cJSON *tr;
   cJSON_ArrayForEach(tr, t->trials) {
     char line[2048], reason[600];
