@@ -26,8 +26,12 @@ int ortune_ort_error(OrtStatus *st, const char *what);
 /* ---- small utilities (util.c) --------------------------------------------- */
 double ortune_now(void);                          /* monotonic seconds */
 int ortune_sha256_file(const char *path, char hex[65]);
-/* Write data to path atomically: temp file in the same directory, fsync, rename. */
+/* Write data to path atomically: temp file in the same directory, fsync, rename. A symlink is followed (its
+ * target is replaced; the link stays); an existing file keeps its mode (and, as root, owner and group); a new
+ * file gets 0666 & ~umask. */
 int ortune_write_atomic(const char *path, const void *data, size_t len);
+/* Async-signal-safe: remove the temp file of an ortune_write_atomic in progress (signal handlers). */
+void ortune_write_atomic_abort(void);
 int ortune_read_file(const char *path, char **data, size_t *len); /* NUL-terminated */
 int ortune_mkdir_p(const char *path);
 char *ortune_strdup(const char *s);
