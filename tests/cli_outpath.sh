@@ -1,10 +1,10 @@
 #!/bin/sh
 # cli_outpath.sh - the output-path guard (lib/runtime/outpath.c) through every writer of the CLI: tune --config,
 # --results, --csv, --report; report --output; run --save-outputs. An output that is the same file as the model,
-# the config, an input or another output (also through a symlink or a hard link), or that is not a regular file,
-# is refused with exit 2 (EUSAGE), one line on stderr, and every file byte for byte as it was; an existing file
-# that ortune did not write is replaced only with --force; ortune's own earlier outputs are replaced; an
-# unwritable --results fails before the first trial.
+# the config, an input or another output (also through a symlink or a hard link) is refused with exit 2
+# (EUSAGE), one line on stderr, and every file byte for byte as it was; an output that is not a regular file
+# (/dev/null, a directory) with exit 3 (EIO); an existing file that ortune did not write is replaced only with
+# --force; ortune's own earlier outputs are replaced; an unwritable --results fails before the first trial.
 . "${ORTUNE_SRC:-$(dirname "$0")/..}/tests/lib.sh"
 
 cd "$work" || exit 1
@@ -42,9 +42,9 @@ ln m.onnx hard.json
 refuse "tune --results hard-link-of-model" "$ORTUNE" tune m.onnx --config c.yaml --results hard.json $quick
 refuse "tune --results = --input file" "$ORTUNE" tune m.onnx --config c.yaml --input refs/input_0.pb --input refs/input_1.pb \
   --results refs/input_1.pb $quick
-refuse "tune --results /dev/null (not a regular file)" "$ORTUNE" tune m.onnx --config c.yaml --results /dev/null $quick
+expect_error "tune --results /dev/null (not a regular file: EIO)" $E_IO c.yaml "$ORTUNE" tune m.onnx --config c.yaml --results /dev/null $quick
 mkdir adir
-refuse "tune --results DIR" "$ORTUNE" tune m.onnx --config c.yaml --results adir $quick
+expect_error "tune --results DIR (EIO)" $E_IO c.yaml "$ORTUNE" tune m.onnx --config c.yaml --results adir $quick
 
 # ---- existing files that are not ortune's ----------------------------------------------------------------------------
 echo "my notes" >notes.txt

@@ -32,7 +32,12 @@ int ortune_sha256_file(const char *path, char hex[65]);
 int ortune_write_atomic(const char *path, const void *data, size_t len);
 /* Async-signal-safe: remove the temp file of an ortune_write_atomic in progress (signal handlers). */
 void ortune_write_atomic_abort(void);
-int ortune_read_file(const char *path, char **data, size_t *len); /* NUL-terminated */
+/* NUL-terminated. A FIFO, device or directory is refused at once (ORTUNE_EIO, errno 0, the message names it);
+ * other failures keep errno. */
+int ortune_read_file(const char *path, char **data, size_t *len);
+/* Open path for reading without blocking on a FIFO; refuse anything but a regular file (ORTUNE_EIO, one line
+ * naming what and what it is; errno 0 then, else the open's errno). what: "model", "config". */
+int ortune_open_regular(const char *path, const char *what, int *fd);
 int ortune_mkdir_p(const char *path);
 char *ortune_strdup(const char *s);
 /* Levenshtein distance, for "did you mean" hints. */
@@ -55,8 +60,8 @@ typedef struct {
 /* Add a file the command reads / writes; what names it in messages ("--results", "model"). NULL/"" ignored. */
 void ortune_paths_in(ortune_paths *p, const char *what, const char *path);
 void ortune_paths_out(ortune_paths *p, const char *what, const char *path, ortune_out_kind kind);
-/* ORTUNE_EUSAGE (one line, nothing written) when an output is the same file as another listed path, is not a
- * regular file, or exists and is not ortune's own output of its kind (unless force). */
+/* ORTUNE_EUSAGE (one line, nothing written) when an output is the same file as another listed path, or exists
+ * and is not ortune's own output of its kind (unless force); ORTUNE_EIO when it exists and is not a regular file. */
 int ortune_paths_check(const ortune_paths *p, int force);
 /* Is the existing file at path ortune's own output of this kind? (A config: always.) */
 int ortune_out_is_ours(const char *path, ortune_out_kind kind);

@@ -4,10 +4,10 @@
  * will write (config, --results, --csv, --report, report --output, run --save-outputs files) in an ortune_paths.
  * ortune_paths_check() then refuses, with one line and ORTUNE_EUSAGE: an output that is the same file as any other
  * listed path (same st_dev/st_ino, so hard links and symlinks count; for files that do not exist yet, the same
- * resolved directory and name); an output that exists but is not a regular file (a directory, FIFO, device:
- * /dev/null would be replaced by a rename); and an output that exists but is not ortune's own earlier output of
+ * resolved directory and name); an output that exists but is not ortune's own output that exists but is not ortune's own earlier output of
  * that kind (a results JSON starts with "ortune_version", a report has ortune's <title>, a CSV ortune's header,
- * a tensor ortune's doc_string marker), unless force. A config is always spliced, never replaced, so any
+ * a tensor ortune's doc_string marker), unless force. An output that exists but is not a regular file (a
+ * directory, FIFO, device: a rename would replace /dev/null) is refused with ORTUNE_EIO. A config is always spliced, never replaced, so any
  * regular file is acceptable as a config. ortune_out_probe() proves a path can be written (its directory exists
  * and takes a new file, an existing file is writable) so that `tune` fails before its first trial. */
 #define _GNU_SOURCE
@@ -125,7 +125,7 @@ static int check_output(const ortune_paths *p, int i, const ident *ids, int forc
   }
   if (!ids[i].exists) return ORTUNE_OK;
   if (!S_ISREG(ids[i].st.st_mode))
-    return ortune_set_error(ORTUNE_EUSAGE, "%s %s is %s, not a regular file: give a file path; nothing was written", what, path,
+    return ortune_set_error(ORTUNE_EIO, "%s %s is %s, not a regular file: give a file path; nothing was written", what, path,
                             file_type(ids[i].st.st_mode));
   if (force || ortune_out_is_ours(path, p->e[i].kind)) return ORTUNE_OK;
   return ortune_set_error(ORTUNE_EUSAGE, "%s %s exists and is not %s: give another path, or --force to replace it; nothing was written",

@@ -25,9 +25,48 @@ char *ortune_strdup(const char *s) {
   return d;
 }
 
+static const char *file_type_name(mode_t m) {
+  return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
+         : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+int ortune_open_regular(const char *path, const char *what, int *fd_out) {
+  *fd_out = -1;
+  /* O_NONBLOCK: opening a FIFO for reading would wait for a writer forever */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    ortune_set_error(ORTUNE_EIO, "read %s %s: %s: check the path", what, path, strerror(err));
+    errno = err;
+    return ORTUNE_EIO;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    int err = errno;
+    int bad_stat = !S_ISREG(st.st_mode) ? 0 : 1;
+    close(fd);
+    errno = 0; /* callers tell this apart from a missing file */
+    if (bad_stat) return ortune_set_error(ORTUNE_EIO, "read %s %s: %s", what, path, strerror(err));
+    return ortune_set_error(ORTUNE_EIO, "read %s %s: it is %s, not a regular file: give the path of the file itself", what,
+                            path, file_type_name(st.st_mode));
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  *fd_out = fd;
+  return ORTUNE_OK;
+}
+
 int ortune_sha256_file(const char *path, char hex[65]) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return ortune_set_error(ORTUNE_EIO, "hash %s: %s", path, strerror(errno));
+  int fd;
+  if (ortune_open_regular(path, "file", &fd)) {
+    if (errno) return ortune_set_error(ORTUNE_EIO, "hash %s: %s", path, strerror(errno));
+    return ORTUNE_EIO; /* not a regular file: the message names it */
+  }
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    close(fd);
+    return ortune_set_error(ORTUNE_EIO, "hash %s: %s", path, strerror(errno));
+  }
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
   unsigned char buf[1 << 16];
@@ -45,8 +84,21 @@ int ortune_sha256_file(const char *path, char hex[65]) {
 }
 
 int ortune_read_file(const char *path, char **data, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return ortune_set_error(ORTUNE_EIO, "read %s: %s", path, strerror(errno));
+  int fd;
+  int rc = ortune_open_regular(path, "file", &fd);
+  if (rc) {
+    int err = errno;
+    if (err) ortune_set_error(ORTUNE_EIO, "read %s: %s", path, strerror(err)); /* as before: missing, unreadable */
+    errno = err; /* 0: not a regular file, and the message says so */
+    return rc;
+  }
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    int err = errno;
+    close(fd);
+    errno = err;
+    return ortune_set_error(ORTUNE_EIO, "read %s: %s", path, strerror(err));
+  }
   size_t cap = 4096, n = 0;
   char *buf = malloc(cap);
   for (;;) {
