@@ -32,6 +32,11 @@ int ortune_sha256_file(const char *path, char hex[65]);
 int ortune_write_atomic(const char *path, const void *data, size_t len);
 /* Async-signal-safe: remove the temp file of an ortune_write_atomic in progress (signal handlers). */
 void ortune_write_atomic_abort(void);
+/* Remove the temp files (PATH.tmp.PID.XXXXXX) that writers of path killed before their rename (SIGKILL, a crash)
+ * left beside its target: only those of dead pids, owned by this user. */
+void ortune_sweep_stale_temps(const char *path);
+/* Is there no process pid (kill(pid, 0) says ESRCH)? */
+int ortune_pid_dead(long pid);
 /* NUL-terminated. A FIFO, device or directory is refused at once (ORTUNE_EIO, errno 0, the message names it);
  * other failures keep errno. */
 int ortune_read_file(const char *path, char **data, size_t *len);

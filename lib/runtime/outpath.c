@@ -9,7 +9,8 @@
  * a tensor ortune's doc_string marker), unless force. An output that exists but is not a regular file (a
  * directory, FIFO, device: a rename would replace /dev/null) is refused with ORTUNE_EIO. A config is always spliced, never replaced, so any
  * regular file is acceptable as a config. ortune_out_probe() proves a path can be written (its directory exists
- * and takes a new file, an existing file is writable) so that `tune` fails before its first trial. */
+ * and takes a new file, an existing file is writable) so that `tune` fails before its first trial. Once the
+ * paths pass, the temp files that killed earlier writers left beside each output are swept. */
 #define _GNU_SOURCE
 #include "internal.h"
 #include <errno.h>
@@ -139,6 +140,8 @@ int ortune_paths_check(const ortune_paths *p, int force) {
   int rc = ORTUNE_OK;
   for (int i = 0; i < p->n && !rc; i++)
     if (p->e[i].output) rc = check_output(p, i, ids, force);
+  for (int i = 0; i < p->n && !rc; i++)
+    if (p->e[i].output) ortune_sweep_stale_temps(p->e[i].path); /* what a killed earlier run left */
   free(ids);
   return rc;
 }

@@ -1,5 +1,6 @@
 /* util.c - small helpers: clocks, hashing, atomic file writes, machine facts. */
 #include "internal.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -204,12 +205,40 @@ static int write_all(int fd, const void *data, size_t len) {
   return 0;
 }
 
+int ortune_pid_dead(long pid) { return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH; }
+
+void ortune_sweep_stale_temps(const char *path) {
+  char target[PATH_MAX], dir[PATH_MAX], prefix[NAME_MAX + 8];
+  if (write_target(path, target, sizeof target) != 0) return;
+  const char *slash = strrchr(target, '/'), *base = slash ? slash + 1 : target;
+  if (slash == target) snprintf(dir, sizeof dir, "/");
+  else if (slash) snprintf(dir, sizeof dir, "%.*s", (int)(slash - target), target);
+  else snprintf(dir, sizeof dir, ".");
+  if (snprintf(prefix, sizeof prefix, "%s.tmp.", base) >= (int)sizeof prefix) return;
+  DIR *d = opendir(dir);
+  if (!d) return;
+  size_t pl = strlen(prefix);
+  for (struct dirent *e; (e = readdir(d));) {
+    if (strncmp(e->d_name, prefix, pl)) continue;
+    char *end;
+    long pid = strtol(e->d_name + pl, &end, 10);
+    if (end == e->d_name + pl || *end != '.' || strlen(end + 1) != 6 || !ortune_pid_dead(pid)) continue;
+    char full[PATH_MAX];
+    struct stat st;
+    if (snprintf(full, sizeof full, "%s/%s", dir, e->d_name) < (int)sizeof full && lstat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_uid == geteuid())
+      unlink(full);
+  }
+  closedir(d);
+}
+
 int ortune_write_atomic(const char *path, const void *data, size_t len) {
   char target[PATH_MAX], tmp[PATH_MAX];
   if (write_target(path, target, sizeof target) != 0)
     return ortune_set_error(ORTUNE_EIO, "write %s: cannot follow the symlink (%s): fix the link or write to another file", path,
                             strerror(errno));
-  if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", target) >= (int)sizeof tmp)
+  /* the writer's pid in the name: a temp file left by a killed writer is swept by the next (ortune_sweep_stale_temps) */
+  if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld.XXXXXX", target, (long)getpid()) >= (int)sizeof tmp)
     return ortune_set_error(ORTUNE_EIO, "write %s: path too long", path);
   /* a rename would replace a read-only file (even for root): respect the file's mode instead */
   struct stat cur;
