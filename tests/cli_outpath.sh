@@ -55,8 +55,18 @@ refuse "tune --report over someone's file" "$ORTUNE" tune m.onnx --config c.yaml
 cmp -s notes.txt notes.orig && t_pass "someone's file kept" || t_fail "notes.txt changed"
 
 # ---- unwritable --results: up front, before any trial ----------------------------------------------------------------
-expect_error "tune --results in a missing directory" $E_IO c.yaml "$ORTUNE" tune m.onnx --config c.yaml --results nodir/r.json $quick
+mkdir tmpx
+expect_error "tune --results in a missing directory" $E_IO c.yaml env TMPDIR="$work/tmpx" "$ORTUNE" tune m.onnx --config c.yaml \
+  --results nodir/r.json $quick
 grep -q 'nodir/r.json' .err && t_pass "... names the path" || t_fail "message: $(cat .err)"
+[ -z "$(ls tmpx)" ] && t_pass "... before any trial (no work dir made)" || t_fail "a tune started: $(ls tmpx)"
+expect_error "tune --csv in a missing directory" $E_IO c.yaml "$ORTUNE" tune m.onnx --config c.yaml --csv nodir/r.csv $quick
+if no_dac_ok; then
+  echo '{"ortune_version": "0"}' >ro.json
+  chmod 444 ro.json
+  expect_error "tune --results read-only file" $E_IO c.yaml no_dac "$ORTUNE" tune m.onnx --config c.yaml --results ro.json $quick
+  chmod 644 ro.json
+fi
 
 # ---- a tune writes all outputs; a second tune may replace ortune's own outputs ----------------------------------------
 if "$ORTUNE" tune m.onnx --config c.yaml --results r.json --csv r.csv --report r.html $quick >/dev/null 2>.err &&
