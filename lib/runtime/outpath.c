@@ -1,16 +1,17 @@
 /* outpath.c - the output-path guard every writer of the CLI goes through, before anything is measured or written.
  *
- * How it works: a command lists the files it reads (model, config, --input files, reference dirs) and the files it
- * will write (config, --results, --csv, --report, report --output, run --save-outputs files) in an ortune_paths.
- * ortune_paths_check() then refuses, with one line and ORTUNE_EUSAGE: an output that is the same file as any other
- * listed path (same st_dev/st_ino, so hard links and symlinks count; for files that do not exist yet, the same
- * resolved directory and name); an output that exists but is not ortune's own output that exists but is not ortune's own earlier output of
- * that kind (a results JSON starts with "ortune_version", a report has ortune's <title>, a CSV ortune's header,
- * a tensor ortune's doc_string marker), unless force. An output that exists but is not a regular file (a
- * directory, FIFO, device: a rename would replace /dev/null) is refused with ORTUNE_EIO. A config is always spliced, never replaced, so any
- * regular file is acceptable as a config. ortune_out_probe() proves a path can be written (its directory exists
- * and takes a new file, an existing file is writable) so that `tune` fails before its first trial. Once the
- * paths pass, the temp files that killed earlier writers left beside each output are swept. */
+ * How it works: a command lists the files it reads (model, config, --input files, reference dirs) and the files
+ * it will write (config, --results, --csv, --report, report --output, run --save-outputs files) in an
+ * ortune_paths. ortune_paths_check() then refuses, with one line and ORTUNE_EUSAGE: an output that is the same
+ * file as any other listed path (same st_dev/st_ino, so hard links and symlinks count; for files that do not
+ * exist yet, the same resolved directory and name); and an output that exists but is not ortune's own earlier
+ * output of that kind (a results JSON has an "ortune_version" key in its first 4 KiB, a report has ortune's
+ * <title>, a CSV ortune's header, a tensor ortune's doc_string marker), unless force. An output that exists but
+ * is not a regular file (a directory, FIFO, device: a rename would replace /dev/null) is refused with
+ * ORTUNE_EIO. A config is always spliced, never replaced, so any regular file is acceptable as a config. Once
+ * the paths pass, the temp files that killed earlier writers left beside each output are swept.
+ * ortune_out_probe() proves a path can be written (its directory exists and takes a new file, an existing file
+ * is writable) so that `tune` fails before its first trial. */
 #define _GNU_SOURCE
 #include "internal.h"
 #include <errno.h>
@@ -101,12 +102,10 @@ int ortune_out_is_ours(const char *path, ortune_out_kind kind) {
   if (n <= 0) return 0; /* an empty file is nobody's output: refuse it too, the user may have made it */
   head[n] = '\0';
   switch (kind) {
-    case ORTUNE_OUT_RESULTS: { /* cJSON_Print of the results object: "ortune_version" is its first key */
+    case ORTUNE_OUT_RESULTS: { /* a JSON object with ortune's "ortune_version" key among its first keys */
       const char *p = head;
       while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') p++;
-      if (*p++ != '{') return 0;
-      while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') p++;
-      return !strncmp(p, "\"ortune_version\"", 16);
+      return *p == '{' && strstr(p, "\"ortune_version\"") != NULL;
     }
     case ORTUNE_OUT_REPORT: return strstr(head, "<title>ortune report") != NULL && !strncmp(head, "<!DOCTYPE html>", 15);
     case ORTUNE_OUT_CSV: return !strncmp(head, ORTUNE_CSV_HEADER_START, strlen(ORTUNE_CSV_HEADER_START));
