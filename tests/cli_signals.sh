@@ -4,7 +4,8 @@
 # next one (only those of dead PIDs); SIGHUP is handled as SIGTERM (children killed, results kept, config untouched,
 # exit 129, work dir removed); a stdout whose reader went away is exit 3 with one line, not death by SIGPIPE (141);
 # a closed stdout is exit 3 with one line, not a silent 0, and nothing is written into another file.
-# A hanging trial (ORTUNE_TEST_FAULT=hang@repeat: the second baseline) makes each case deterministic.
+# A hanging trial (ORTUNE_TEST_FAULT=hang@repeat: the second baseline) and a signal raised while a temp file exists
+# (ORTUNE_TEST_WRITE_SIGNAL=N, test-only) make each case deterministic.
 . "${ORTUNE_SRC:-$(dirname "$0")/..}/tests/lib.sh"
 
 cd "$work" || exit 1
@@ -96,6 +97,21 @@ else
   kill -KILL "$bg_pid" 2>/dev/null
   t_fail "SIGHUP case: the tune wrote no trial within 60 s: $(tail -n 2 bg.err)"
 fi
+
+# ---- a signal while a writer's temp file exists (ORTUNE_TEST_WRITE_SIGNAL raises it there): the temp file goes -------
+json_get r.json '1' >/dev/null && cp r.json in.json
+echo '<!DOCTYPE html><title>ortune report</title> old' >old.html
+cp old.html old.orig
+for sig in TERM:15 INT:2 HUP:1; do
+  name=${sig%%:*} num=${sig#*:}
+  ORTUNE_TEST_WRITE_SIGNAL=$num "$ORTUNE" report in.json --output old.html >/dev/null 2>&1
+  rc=$?
+  why=
+  [ "$rc" -eq $((128 + num)) ] || why="exit $rc, want $((128 + num))"
+  ls | grep -q '\.tmp\.' && why="${why:+$why; }temp file left: $(ls | grep '\.tmp\.')"
+  cmp -s old.html old.orig || why="${why:+$why; }the old report changed"
+  [ -z "$why" ] && t_pass "SIG$name during report's write: temp file removed, old file kept, exit $rc" || t_fail "SIG$name during a write: $why"
+done
 
 # ---- stdout: a reader that went away, a closed fd, a full disk ---------------------------------------------------------
 # run CMD with stdout on a pipe whose read end is already closed: every write is EPIPE (SIGPIPE if not ignored)

@@ -253,6 +253,8 @@ int ortune_write_atomic(const char *path, const void *data, size_t len) {
   memcpy(tmp_active, tmp, sizeof tmp_active);
   tmp_set = 1;
   int err = write_all(fd, data, len);
+  const char *sig = getenv("ORTUNE_TEST_WRITE_SIGNAL"); /* test-only: a signal while the temp file exists */
+  if (sig && atoi(sig) > 0) raise(atoi(sig));
   if (!err && fsync(fd) != 0) err = errno;
   if (!err) copy_attrs(fd, target);
   if (close(fd) != 0 && !err) err = errno;
