@@ -128,7 +128,7 @@ static int config_writable(const char *path) {
 
 /* The output-path guard (outpath.c), then each output other than the config proven writable: all before the
  * first trial, so a clash or an unwritable --results costs nothing. */
-static int check_outputs(const tune_opts *o, const char *model) {
+static int check_output_paths(const tune_opts *o, const char *model) {
   ortune_paths *p = calloc(1, sizeof *p);
   if (!p) return ortune_set_error(ORTUNE_ENOMEM, "tune: out of memory");
   cli_paths_inputs(p, &o->common, model, !o->dry_run);
@@ -217,7 +217,7 @@ static int tune_run(void *vo, int argc, char **argv) {
   /* a missing or broken model: a clear message now, not the baseline trial's */
   ortune_model_info mi;
   if ((rc = ortune_model_info_read(argv[0], &mi))) return cli_fail(rc);
-  if ((rc = check_outputs(o, argv[0]))) return cli_fail(rc);
+  if ((rc = check_output_paths(o, argv[0]))) return cli_fail(rc);
   /* The baseline: ORT's defaults with only the harness keys (provider, io, device, free dims) of the config file. */
   ortune_config *file = NULL;
   cli_common c = o->common;
