@@ -116,4 +116,11 @@ cp refs/input_*.pb out/
   t_fail "run --check on saved outputs: $(cat .err)"
 "$ORTUNE" run m.onnx --input refs/input_0.pb --input refs/input_1.pb --save-outputs other --force >/dev/null 2>.err &&
   t_pass "run --save-outputs --force" || t_fail "run --save-outputs --force: $(cat .err)"
+mkdir npy
+echo "my array" >npy/output_0.npy
+refuse "run --save-outputs over a .npy ortune did not write" "$ORTUNE" run m.onnx --input refs/input_0.pb --input refs/input_1.pb \
+  --save-outputs npy
+[ "$(cat npy/output_0.npy)" = "my array" ] && [ ! -e npy/output_0.pb ] && t_pass "... the .npy kept, nothing written" ||
+  t_fail "the foreign .npy changed or a .pb was written"
+[ -e out/output_0.npy ] && t_pass "ortune's own .npy (beside its .pb) was replaced above" || t_skip "this build writes no .npy"
 t_summary

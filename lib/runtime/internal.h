@@ -53,7 +53,7 @@ uint64_t ortune_host_memory(void);                /* bytes of RAM */
 
 /* ---- output paths (outpath.c): one guard for every writer ------------------ */
 typedef enum { ORTUNE_OUT_CONFIG, ORTUNE_OUT_RESULTS, ORTUNE_OUT_REPORT, ORTUNE_OUT_CSV, ORTUNE_OUT_TENSOR } ortune_out_kind;
-#define ORTUNE_MAX_PATHS 192
+#define ORTUNE_MAX_PATHS 320
 /* The start of the CSV header `tune --csv` writes, and the doc_string ortune_tensor_write_pb adds: how an
  * existing file is recognised as ortune's own earlier output (replaced without --force). */
 #define ORTUNE_CSV_HEADER_START "id,name,stage,status,"

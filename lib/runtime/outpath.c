@@ -6,7 +6,7 @@
  * file as any other listed path (same st_dev/st_ino, so hard links and symlinks count; for files that do not
  * exist yet, the same resolved directory and name); and an output that exists but is not ortune's own earlier
  * output of that kind (a results JSON has an "ortune_version" key in its first 4 KiB, a report has ortune's
- * <title>, a CSV ortune's header, a tensor ortune's doc_string marker), unless force. An output that exists but
+ * <title>, a CSV ortune's header, a .pb tensor ortune's doc_string marker, a .npy the .pb beside it), unless force. An output that exists but
  * is not a regular file (a directory, FIFO, device: a rename would replace /dev/null) is refused with
  * ORTUNE_EIO. A config is always spliced, never replaced, so any regular file is acceptable as a config. Once
  * the paths pass, the temp files that killed earlier writers left beside each output are swept.
@@ -94,6 +94,15 @@ static int tensor_tail_ours(const char *path) {
 
 int ortune_out_is_ours(const char *path, ortune_out_kind kind) {
   if (kind == ORTUNE_OUT_CONFIG) return 1; /* spliced, never replaced */
+  size_t len = strlen(path);
+  if (kind == ORTUNE_OUT_TENSOR && len > 4 && !strcmp(path + len - 4, ".npy")) {
+    /* a .npy header has no room for a marker (numpy refuses unknown keys): ortune's own when the .pb that
+     * ortune wrote beside it, output_N.pb for output_N.npy, carries the marker */
+    char pb[PATH_MAX];
+    if (len - 4 + 4 >= sizeof pb) return 0;
+    snprintf(pb, sizeof pb, "%.*s.pb", (int)(len - 4), path);
+    return ortune_out_is_ours(pb, kind);
+  }
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return 0;
   char head[4097];
