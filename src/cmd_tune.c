@@ -107,9 +107,10 @@ static int config_writable(const char *path) {
   if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (!(st.st_mode & 0222) || access(path, W_OK) != 0))
     return ortune_set_error(ORTUNE_EIO, "tune: %s is %s: make it writable or give another --config; nothing was tuned", path,
                             errno == EROFS ? "on a read-only file system" : "read-only");
-  char probe[4096];
-  const char *slash = strrchr(path, '/');
-  if (slash) snprintf(probe, sizeof probe, "%.*s/.ortune-probe.XXXXXX", (int)(slash - path), path);
+  char probe[4096], target[4096];
+  const char *where = ortune_write_target(path, target, sizeof target) == 0 ? target : path; /* a symlink: its target */
+  const char *slash = strrchr(where, '/');
+  if (slash) snprintf(probe, sizeof probe, "%.*s/.ortune-probe.XXXXXX", (int)(slash - where), where);
   else snprintf(probe, sizeof probe, ".ortune-probe.XXXXXX");
   int fd = mkstemp(probe);
   if (fd < 0)

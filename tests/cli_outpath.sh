@@ -87,6 +87,25 @@ else
   t_fail "--force: $(cat .err)"
 fi
 
+# ---- a symlinked config.yaml: its target is updated, the link stays (also when the link's directory is read-only) ------
+mkdir real lnk
+write_config real/c.yaml
+ln -s ../real/c.yaml lnk/c.yaml
+if "$ORTUNE" tune m.onnx --config lnk/c.yaml $quick >/dev/null 2>.err && [ -L lnk/c.yaml ] && grep -q provenance real/c.yaml &&
+   grep -q 'replicas: 3' real/c.yaml && [ -z "$(ls real lnk | grep '\.tmp\.')" ]; then
+  t_pass "tune --config SYMLINK: the target is rewritten (user keys kept), the link stays, no temp file"
+else
+  t_fail "tune --config SYMLINK: $(cat .err); $(ls -l lnk)"
+fi
+if ro_dir_ok; then
+  in_ro_dir "$work/lnk" "$ORTUNE" tune m.onnx --config lnk/c.yaml $quick >/dev/null 2>.err
+  rc=$?
+  [ "$rc" -eq 0 ] && [ -L lnk/c.yaml ] && t_pass "tune --config SYMLINK in a read-only dir: written where the link points" ||
+    t_fail "tune --config SYMLINK in a read-only dir: exit $rc: $(cat .err)"
+else
+  t_skip "read-only directory: cannot make one here"
+fi
+
 # ---- report --output --------------------------------------------------------------------------------------------------
 cp r1.json in.json
 absent=""

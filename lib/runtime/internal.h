@@ -30,6 +30,9 @@ int ortune_sha256_file(const char *path, char hex[65]);
  * target is replaced; the link stays); an existing file keeps its mode (and, as root, owner and group); a new
  * file gets 0666 & ~umask. */
 int ortune_write_atomic(const char *path, const void *data, size_t len);
+/* Where ortune_write_atomic(path) writes: path, or the file its symlink (chain) names, even a missing one. 0 or -1
+ * (errno: ELOOP, ENAMETOOLONG, ...). */
+int ortune_write_target(const char *path, char *out, size_t len);
 /* Async-signal-safe: remove the temp file of an ortune_write_atomic in progress (signal handlers). */
 void ortune_write_atomic_abort(void);
 /* Remove the temp files (PATH.tmp.PID.XXXXXX) that writers of path killed before their rename (SIGKILL, a crash)

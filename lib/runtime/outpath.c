@@ -160,9 +160,10 @@ int ortune_out_probe(const char *path, const char *what) {
   if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (!(st.st_mode & 0222) || access(path, W_OK) != 0))
     return ortune_set_error(ORTUNE_EIO, "%s %s is %s: make it writable or give another %s; nothing was written", what, path,
                             errno == EROFS ? "on a read-only file system" : "read-only", what);
-  char probe[PATH_MAX];
-  const char *slash = strrchr(path, '/');
-  int w = slash ? snprintf(probe, sizeof probe, "%.*s/.ortune-probe.XXXXXX", (int)(slash - path), path)
+  char probe[PATH_MAX], target[PATH_MAX];
+  const char *where = ortune_write_target(path, target, sizeof target) == 0 ? target : path; /* a symlink: its target */
+  const char *slash = strrchr(where, '/');
+  int w = slash ? snprintf(probe, sizeof probe, "%.*s/.ortune-probe.XXXXXX", (int)(slash - where), where)
                 : snprintf(probe, sizeof probe, ".ortune-probe.XXXXXX");
   if (w < 0 || w >= (int)sizeof probe) return ortune_set_error(ORTUNE_EIO, "%s %s: path too long", what, path);
   int fd = mkstemp(probe);

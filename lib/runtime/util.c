@@ -152,7 +152,7 @@ static mode_t current_umask(void) {
 }
 
 /* Where a write to path lands: a symlink's target (followed, also when dangling), else path itself. */
-static int write_target(const char *path, char *out, size_t len) {
+int ortune_write_target(const char *path, char *out, size_t len) {
   struct stat ls;
   char cur[PATH_MAX];
   snprintf(cur, sizeof cur, "%s", path);
@@ -209,7 +209,7 @@ int ortune_pid_dead(long pid) { return pid > 0 && kill((pid_t)pid, 0) != 0 && er
 
 void ortune_sweep_stale_temps(const char *path) {
   char target[PATH_MAX], dir[PATH_MAX], prefix[NAME_MAX + 8];
-  if (write_target(path, target, sizeof target) != 0) return;
+  if (ortune_write_target(path, target, sizeof target) != 0) return;
   const char *slash = strrchr(target, '/'), *base = slash ? slash + 1 : target;
   if (slash == target) snprintf(dir, sizeof dir, "/");
   else if (slash) snprintf(dir, sizeof dir, "%.*s", (int)(slash - target), target);
@@ -234,7 +234,7 @@ void ortune_sweep_stale_temps(const char *path) {
 
 int ortune_write_atomic(const char *path, const void *data, size_t len) {
   char target[PATH_MAX], tmp[PATH_MAX];
-  if (write_target(path, target, sizeof target) != 0)
+  if (ortune_write_target(path, target, sizeof target) != 0)
     return ortune_set_error(ORTUNE_EIO, "write %s: cannot follow the symlink (%s): fix the link or write to another file", path,
                             strerror(errno));
   /* the writer's pid in the name: a temp file left by a killed writer is swept by the next (ortune_sweep_stale_temps) */
