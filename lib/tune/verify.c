@@ -297,7 +297,7 @@ int ortune_model_random_ops(const char *path, char *ops, size_t len) {
     if (f.num == 25 && f.wt == PB_LEN) scan_graph(&s, &f, 7); /* FunctionProto: nodes are field 7 */
   }
   munmap(map, (size_t)st.st_size);
-  return s.found;
+  return ORTUNE_OK;
 }
 
 /* ---- the tuner's check --------------------------------------------------------------------- */
