@@ -44,6 +44,7 @@ static ortune_verr err_of(const float *got, const float *ref, size_t n, double r
 static ortune_verr norm_err(double norm) {
   ortune_verr e = {0};
   e.norm = norm;
+  e.scale = 4;
   e.max_abs = norm * 4;
   return e;
 }
@@ -83,6 +84,14 @@ static void test_rule_against_defaults(void **state) {
   assert_int_equal(ortune_verify_judge(&c, &def, F32, &allowed), ORTUNE_V_OK);
   assert_float_equal(allowed, 1e-4, 1e-12);
   c = norm_err(1.1e-4);
+  assert_int_equal(ortune_verify_judge(&c, &def, F32, &allowed), ORTUNE_V_WORSE);
+  /* an output near zero: the floor is 8 ulps of 1.0 in absolute terms, not 1e-4 of its own tiny scale */
+  c = norm_err(5e-7 / 2e-4);
+  c.scale = 2e-4;
+  assert_int_equal(ortune_verify_judge(&c, &def, F32, &allowed), ORTUNE_V_OK);
+  assert_float_equal(allowed * 2e-4, 8 * 0x1p-23, 1e-12);
+  c = norm_err(2e-6 / 2e-4);
+  c.scale = 2e-4;
   assert_int_equal(ortune_verify_judge(&c, &def, F32, &allowed), ORTUNE_V_WORSE);
   /* float16 outputs get a wider floor than float32, integers none */
   assert_true(ortune_verify_floor(ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16) > ortune_verify_floor(F32));

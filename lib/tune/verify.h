@@ -9,6 +9,7 @@ typedef struct {
   double max_abs;      /* max |got - ref| over elements where both are finite */
   double max_rel;      /* max |got - ref| / |ref| over those with ref != 0 */
   double norm;         /* floats: max_abs / max|ref| (scale-aware); other dtypes: fraction of elements that differ */
+  double scale;        /* max|ref| over finite elements (floats) */
   size_t nonfinite;    /* got NaN/Inf where the reference is finite */
   size_t special_diff; /* the reference is NaN/Inf and got is not the same */
   size_t tol_fail;     /* elements outside the user's atol + rtol*|ref| (when given) */
@@ -27,12 +28,16 @@ typedef enum {
 const char *ortune_verdict_name(ortune_verdict v);
 static inline int ortune_verdict_rejects(ortune_verdict v) { return v >= ORTUNE_V_WORSE; }
 
-/* The float32-rounding floor of the acceptance rule, as a fraction of the output's scale (max|ref|). */
+/* The rounding floor of the acceptance rule, as a fraction of the output's scale (max|ref|); the floor is never
+ * below ortune_verify_unit_floor in absolute terms. */
 double ortune_verify_floor(int dtype);
+/* The absolute part of the floor: 8 ulps of 1.0 in the dtype (0 for integers). */
+double ortune_verify_unit_floor(int dtype);
 /* Measure got against ref. user_rtol/user_atol < 0: not given (then tol_fail stays 0). A missing atol with a
  * given rtol is the floor x max|ref|, a missing rtol with a given atol is 0. */
 void ortune_verify_error(const ortune_tensor *got, const ortune_tensor *ref, double user_rtol, double user_atol, ortune_verr *e);
-/* The acceptance rule: cand is acceptable when cand.norm <= max(2 x def.norm, floor(dtype)), it has no NaN/Inf where
+/* The acceptance rule: cand is acceptable when cand.norm <= max(2 x def.norm, floor(dtype), unit_floor(dtype) / scale),
+ * it has no NaN/Inf where
  * the reference is finite, no more mismatched NaN/Inf than the defaults, and (given a user tolerance) no element
  * outside it. *allowed gets the bound on cand.norm. */
 ortune_verdict ortune_verify_judge(const ortune_verr *cand, const ortune_verr *def, int dtype, double *allowed);
