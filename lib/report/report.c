@@ -1077,8 +1077,8 @@ static void sec_output_check(sbuf *b, const report *r) {
   check_intro(b, ref);
   if (!strcmp(str(ref, "check", ""), "exact")) defaults_err_table(b, ref);
   sb_puts(b, "<h3>Finalists and rejected candidates</h3>\n<table><thead><tr><th class=\"n\">id</th><th>name</th><th>output</th>"
-             "<th>inputs</th><th class=\"n\">defaults' error</th><th class=\"n\">defaults' max abs</th>"
-             "<th class=\"n\">candidate's error</th><th class=\"n\">candidate's max abs</th><th class=\"n\">allowed</th>"
+             "<th>inputs</th><th class=\"n\">defaults' err</th><th class=\"n\">max abs</th>"
+             "<th class=\"n\">candidate err</th><th class=\"n\">max abs</th><th class=\"n\">allowed</th>"
              "<th>verdict</th></tr></thead><tbody>\n");
   int rows = 0;
   for (int i = 0; i < r->n; i++) {
