@@ -510,8 +510,10 @@ static void reason_of(const ortune_verify *v, const judged *j, char *buf, size_t
   if (j->what[0] && j->verdict != ORTUNE_V_TOLERANCE) snprintf(buf, len, "%s: %s", where, j->what);
   else if (j->what[0]) snprintf(buf, len, "%s", j->what);
   else if (j->verdict == ORTUNE_V_NONFINITE)
-    snprintf(buf, len, "%s: %zu NaN/Inf where the %s is finite", where, j->cand.nonfinite ? j->cand.nonfinite : j->cand.special_diff,
-             v->mode == ORTUNE_CHECK_EXACT ? "exact reference" : "defaults' output");
+    snprintf(buf, len, "%s: %zu NaN/Inf where the %s is finite (defaults %zu); error of the finite elements %.3g of scale (defaults %.3g)",
+             where, j->cand.nonfinite ? j->cand.nonfinite : j->cand.special_diff,
+             v->mode == ORTUNE_CHECK_EXACT ? "exact reference" : "defaults' output",
+             j->cand.nonfinite ? j->def.nonfinite : j->def.special_diff, j->cand.norm, j->def.norm);
   else if (j->verdict == ORTUNE_V_TOLERANCE)
     snprintf(buf, len, "%s: %zu of %zu elements outside --atol/--rtol; error max abs %.3g (defaults %.3g), %.3g of scale (defaults %.3g)",
              where, j->cand.tol_fail, j->count, j->cand.max_abs, j->def.max_abs, j->cand.norm, j->def.norm);
