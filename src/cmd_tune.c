@@ -145,12 +145,16 @@ static void print_check(const cJSON *res) {
   printf("\n\n");
 }
 
-/* A trial's worst output error against the reference, as a fraction of the output's scale ("-": not checked). */
-static void out_err(const cJSON *tr, char *buf, size_t len) {
+/* A trial's worst output error against the reference, as a fraction of the output's scale ("-": not checked);
+ * for the baseline rows, the defaults' own. */
+static void out_err(const cJSON *res, const cJSON *tr, char *buf, size_t len) {
   double worst = -1;
   const cJSON *o;
-  cJSON_ArrayForEach(o, cJSON_GetObjectItem(tr, "outputs")) {
-    const cJSON *n = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "cand_err"), "norm");
+  const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(tr, "stage"));
+  int base = stage && !strcmp(stage, "baseline");
+  const cJSON *outs = base ? cJSON_GetObjectItem(cJSON_GetObjectItem(res, "reference"), "outputs") : cJSON_GetObjectItem(tr, "outputs");
+  cJSON_ArrayForEach(o, outs) {
+    const cJSON *n = cJSON_GetObjectItem(cJSON_GetObjectItem(o, base ? "default_err" : "cand_err"), "norm");
     if (cJSON_IsNumber(n) && n->valuedouble > worst) worst = n->valuedouble;
   }
   if (worst < 0) snprintf(buf, len, "-");
@@ -179,7 +183,7 @@ static void print_table(const cJSON *res) {
     const cJSON *dropped = cJSON_GetObjectItem(tr, "dropped");
     const char *st = cJSON_GetObjectItem(tr, "status")->valuestring;
     char err[16];
-    out_err(tr, err, sizeof err);
+    out_err(res, tr, err, sizeof err);
     printf("%-4d %-58.58s %-13s %9.3f %9.3f %8.3f %9.0f %9s\n", i + 1, cJSON_GetObjectItem(tr, "name")->valuestring,
            cJSON_IsTrue(dropped) && !strcmp(st, "ok") ? "dropped" : st, p50 ? p50->valuedouble : NAN, p99 ? p99->valuedouble : NAN,
            sp ? sp->valuedouble : NAN, gm && gm->valuedouble >= 0 ? gm->valuedouble : hm ? hm->valuedouble : NAN, err);

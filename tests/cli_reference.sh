@@ -41,6 +41,9 @@ PY
 grep -q "^output check: against an exact CPU float32 reference; the defaults' own error (of scale): y 0.05 z 0.05 (weak)" "$work/sloppy.out" &&
   t_pass "the table's header line gives the defaults' own error per output" ||
   t_fail "no 'output check' line with the defaults' error: $(head -n 1 "$work/sloppy.out")"
+grep -Eq '^[0-9]+ +defaults +ok .* 0\.05$' "$work/sloppy.out" && grep -Eq '^[0-9]+ +enable_mem_pattern=0 +(ok|dropped) .* 0$' "$work/sloppy.out" &&
+  t_pass "the 'out err' column: the defaults' own error on their row, the candidate's on its own" ||
+  t_fail "out err column: $(grep -E 'defaults|enable_mem_pattern=0' "$work/sloppy.out" | head -n 3)"
 
 # ---- (b) less exact than the stated tolerance: rejected, both errors printed ------------------------------------------
 tune tol "skew5e-5@enable_mem_pattern=0" "$mlp" --atol 1e-7 --rtol 0
