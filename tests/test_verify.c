@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tune.h"
 #include "verify.h"
 #include "testutil.h"
 
@@ -206,7 +207,39 @@ static void test_random_ops_scan(void **state) {
   assert_string_equal(ops, "Dropout (training_mode)");
   assert_int_equal(ortune_model_random_ops(ORTUNE_TEST_DATA "/dropout_eval.onnx", ops, sizeof ops), ORTUNE_OK);
   assert_string_equal(ops, "");
+  assert_int_equal(ortune_model_random_ops(ORTUNE_TEST_DATA "/random_in_if.onnx", ops, sizeof ops), ORTUNE_OK);
+  assert_string_equal(ops, "RandomUniformLike"); /* inside the If's then_branch */
   assert_int_equal(ortune_model_random_ops(ORTUNE_TEST_DATA "/no-such.onnx", ops, sizeof ops), ORTUNE_EIO);
+}
+
+/* The reference run: CPU EP, host IO, one thread, the base's free dims and the trials' input sets, fewest runs. */
+static void test_reference_spec(void **state) {
+  (void)state;
+  ortune_config *base = NULL;
+  ortune_input_spec in = {0}, extra[1] = {{0}};
+  assert_int_equal(ortune_config_new(&base), ORTUNE_OK);
+  assert_int_equal(ortune_config_set(base, "provider", "cuda"), ORTUNE_OK);
+  assert_int_equal(ortune_config_set(base, "free_dimension_overrides.batch", "4"), ORTUNE_OK);
+  assert_int_equal(ortune_input_arg_parse(&in, "x=frame.npy"), ORTUNE_OK);
+  in.seed = 7;
+  assert_int_equal(ortune_shape_parse("x=1x3x64x64", &extra[0].shapes[0]), ORTUNE_OK);
+  extra[0].nshapes = 1;
+  cJSON *j = ortune_verify_reference_spec("m.onnx", base, &in, extra, 1, "/w/exact");
+  const cJSON *opts = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "config"), "options");
+  assert_string_equal(cJSON_GetObjectItem(opts, "provider")->valuestring, "cpu");
+  assert_string_equal(cJSON_GetObjectItem(opts, "io")->valuestring, "host");
+  assert_string_equal(cJSON_GetObjectItem(opts, "intra_op_num_threads")->valuestring, "1");
+  assert_int_equal(cJSON_GetArraySize(opts), 3); /* nothing else: ORT's defaults (no denormal flush) */
+  const cJSON *fd = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "config"), "free_dimension_overrides");
+  assert_int_equal((int)cJSON_GetObjectItem(fd, "batch")->valuedouble, 4);
+  const cJSON *files = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "inputs"), "files");
+  assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(files, 0), "path")->valuestring, "frame.npy");
+  assert_int_equal((int)cJSON_GetObjectItem(cJSON_GetObjectItem(j, "inputs"), "seed")->valuedouble, 7);
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "extra_shapes")), 1);
+  assert_string_equal(cJSON_GetObjectItem(j, "out_dir")->valuestring, "/w/exact");
+  assert_int_equal((int)cJSON_GetObjectItem(cJSON_GetObjectItem(j, "bench"), "max_runs")->valuedouble, 1);
+  cJSON_Delete(j);
+  ortune_config_release(base);
 }
 
 /* dir/output_0.pb (and dir/set2/output_0.pb) holding v. */
@@ -285,6 +318,7 @@ int main(void) {
       cmocka_unit_test(test_integers_and_shapes),
       cmocka_unit_test(test_weak),
       cmocka_unit_test(test_random_ops_scan),
+      cmocka_unit_test(test_reference_spec),
       cmocka_unit_test(test_check_json),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

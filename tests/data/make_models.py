@@ -14,6 +14,7 @@ The protobuf wire format is written by hand (no onnx package needed on CI):
   random_like.onnx     y = x + RandomNormalLike(x), x: float32 [2, 3] (a random operator)
   dropout_eval.onnx    y = Dropout(x, ratio, training_mode=false initializer): not random
   dropout_train.onnx   the same with training_mode = true: random
+  random_in_if.onnx    y = If(c) then RandomUniformLike(x) else x: a random operator inside a subgraph
 """
 import os
 import struct
@@ -89,6 +90,15 @@ def tensor(name, dims, values):
     return b
 
 
+def graph_attr(name, graph):
+    # AttributeProto: 1 name, 20 type (GRAPH = 5), 6 g
+    return f_bytes(1, name) + f_int(20, 5) + f_bytes(6, graph)
+
+
+def subgraph(nodes, outputs, name):
+    return b"".join(f_bytes(1, n) for n in nodes) + f_bytes(2, name) + b"".join(f_bytes(12, o) for o in outputs)
+
+
 def bool_tensor(name, value):
     # a scalar BOOL (data_type 9) in raw_data
     return f_int(2, 9) + f_bytes(8, name) + f_bytes(9, bytes([1 if value else 0]))
@@ -142,6 +152,13 @@ def main():
     write(os.path.join(out, "random_like.onnx"), model(
         [node(["x"], ["r"], "RandomNormalLike", "noise"), node(["x", "r"], ["y"], "Add", "add")],
         [value_info("x", FLOAT, [2, 3])], [value_info("y", FLOAT, [2, 3])], "random_like", [("", 13)]))
+    then_g = subgraph([node(["x"], ["r"], "RandomUniformLike", "noise")], [value_info("r", FLOAT, [2, 3])], "then")
+    else_g = subgraph([node(["x"], ["e"], "Identity", "same")], [value_info("e", FLOAT, [2, 3])], "else")
+    if_node = node(["c"], ["y"], "If", "branch") + f_bytes(5, graph_attr("then_branch", then_g)) + \
+        f_bytes(5, graph_attr("else_branch", else_g))
+    write(os.path.join(out, "random_in_if.onnx"), model(
+        [if_node], [value_info("x", FLOAT, [2, 3]), value_info("c", 9, [])], [value_info("y", FLOAT, [2, 3])],
+        "random_in_if", [("", 13)]))
     for mode in ("eval", "train"):
         write(os.path.join(out, "dropout_%s.onnx" % mode), model(
             [node(["x", "ratio", "training"], ["y"], "Dropout", "drop")],
