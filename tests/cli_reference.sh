@@ -3,7 +3,7 @@
 # models (tests/data/mlp.onnx: outputs y and a near-zero z; random_like.onnx): defaults made less exact than a
 # candidate (ORTUNE_TEST_FAULT=skewX@defaults) do not reject it; a candidate less exact than the defaults, than
 # --atol/--rtol, or with NaN is rejected with both errors printed; random operators and weak checks are said;
-# --input data reaches the reference; a failed reference run falls back and says so. Asserts behaviour, never
+# --input data reaches the reference; --resume keeps the errors; a failed reference run falls back and says so. Asserts behaviour, never
 # timings. About 40 s on 2 cores. Env: ORTUNE, ORTUNE_SRC.
 . "${ORTUNE_SRC:-$(dirname "$0")/..}/tests/lib.sh"
 
@@ -122,6 +122,24 @@ assert "ortune: random operators in the model (RandomNormalLike): outputs differ
 assert j["reference"]["check"] == "shapes" and j["reference"]["random_ops"] == "RandomNormalLike", j["reference"]
 cands = [t for t in j["trials"] if t["stage"] != "baseline"]
 assert cands and all(t["status"] == "ok" for t in cands), [(t["name"], t["status"], t.get("reason")) for t in cands]
+PY
+
+# ---- --resume: finished trials keep their errors and verdicts; the reference is computed again, the same --------------
+tune res1 "skew5e-2@defaults" "$mlp" --max-trials 2
+first=$(python3 -c 'import json,sys; print([t["name"] for t in json.load(open(sys.argv[1]))["trials"] if t["stage"] != "baseline"][0])' "$work/res1.json")
+cp "$work/res1.json" "$work/res2.json"
+run_cmd "$work/res2.out" "$work/res2.err" env ORTUNE_TEST_FAULT="skew5e-2@defaults" "$ORTUNE" tune "$mlp" $fast --resume \
+  --results "$work/res2.json"
+[ "$rc" -eq 0 ] || t_fail "resume: exit $rc: $(tail -n 1 "$work/res2.err")"
+pycheck "--resume: a resumed trial keeps its per-output errors; the reference and the defaults' error are the same again" "$work/res1.json" "$work/res2.json" "$first" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2])); first = sys.argv[3]
+ta = [t for t in a["trials"] if t["name"] == first][0]
+tb = [t for t in b["trials"] if t["name"] == first][0]
+assert tb.get("resumed") is True, tb
+assert tb["outputs"] == ta["outputs"] and tb["status"] == "ok", (tb["outputs"], ta["outputs"])
+assert b["reference"] == a["reference"], "the reference changed on --resume"
+assert len(b["trials"]) > len(a["trials"]), "nothing new measured"
 PY
 
 # ---- the reference run fails: checked against the defaults' outputs, said ------------------------------------------------
