@@ -212,6 +212,31 @@ static void test_random_ops_scan(void **state) {
   assert_int_equal(ortune_model_random_ops(ORTUNE_TEST_DATA "/no-such.onnx", ops, sizeof ops), ORTUNE_EIO);
 }
 
+/* Every prefix of a model and a few corrupted copies: the scan reads within bounds (ASan builds check) and never
+ * reports an operator that is not there. */
+static void test_random_ops_scan_corrupt(void **state) {
+  (void)state;
+  size_t n;
+  unsigned char *m = slurp_bytes(ORTUNE_TEST_DATA "/random_in_if.onnx", &n);
+  char ops[256];
+  const char *path = tmp_path("cut.onnx");
+  for (size_t k = 1; k < n; k++) {
+    write_bytes(path, m, k);
+    assert_int_equal(ortune_model_random_ops(path, ops, sizeof ops), ORTUNE_OK);
+    assert_true(!ops[0] || !strcmp(ops, "RandomUniformLike"));
+  }
+  for (size_t k = 0; k < n; k++) { /* one byte at a time set to 0xff: lengths and keys go wild */
+    unsigned char save = m[k];
+    m[k] = 0xff;
+    write_bytes(path, m, n);
+    assert_int_equal(ortune_model_random_ops(path, ops, sizeof ops), ORTUNE_OK);
+    m[k] = save;
+  }
+  write_bytes(path, "", 0);
+  assert_int_equal(ortune_model_random_ops(path, ops, sizeof ops), ORTUNE_EMODEL);
+  free(m);
+}
+
 /* The reference run: CPU EP, host IO, one thread, the base's free dims and the trials' input sets, fewest runs. */
 static void test_reference_spec(void **state) {
   (void)state;
@@ -318,6 +343,7 @@ int main(void) {
       cmocka_unit_test(test_integers_and_shapes),
       cmocka_unit_test(test_weak),
       cmocka_unit_test(test_random_ops_scan),
+      cmocka_unit_test(test_random_ops_scan_corrupt),
       cmocka_unit_test(test_reference_spec),
       cmocka_unit_test(test_check_json),
   };
