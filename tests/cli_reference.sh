@@ -113,6 +113,17 @@ PY
 grep -q "weak check on output 'z'" "$work/input.err" && t_fail "weak check said for z on --input data" ||
   t_pass "no weak check for z on --input data of a real scale"
 
+# ---- --shapes: the reference covers every shape set --------------------------------------------------------------------
+tune shapes "skew1e-2@enable_mem_pattern=0" "$data/dyn_relu.onnx" --shapes x=2x3 --shapes x=5x3
+pycheck "--shapes: the reference and the defaults' error per shape set; a skewed candidate rejected" "$work/shapes.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+sets = sorted((o["name"], o["set"]) for o in j["reference"]["outputs"])
+assert sets == [("y", "main"), ("y", "set2"), ("y", "shape1")], sets
+t = [t for t in j["trials"] if t["name"] == "enable_mem_pattern=0"][0]
+assert t["status"] == "mismatch" and "less exact than the defaults" in t["reason"], (t["status"], t.get("reason"))
+PY
+
 # ---- random operators -----------------------------------------------------------------------------------------------------
 tune random "" "$data/random_like.onnx"
 pycheck "random operators: said in one line, shape/dtype/NaN checks only, no candidate rejected" "$work/random.json" "$work/random.err" <<'PY'
