@@ -172,9 +172,9 @@ static int prepare_check(tuner *t) {
   const ortune_tune_opts *o = t->o;
   if (!(t->verify = calloc(1, sizeof *t->verify))) return ortune_set_error(ORTUNE_ENOMEM, "tune: out of memory");
   progress(t, "exact reference (cpu float32)", "computing");
-  return ortune_verify_prepare(t->verify, o->model, o->base, &o->spec, o->extra, o->nextra, o->rtol, o->atol,
-                               2 * o->trial_timeout_s, t->work, spawn_cb, t, cJSON_AddObjectToObject(t->results, "reference"),
-                               o->quiet ? NULL : stderr);
+  double limit = 2 * o->trial_timeout_s > 300 ? 2 * o->trial_timeout_s : 300; /* one thread on the CPU: slower than a trial */
+  return ortune_verify_prepare(t->verify, o->model, o->base, &o->spec, o->extra, o->nextra, o->rtol, o->atol, limit, t->work,
+                               spawn_cb, t, cJSON_AddObjectToObject(t->results, "reference"), o->quiet ? NULL : stderr);
 }
 
 static const char *classify(int code, const char *phase) {
