@@ -136,13 +136,16 @@ static void print_check(const cJSON *res) {
     return;
   }
   printf("output check: against an exact CPU float32 reference; the defaults' own error (of scale):");
+  int shown = 0, more = 0;
   cJSON_ArrayForEach(o, cJSON_GetObjectItem(ref, "outputs")) {
     if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(o, "set")), "main")) continue;
+    if (shown++ == 8) more = 1;
+    if (shown > 8) continue;
     const cJSON *d = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "default_err"), "norm");
     printf(" %s %.2g%s", cJSON_GetStringValue(cJSON_GetObjectItem(o, "name")), cJSON_IsNumber(d) ? d->valuedouble : NAN,
            cJSON_GetObjectItem(o, "weak") ? " (weak)" : "");
   }
-  printf("\n\n");
+  printf("%s\n\n", more ? " ... (all in the results JSON)" : "");
 }
 
 /* A trial's worst output error against the reference, as a fraction of the output's scale ("-": not checked);
