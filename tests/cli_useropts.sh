@@ -22,7 +22,7 @@ tune --config "$cfg"
 rc=$?
 [ $rc -eq 0 ] && t_pass "tune with user-set options exits 0" || t_fail "tune exit $rc: $(tail -n 3 "$work/e")"
 grep -q "^ortune: note: keeping execution_mode=ORT_PARALLEL as set in .*--search-set-options" "$work/e" &&
-  [ "$(grep -c '^ortune: note' "$work/e")" -eq 1 ] && t_pass "one-line note names the pinned option" ||
+  [ "$(grep -c '^ortune: note: keeping' "$work/e")" -eq 1 ] && t_pass "one-line note names the pinned option" ||
   t_fail "note: $(grep '^ortune' "$work/e")"
 pycheck "every user option is in the written config" "$cfg" <<'PY'
 import sys

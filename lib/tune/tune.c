@@ -4,6 +4,8 @@
 #include "report.h"
 #include "results.h"
 #include "verify.h"
+#include "ab.h"
+#include "worker.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -116,51 +118,10 @@ static int write_json(const char *path, const cJSON *j) {
 }
 
 /* The last non-empty line of a log (a child's stderr), for failure reasons. */
-static void last_line(const char *path, char *buf, size_t len) {
-  char *txt;
-  buf[0] = '\0';
-  if (ortune_read_file(path, &txt, NULL)) return;
-  char *end = txt + strlen(txt);
-  while (end > txt && (end[-1] == '\n' || end[-1] == ' ')) *--end = '\0';
-  char *start = strrchr(txt, '\n');
-  snprintf(buf, len, "%s", start ? start + 1 : txt);
-  free(txt);
-}
 
 /* Run `worker _trial spec res` with a time limit. Returns the wait status, or -1 on timeout, -2 on interrupt. */
 static int spawn(tuner *t, const char *spec, const char *res, const char *log, double timeout) {
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid < 0) return ortune_set_error(ORTUNE_EFAIL, "fork: %s", strerror(errno)), -3;
-  if (pid == 0) {
-    /* die with the tuner (also on its SIGKILL); it may have died between fork and prctl */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);
-    signal(SIGPIPE, SIG_DFL); /* the CLI ignores it; an ignored signal would stay ignored across exec */
-    setpgid(0, 0);
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      dup2(fd, 2);
-      close(fd);
-    }
-    execl(t->o->worker_exe, "ortune", "_trial", spec, res, (char *)NULL);
-    _exit(127);
-  }
-  setpgid(pid, pid);
-  double t0 = ortune_now();
-  int status = 0;
-  for (;;) {
-    pid_t w = waitpid(pid, &status, WNOHANG);
-    if (w == pid) return status;
-    if (got_signal || ortune_now() - t0 > timeout) {
-      kill(-pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      return got_signal ? -2 : -1;
-    }
-    struct timespec ts = {0, 5 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-  }
+  return ortune_worker_spawn(t->o->worker_exe, spec, res, log, timeout, &got_signal);
 }
 
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
@@ -292,7 +253,7 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
     int oom = oom1 > oom0; /* a SIGKILL ortune did not send, while the kernel counted an OOM kill */
     cJSON_AddStringToObject(tr, "status", oom ? "oom" : "crash");
     char tail[256];
-    last_line(log_p, tail, sizeof tail);
+    ortune_worker_last_line(log_p, tail, sizeof tail);
     snprintf(reason, sizeof reason, "killed by signal %d (%s)%s%s%s", WTERMSIG(status), strsignal(WTERMSIG(status)),
              oom ? " from the kernel's OOM killer: out of host memory" : "", tail[0] ? ": " : "", tail);
   } else {
@@ -301,7 +262,7 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
     free(txt);
     if (!res) {
       cJSON_AddStringToObject(tr, "status", "crash");
-      last_line(log_p, reason, sizeof reason);
+      ortune_worker_last_line(log_p, reason, sizeof reason);
       if (!reason[0]) snprintf(reason, sizeof reason, "exited %d without a result", WEXITSTATUS(status));
     } else {
       int code = (int)ortune_jnum(res, "code", 1);
@@ -550,24 +511,28 @@ static int cmp_score(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static int final_ab(tuner *t, cJSON **winner_out) {
+static void ab_progress(void *ctx, int s, int n) {
+  char what[96];
+  snprintf(what, sizeof what, "baseline vs finalists, interleaved (session %d/%d)", s + 1, n);
+  progress(ctx, what, "verifying");
+}
+
+/* How many options cand changes from the base (parsimony: fewer is better among equals). */
+static int changed_options(const cJSON *tr) { return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tr, "config")); }
+
+/* The finalists: up to o->finalists candidates faster than the defaults in the screen, best first; cfgs[0] = base. */
+static int pick_finalists(tuner *t, ortune_config **cfgs, int *ids) {
   double rank[512][2];
-  int nr = 0;
+  int nr = 0, nf = 0;
   cJSON *tr;
-  *winner_out = NULL;
   cJSON_ArrayForEach(tr, t->trials) {
     if (nr < 512 && eligible(t, tr) && strcmp(ortune_jstr(tr, "stage"), "baseline"))
       rank[nr][0] = score_of(t, tr), rank[nr++][1] = ortune_jnum(tr, "id", 0);
   }
   qsort(rank, (size_t)nr, sizeof rank[0], cmp_score);
-  cJSON *final = cJSON_AddObjectToObject(t->results, "final");
-  cJSON *cands = cJSON_AddArrayToObject(final, "candidates");
-  int nf = 0;
-  ortune_config *cfgs[16];
-  int ids[16];
-  ortune_config_clone(t->o->base, &cfgs[0]);
+  if (ortune_config_clone(t->o->base, &cfgs[0])) return -1;
   ids[0] = 0;
-  for (int i = 0; i < nr && nf < t->o->finalists && nf < 15; i++) {
+  for (int i = 0; i < nr && nf < t->o->finalists && nf < ORTUNE_AB_MAX - 1; i++) {
     if (rank[i][0] >= t->base_score) break; /* not faster even in the screen */
     cJSON *x = cJSON_GetArrayItem(t->trials, (int)rank[i][1]);
     if (ortune_config_clone(t->o->base, &cfgs[nf + 1])) break;
@@ -575,83 +540,113 @@ static int final_ab(tuner *t, cJSON **winner_out) {
     cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(x, "config")) ortune_config_set(cfgs[nf + 1], kv->string, kv->valuestring);
     ids[++nf] = (int)rank[i][1];
   }
-  int rc = ORTUNE_OK;
-  if (nf && !got_signal) {
-    progress(t, "baseline vs finalists, interleaved", "verifying");
-    cJSON *spec = cJSON_CreateObject(), *cl = cJSON_AddArrayToObject(spec, "configs");
-    cJSON_AddStringToObject(spec, "mode", "ab");
-    cJSON_AddStringToObject(spec, "model", t->o->model);
-    cJSON_AddItemToObject(spec, "inputs", ortune_spec_to_json(&t->o->spec));
-    cJSON_AddNumberToObject(spec, "rounds", t->o->ab_rounds);
-    int runs = t->o->ab_runs;
-    if (!runs) { /* about 0.15 s per block: enough runs for a stable block median */
-      runs = isfinite(t->base_score) && t->base_score > 0 ? (int)(150.0 / t->base_score) : 15;
-      runs = runs < 15 ? 15 : runs > 200 ? 200 : runs;
-    }
-    cJSON_AddNumberToObject(spec, "runs", runs);
-    for (int i = 0; i <= nf; i++) cJSON_AddItemToArray(cl, ortune_config_to_json(cfgs[i]));
-    char sp[600], rp[600], lp[600];
-    snprintf(sp, sizeof sp, "%s/ab_spec.json", t->work);
-    snprintf(rp, sizeof rp, "%s/ab_result.json", t->work);
-    snprintf(lp, sizeof lp, "%s/ab_log.txt", t->work);
-    rc = write_json(sp, spec);
-    cJSON_Delete(spec);
-    int status = rc ? -3 : spawn(t, sp, rp, lp, t->o->trial_timeout_s * 2);
-    char *txt = NULL;
-    cJSON *res = status == 0 && ortune_read_file(rp, &txt, NULL) == ORTUNE_OK ? cJSON_Parse(txt) : NULL;
-    free(txt);
-    if (status == -2) rc = ORTUNE_EINTR;
-    else if (!res || ortune_jnum(res, "code", 1) != 0) {
-      char why[512] = "";
-      if (res) snprintf(why, sizeof why, "%s", ortune_jstr(res, "error"));
-      else last_line(lp, why, sizeof why);
-      cJSON_AddStringToObject(final, "ab_error", why);
-    } else {
-      int rounds = t->o->ab_rounds, n = nf + 1;
-      double *blocks = malloc(sizeof(double) * (size_t)(rounds * n));
-      cJSON *b = cJSON_GetObjectItemCaseSensitive(res, "blocks");
-      for (int i = 0; blocks && i < rounds * n; i++) blocks[i] = cJSON_GetArrayItem(b, i)->valuedouble;
-      double best = 0;
-      cJSON *bp50 = cJSON_GetObjectItemCaseSensitive(res, "p50_ms"), *bp99 = cJSON_GetObjectItemCaseSensitive(res, "p99_ms");
-      cJSON_AddNumberToObject(final, "baseline_p50_ms", cJSON_GetArrayItem(bp50, 0)->valuedouble);
-      cJSON_AddNumberToObject(final, "baseline_p99_ms", cJSON_GetArrayItem(bp99, 0)->valuedouble);
-      for (int i = 1; blocks && i < n; i++) {
-        ortune_ab_stat st;
-        ortune_ab_analyse(blocks, rounds, n, i, t->o->min_gain, &st);
-        cJSON *x = cJSON_CreateObject(), *trx = cJSON_GetArrayItem(t->trials, ids[i]);
-        cJSON_AddNumberToObject(x, "id", ids[i]);
-        cJSON_AddStringToObject(x, "name", ortune_jstr(trx, "name"));
-        cJSON_AddNumberToObject(x, "p50_ms", cJSON_GetArrayItem(bp50, i)->valuedouble);
-        cJSON_AddNumberToObject(x, "p99_ms", cJSON_GetArrayItem(bp99, i)->valuedouble);
-        cJSON_AddNumberToObject(x, "speedup", st.speedup);
-        cJSON_AddNumberToObject(x, "ci_low", st.ci_low);
-        cJSON_AddNumberToObject(x, "ci_high", st.ci_high);
-        cJSON_AddBoolToObject(x, "significant", st.significant);
-        cJSON_AddItemToArray(cands, x);
-        if (st.significant && st.speedup > best) {
-          best = st.speedup;
-          *winner_out = x;
-        }
-      }
-      free(blocks);
-    }
-    cJSON_Delete(res);
+  return nf;
+}
+
+/* The A/B plan: sessions x rounds within what is left of the budget, blocks of about 0.15 s. */
+static void ab_plan(tuner *t, ortune_config **cfgs, int n, ortune_ab_plan *p) {
+  const ortune_tune_opts *o = t->o;
+  memset(p, 0, sizeof *p);
+  p->model = o->model;
+  p->cfgs = cfgs;
+  p->n = n;
+  p->spec = &o->spec;
+  p->sessions = o->ab_sessions > 0 ? o->ab_sessions : 3;
+  p->rounds = (o->ab_rounds + p->sessions - 1) / p->sessions;
+  if (p->rounds < 2) p->rounds = 2;
+  p->runs = o->ab_runs;
+  p->block_s = 0.15;
+  if (o->budget_s > 0) { /* the A/B is inside the budget: what is left, at least one short session */
+    double left = o->budget_s - (ortune_now() - t->t_start);
+    p->budget_s = left > 1 ? left : 1;
   }
-  for (int i = 0; i <= nf; i++) ortune_config_release(cfgs[i]);
+  p->session_timeout_s = o->trial_timeout_s * 2;
+  p->worker_exe = o->worker_exe;
+  p->work = t->work;
+  p->min_gain = o->min_gain;
+  p->stop = &got_signal;
+  p->progress = ab_progress;
+  p->ctx = t;
+}
+
+/* Record the A/B in final: each candidate's speedup, interval and verdict; the winner by parsimony among the
+ * candidates called faster (fewest changed options within the noise of the fastest). */
+static cJSON *ab_record(tuner *t, const ortune_ab_outcome *ab, const int *ids, int nf, cJSON *final) {
+  cJSON *cands = cJSON_GetObjectItemCaseSensitive(final, "candidates"), *winner = NULL;
+  ortune_ratio fast[ORTUNE_AB_MAX];
+  int nchanged[ORTUNE_AB_MAX], which[ORTUNE_AB_MAX], nfast = 0;
+  cJSON_AddNumberToObject(final, "baseline_p50_ms", ab->p50[0]);
+  cJSON_AddNumberToObject(final, "baseline_p99_ms", ab->p99[0]);
+  cJSON_AddItemToObject(final, "measurement", ortune_ab_json(ab));
+  for (int i = 1; i <= nf; i++) {
+    const ortune_ratio *r = &ab->ratio[i];
+    cJSON *x = cJSON_CreateObject(), *trx = cJSON_GetArrayItem(t->trials, ids[i]);
+    cJSON_AddNumberToObject(x, "id", ids[i]);
+    cJSON_AddStringToObject(x, "name", ortune_jstr(trx, "name"));
+    cJSON_AddNumberToObject(x, "p50_ms", ab->p50[i]);
+    cJSON_AddNumberToObject(x, "p99_ms", ab->p99[i]);
+    cJSON_AddNumberToObject(x, "speedup", r->speedup);
+    cJSON_AddNumberToObject(x, "ci_low", r->ci_low);
+    cJSON_AddNumberToObject(x, "ci_high", r->ci_high);
+    cJSON_AddNumberToObject(x, "session_spread", r->session_spread);
+    cJSON_AddStringToObject(x, "verdict", ortune_ab_verdict_word(ab->verdict[i]));
+    cJSON_AddBoolToObject(x, "significant", ab->verdict[i] == ORTUNE_AB_FASTER);
+    cJSON_AddItemToArray(cands, x);
+    if (ab->verdict[i] == ORTUNE_AB_FASTER) {
+      fast[nfast] = *r;
+      nchanged[nfast] = changed_options(trx);
+      which[nfast++] = i;
+    }
+  }
+  int pick = ortune_parsimony_pick(fast, nchanged, nfast);
+  if (pick >= 0) winner = cJSON_GetArrayItem(cands, which[pick] - 1);
+  return winner;
+}
+
+static int final_ab(tuner *t, cJSON **winner_out) {
+  ortune_config *cfgs[ORTUNE_AB_MAX] = {0};
+  int ids[ORTUNE_AB_MAX];
+  *winner_out = NULL;
+  cJSON *final = cJSON_AddObjectToObject(t->results, "final");
+  cJSON_AddArrayToObject(final, "candidates");
+  int nf = pick_finalists(t, cfgs, ids), rc = ORTUNE_OK;
+  if (nf > 0 && !got_signal) {
+    ortune_ab_plan p;
+    ortune_ab_outcome ab;
+    ab_plan(t, cfgs, nf + 1, &p);
+    rc = ortune_ab_run(&p, &ab);
+    if (rc == ORTUNE_EINTR) {
+    } else if (rc) {
+      cJSON_AddStringToObject(final, "ab_error", ab.error);
+    } else {
+      *winner_out = ab_record(t, &ab, ids, nf, final);
+      char note[400];
+      ortune_ab_load_note(&ab, note, sizeof note);
+      if (note[0] && !t->o->quiet) fprintf(stderr, "ortune: note: %s\n", note);
+      if (note[0]) cJSON_AddStringToObject(final, "load_note", note);
+    }
+    ortune_ab_outcome_free(&ab);
+  }
+  for (int i = 0; i <= (nf > 0 ? nf : 0); i++) ortune_config_release(cfgs[i]);
   char msg[600];
-  if (*winner_out) {
-    cJSON *w = *winner_out;
+  cJSON *w = *winner_out;
+  if (w) {
     cJSON_AddNumberToObject(final, "winner", ortune_jnum(w, "id", 0));
     cJSON_AddStringToObject(final, "verdict", "faster");
-    snprintf(msg, sizeof msg, "%s is %.3gx faster than ORT defaults (95%% CI %.3g-%.3g, interleaved A/B)", ortune_jstr(w, "name"),
-             ortune_jnum(w, "speedup", 1), ortune_jnum(w, "ci_low", 1), ortune_jnum(w, "ci_high", 1));
+    snprintf(msg, sizeof msg, "%s is %.3gx faster than ORT defaults (95%% CI %.3g-%.3g over fresh sessions, interleaved A/B)",
+             ortune_jstr(w, "name"), ortune_jnum(w, "speedup", 1), ortune_jnum(w, "ci_low", 1), ortune_jnum(w, "ci_high", 1));
+  } else if (rc && rc != ORTUNE_EINTR) {
+    cJSON_AddNumberToObject(final, "winner", 0);
+    cJSON_AddStringToObject(final, "verdict", "failed");
+    snprintf(msg, sizeof msg, "the final A/B failed (%s): no verdict, config not written", ortune_jstr(final, "ab_error"));
   } else {
     cJSON_AddNumberToObject(final, "winner", 0);
     cJSON_AddStringToObject(final, "verdict", "defaults");
-    snprintf(msg, sizeof msg, "%s", nf ? "no candidate beat ORT's defaults beyond the noise in the interleaved A/B: keeping the defaults"
-                                       : "no candidate was faster than ORT's defaults: keeping the defaults");
+    snprintf(msg, sizeof msg, "%s", nf > 0 ? "no candidate beat ORT's defaults beyond the noise in the interleaved A/B: keeping the defaults"
+                                           : "no candidate was faster than ORT's defaults: keeping the defaults");
   }
   cJSON_AddStringToObject(final, "message", msg);
+  if (rc && rc != ORTUNE_EINTR) ortune_set_error(rc, "%s", msg);
   return rc;
 }
 

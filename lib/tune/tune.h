@@ -2,6 +2,7 @@
 #ifndef ORTUNE_TUNE_H
 #define ORTUNE_TUNE_H
 #include "harness.h"
+#include "stats.h"
 #include <cjson/cJSON.h>
 
 /* JSON field readers with defaults (absent or wrong type). */
@@ -56,17 +57,21 @@ int ortune_config_from_json(const cJSON *j, ortune_config **out);
 cJSON *ortune_spec_to_json(const ortune_input_spec *spec);
 void ortune_spec_from_json(const cJSON *j, ortune_input_spec *spec);
 
-/* A/B/A/B interleaved comparison in this process: rounds x (each config: runs runs),
- * median of each block; ratios against config 0. */
+/* A/B/A/B interleaved comparison in this process (the child side of an A/B session, ab.c runs several):
+ * rounds x (each config: one block of runs), the median of each block. */
 typedef struct {
-  double speedup, ci_low, ci_high; /* baseline time / candidate time: geometric mean over rounds, 95% interval */
-  double p50_ms, p99_ms;           /* over all of the candidate's runs */
-  int significant;
-} ortune_ab_stat;
-int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortune_input_spec *spec, int rounds, int runs,
-                      double **blocks /* out: rounds*n block medians, malloc'ed */, double *p50, double *p99,
-                      ortune_tensor **outs /* NULL, or n slots: each config's last outputs */, int *nouts);
-void ortune_ab_analyse(const double *blocks, int rounds, int n, int i, double min_gain, ortune_ab_stat *st);
+  int rounds, runs;        /* runs 0: sized so that a block takes about block_s */
+  double block_s;
+  uint64_t order_seed;     /* 0: the configs rotate; else a seeded shuffle per round */
+} ortune_ab_opts;
+typedef struct {
+  double *blocks;          /* rounds*n block medians (malloc'ed) */
+  double p50[64], p99[64]; /* over all of a config's runs */
+  ortune_modes modes[64];
+  int rounds, runs;
+} ortune_ab_child;
+int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortune_input_spec *spec, const ortune_ab_opts *ao,
+                      ortune_ab_child *out, ortune_tensor **outs /* NULL, or n slots: each config's last outputs */, int *nouts);
 
 /* ---- OOM kills (oom.c) ---- */
 /* The kernel's count of OOM kills seen from here (system-wide + this cgroup), -1 if unknown: a child that died
@@ -89,7 +94,7 @@ typedef struct {
   int scale_memory;
   double trial_timeout_s;
   ortune_bench_opts bench;
-  int ab_rounds, ab_runs, finalists;
+  int ab_rounds, ab_runs, ab_sessions, finalists; /* ab_rounds: in all, over ab_sessions fresh sessions */
   double min_gain;
   int resume, quiet, no_write;
   int event_timing;           /* record CUDA-event time per run too (harness overhead check) */
