@@ -64,6 +64,10 @@ int cli_set_atol(void *opts, const char *v);
 #define CLI_MAX_RUNS 256
 /* ORTUNE_EUSAGE naming the flag when rounds or runs is outside 0 (default) or 2..CLI_MAX_ROUNDS / 1..CLI_MAX_RUNS. */
 int cli_check_ab(const char *rounds_flag, int rounds, const char *runs_flag, int runs);
+/* Add the files a command reads to p: model, --config (unless it is also an output), --input files, and the
+ * input_N.pb/output_N.pb of a --check dir. */
+void cli_paths_inputs(ortune_paths *p, const cli_common *c, const char *model, int config_is_output);
+#define CLI_FORCE_OPT(S, f) OPT_FLAG("force", S, f, "replace an existing output file that ortune did not write")
 
 /* Load the config named by common (or defaults) and apply --provider/--io/--device/--free-dim. */
 int cli_config(const cli_common *c, ortune_config **out);

@@ -14,7 +14,7 @@ typedef struct {
   double budget, max_gpu_mem, max_startup, trial_timeout, duration, min_gain, first_run_weight;
   ortune_input_spec sets[8];
   int nsets;
-  int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing, search_set;
+  int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing, search_set, force;
 } tune_opts;
 
 
@@ -48,6 +48,7 @@ static const cli_opt tune_table[] = {
   OPT_DBL("duration", tune_opts, duration, "SECONDS", "timed runs per trial last at least this long (default 1)"),
   OPT_FLAG("event-timing", tune_opts, event_timing, "also time each run with CUDA events (shows the harness overhead)"),
   OPT_DBL("first-run-weight", tune_opts, first_run_weight, "W", "objective += W x first-run time per shape (cuDNN search cost; default 0)"),
+  CLI_FORCE_OPT(tune_opts, force),
   OPT_INT("finalists", tune_opts, finalists, "N", "best candidates re-measured against the defaults (default 3)"),
   OPT_FLAG("json", tune_opts, common.json, "print the results JSON on stdout"),
   OPT_STR("list-space", tune_opts, list_space, "NAME", "print the options and candidates of a space, run nothing"),
@@ -107,9 +108,10 @@ static int config_writable(const char *path) {
   if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (!(st.st_mode & 0222) || access(path, W_OK) != 0))
     return ortune_set_error(ORTUNE_EIO, "tune: %s is %s: make it writable or give another --config; nothing was tuned", path,
                             errno == EROFS ? "on a read-only file system" : "read-only");
-  char probe[4096];
-  const char *slash = strrchr(path, '/');
-  if (slash) snprintf(probe, sizeof probe, "%.*s/.ortune-probe.XXXXXX", (int)(slash - path), path);
+  char probe[4096], target[4096];
+  const char *where = ortune_write_target(path, target, sizeof target) == 0 ? target : path; /* a symlink: its target */
+  const char *slash = strrchr(where, '/');
+  if (slash) snprintf(probe, sizeof probe, "%.*s/.ortune-probe.XXXXXX", (int)(slash - where), where);
   else snprintf(probe, sizeof probe, ".ortune-probe.XXXXXX");
   int fd = mkstemp(probe);
   if (fd < 0)
@@ -124,6 +126,23 @@ static int config_writable(const char *path) {
     return ortune_set_error(rc, "tune: no space left to write %s: free some disk space and run again; nothing was tuned", path);
   if (rc) return ortune_set_error(rc, "tune: cannot write %s: %s; nothing was tuned", path, ortune_last_error());
   return ORTUNE_OK;
+}
+
+/* The output-path guard (outpath.c), then each output other than the config proven writable: all before the
+ * first trial, so a clash or an unwritable --results costs nothing. */
+static int check_output_paths(const tune_opts *o, const char *model) {
+  ortune_paths *p = calloc(1, sizeof *p);
+  if (!p) return ortune_set_error(ORTUNE_ENOMEM, "tune: out of memory");
+  cli_paths_inputs(p, &o->common, model, !o->dry_run);
+  if (!o->dry_run) ortune_paths_out(p, "--config", o->common.config, ORTUNE_OUT_CONFIG);
+  ortune_paths_out(p, "--results", o->results, ORTUNE_OUT_RESULTS);
+  ortune_paths_out(p, "--csv", o->csv, ORTUNE_OUT_CSV);
+  ortune_paths_out(p, "--report", o->report, ORTUNE_OUT_REPORT);
+  int rc = ortune_paths_check(p, o->force);
+  for (int i = 0; i < p->n && !rc; i++)
+    if (p->e[i].output && p->e[i].kind != ORTUNE_OUT_CONFIG) rc = ortune_out_probe(p->e[i].path, p->e[i].what);
+  free(p);
+  return rc;
 }
 
 static void print_table(const cJSON *res) {
@@ -201,6 +220,7 @@ static int tune_run(void *vo, int argc, char **argv) {
   /* a missing or broken model: a clear message now, not the baseline trial's */
   ortune_model_info mi;
   if ((rc = ortune_model_info_read(argv[0], &mi))) return cli_fail(rc);
+  if ((rc = check_output_paths(o, argv[0]))) return cli_fail(rc);
   /* The baseline: ORT's defaults plus every option the user set in the config file (constraints, kept in every
    * candidate and in the written config; ortune_merge_user_options decides which are searched). */
   ortune_config *file = NULL;

@@ -114,9 +114,39 @@ typedef struct {
   int loaded;
 } ydoc;
 
+/* Refuse nesting deeper than ORTUNE_YAML_MAX_DEPTH before libyaml builds the document: its scanner keeps one
+ * possible simple key per flow level and rescans them all for every token, so a million '[' took minutes.
+ * Events are pulled one at a time and the pass stops at the first level too deep (or at a syntax error, which
+ * yaml_parser_load then reports with its position). */
+#define ORTUNE_YAML_MAX_DEPTH 64
+static int check_depth(const char *path, const char *text, size_t len) {
+  yaml_parser_t p;
+  yaml_event_t ev;
+  if (!yaml_parser_initialize(&p)) return ortune_set_error(ORTUNE_ENOMEM, "yaml: out of memory");
+  yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+  int depth = 0, rc = ORTUNE_OK;
+  while (yaml_parser_parse(&p, &ev)) {
+    yaml_event_type_t t = ev.type;
+    size_t line = ev.start_mark.line + 1;
+    yaml_event_delete(&ev);
+    if (t == YAML_STREAM_END_EVENT) break;
+    if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) depth++;
+    if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) depth--;
+    if (depth > ORTUNE_YAML_MAX_DEPTH) {
+      rc = ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: yaml nested deeper than %d levels: flatten the file (ortune reads at most %d)",
+                            path, line, ORTUNE_YAML_MAX_DEPTH, ORTUNE_YAML_MAX_DEPTH);
+      break;
+    }
+  }
+  yaml_parser_delete(&p);
+  return rc;
+}
+
 static int yaml_load(const char *path, const char *text, size_t len, ydoc *d) {
   yaml_parser_t p;
   memset(d, 0, sizeof *d);
+  int drc = check_depth(path, text, len);
+  if (drc) return drc;
   if (!yaml_parser_initialize(&p)) return ortune_set_error(ORTUNE_ENOMEM, "yaml: out of memory");
   yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
   if (!yaml_parser_load(&p, &d->doc)) {
@@ -189,12 +219,50 @@ static int load_nested(ortune_config *cfg, yaml_document_t *doc, yaml_node_t *m,
   return ORTUNE_OK;
 }
 
+/* Two equal keys in mapping m: refused, naming both lines (ortune would read the first, Python's yaml the last). */
+static int check_dup_keys(yaml_document_t *doc, yaml_node_t *m, const char *path, const char *where) {
+  if (!m || m->type != YAML_MAPPING_NODE) return ORTUNE_OK;
+  for (yaml_node_pair_t *a = m->data.mapping.pairs.start; a < m->data.mapping.pairs.top; a++) {
+    yaml_node_t *ka = yaml_document_get_node(doc, a->key);
+    const char *sa = scalar(ka);
+    if (!sa) continue;
+    for (yaml_node_pair_t *b = a + 1; b < m->data.mapping.pairs.top; b++) {
+      yaml_node_t *kb = yaml_document_get_node(doc, b->key);
+      const char *sb = scalar(kb);
+      if (sb && !strcmp(sa, sb))
+        return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: '%s:' appears twice%s, on lines %zu and %zu: keep one", path,
+                                kb->start_mark.line + 1, sb, where, ka->start_mark.line + 1, kb->start_mark.line + 1);
+    }
+  }
+  return ORTUNE_OK;
+}
+
+/* Only the root's onnxruntime: key and the keys inside it are checked: the rest of the file is the user's. */
+static int check_section_keys(yaml_document_t *doc, const char *path) {
+  yaml_node_t *root = yaml_document_get_root_node(doc);
+  if (!root || root->type != YAML_MAPPING_NODE) return ORTUNE_OK;
+  int n = 0;
+  yaml_node_t *first = NULL;
+  for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
+    yaml_node_t *k = yaml_document_get_node(doc, pr->key);
+    const char *ks = scalar(k);
+    if (!ks || strcmp(ks, SECTION)) continue;
+    if (n++)
+      return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: two top-level '" SECTION ":' keys, on lines %zu and %zu: merge them into one",
+                              path, k->start_mark.line + 1, first->start_mark.line + 1, k->start_mark.line + 1);
+    first = k;
+  }
+  return check_dup_keys(doc, map_get(doc, root, SECTION, NULL), path, " in '" SECTION ":'");
+}
+
 static int load_section(ortune_config *cfg, yaml_document_t *doc, const char *path) {
   yaml_node_t *root = yaml_document_get_root_node(doc);
   if (!root) return ORTUNE_OK; /* empty file: defaults */
   if (root->type != YAML_MAPPING_NODE)
     return ortune_set_error(ORTUNE_ECONFIG, "%s: the top level must be a mapping with an '" SECTION ":' key, not a %s", path,
                             root->type == YAML_SEQUENCE_NODE ? "list" : "plain value");
+  int drc = check_section_keys(doc, path);
+  if (drc) return drc;
   yaml_node_t *sec = map_get(doc, root, SECTION, NULL);
   if (!sec) return ORTUNE_OK;
   if (sec->type == YAML_SCALAR_NODE && !*scalar(sec)) return ORTUNE_OK; /* "onnxruntime:" with nothing under it */
@@ -226,6 +294,12 @@ int ortune_config_load(ortune_config **out, const char *path) {
   size_t len;
   *out = NULL;
   int rc = ortune_read_file(path, &text, &len);
+  if (rc && !errno) { /* a FIFO, a device, a directory: refused at once, named */
+    char why[512];
+    const char *m = ortune_last_error(), *it = strstr(m, ": it is ");
+    snprintf(why, sizeof why, "%s", it ? it + 2 : m);
+    return ortune_set_error(rc, "read config %s: %s", path, why);
+  }
   if (rc) return ortune_set_error(rc, "read config %s: %s: check the path", path, strerror(errno));
   ydoc d;
   rc = yaml_load(path, text, len, &d);
@@ -426,6 +500,10 @@ static int splice(const char *path, const char *old, size_t oldlen, const char *
     ydoc_free(&d);
     return ortune_set_error(ORTUNE_ECONFIG, "%s: the top level is not a mapping, so ortune cannot add its '" SECTION
                             ":' key: fix the file or write to another one", path);
+  }
+  if (root && (rc = check_section_keys(&d.doc, path))) {
+    ydoc_free(&d);
+    return ortune_set_error(rc, "%s; config not written", ortune_last_error());
   }
   if (root) val = map_get(&d.doc, root, SECTION, &key);
   sbuf b = {0};

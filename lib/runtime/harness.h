@@ -63,21 +63,20 @@ int ortune_inputs_hint(int rc, const ortune_input_spec *spec, const ortune_tenso
 /* ---- ORT values <-> host tensors ---- */
 /* Wrap t's data as a CPU OrtValue (no copy; strings are copied). */
 int ortune_tensor_to_ort(const ortune_tensor *t, OrtValue **out);
-/* Copy a CPU or CUDA OrtValue into a host tensor. */
-int ortune_tensor_from_ort(const OrtValue *v, const char *name, ortune_tensor *out);
 
-/* ---- runner (runner.c): one inference at a time, reusing buffers ---- */
-typedef struct ortune_runner ortune_runner;
-/* io "device" binds inputs/outputs on the GPU (outputs preallocated when out_shapes
- * given: required for CUDA graphs); "host" feeds host tensors each run. */
-int ortune_runner_init(ortune_runner **out, OrtSession *s, const ortune_config *cfg, const ortune_tensor *inputs, int nin,
-                       const ortune_tensor *out_shapes, int nout_shapes);
-int ortune_runner_run(ortune_runner *r);
-/* The host input tensors changed in place: bring device copies up to date (no-op for io=host). */
+/* ---- the runner (runner.c, public API in ortune.h): the tuner's entry points ---- */
+/* Open with the failing step named in *phase ("options", "create", "inputs") and the session create time. */
+int ortune_runner_open_ex(const char *model, const ortune_config *cfg, ortune_runner **out, const char **phase, double *create_ms);
+/* Bind host tensors (kept by the caller) for ortune_runner_run_bound; with io=device they are uploaded once. */
+int ortune_runner_bind_tensors(ortune_runner *r, const ortune_tensor *in, int nin);
+/* One run of the bound tensors through the public run (host tensors, or device copies for io=device). */
+int ortune_runner_run_bound(ortune_runner *r);
+/* The bound host tensors changed in place: bring the device copies up to date (no-op for io=host). */
 int ortune_runner_refresh(ortune_runner *r);
 /* Copy the last run's outputs to host tensors (caller frees with ortune_tensors_free). */
 int ortune_runner_outputs(ortune_runner *r, ortune_tensor **outs, int *n);
-void ortune_runner_release(ortune_runner *r);
+/* The CUDA stream ORT computes on (NULL on the CPU). */
+void *ortune_runner_stream(ortune_runner *r);
 
 /* ---- measurement (measure.c) ---- */
 typedef struct {

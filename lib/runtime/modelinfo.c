@@ -152,16 +152,13 @@ static int decode_model(const model_ctx *m, const uint8_t *buf, size_t len, ortu
 int ortune_model_info_read(const char *path, ortune_model_info *out) {
   struct stat st;
   memset(out, 0, sizeof *out);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return ortune_set_error(ORTUNE_EIO, "read model %s: %s: check the path", path, strerror(errno));
-  const char *why = fstat(fd, &st) != 0 ? strerror(errno)
-                    : S_ISDIR(st.st_mode)  ? "is a directory"
-                    : !S_ISREG(st.st_mode) ? "not a regular file"
-                                           : NULL;
-  if (why) {
+  int fd;
+  int rc = ortune_open_regular(path, "model", &fd); /* a FIFO is refused, not waited on */
+  if (rc) return rc;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
     close(fd);
-    return ortune_set_error(ORTUNE_EIO, "read model %s: %s: give the path of an .onnx file", path, why);
+    return ortune_set_error(ORTUNE_EIO, "read model %s: %s: check the path", path, strerror(err));
   }
   if (st.st_size == 0) {
     close(fd);
@@ -173,7 +170,7 @@ int ortune_model_info_read(const char *path, ortune_model_info *out) {
   close(fd);
   if (map == MAP_FAILED)
     return ortune_set_error(ORTUNE_EIO, "read model %s: cannot map the file (%s): check it is readable", path, strerror(err));
-  int rc = decode_model(&m, map, m.size, out);
+  rc = decode_model(&m, map, m.size, out);
   munmap(map, m.size);
   if (rc) memset(out, 0, sizeof *out);
   return rc;

@@ -255,7 +255,7 @@ char *ortune_results_csv(const cJSON *results, size_t *len) {
   static const char *const nums[] = {"p50_ms", "p90_ms", "p99_ms", "mean_ms", "cv", "create_ms", "first_run_ms",
                                      "peak_host_mb", "peak_gpu_mb", "speedup"};
   sbuf b = {0};
-  const char *hdr = "id,name,stage,status,p50_ms,p90_ms,p99_ms,mean_ms,cv,create_ms,first_run_ms,peak_host_mb,peak_gpu_mb,speedup,reason\n";
+  const char *hdr = ORTUNE_CSV_HEADER_START "p50_ms,p90_ms,p99_ms,mean_ms,cv,create_ms,first_run_ms,peak_host_mb,peak_gpu_mb,speedup,reason\n";
   sb_put(&b, hdr, strlen(hdr));
   const cJSON *tr;
   cJSON_ArrayForEach(tr, cJSON_GetObjectItemCaseSensitive(results, "trials")) {

@@ -96,7 +96,6 @@ static const char *fault_for(const char *name) {
 /* ---- one trial ---------------------------------------------------------------------- */
 
 typedef struct {
-  OrtSession *s;
   ortune_tensor *in;
   int nin;
   ortune_runner *r;
@@ -105,44 +104,19 @@ typedef struct {
 static void state_free(trial_state *t) {
   ortune_runner_release(t->r);
   ortune_tensors_free(t->in, t->nin);
-  if (t->s) ortune_ort_api()->ReleaseSession(t->s);
   memset(t, 0, sizeof *t);
 }
 
-/* Reference outputs from dir/output_N.pb (their shapes preallocate device outputs). */
-static int load_ref(const char *dir, ortune_tensor **ref) {
-  int n = 0;
-  *ref = NULL;
-  if (!dir || !*dir || !(*ref = calloc(ORTUNE_MAX_IO, sizeof **ref))) return 0;
-  for (; n < ORTUNE_MAX_IO; n++) {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/output_%d.pb", dir, n);
-    if (access(path, R_OK) != 0 || ortune_tensor_read_pb(path, &(*ref)[n]) != ORTUNE_OK) break;
-  }
-  ortune_clear_error();
-  return n;
-}
-
-/* Session + inputs + runner for cfg; shapes: outputs of an earlier run (may be NULL); *phase names the failing step. */
-static int trial_open(const char *model, const ortune_config *cfg, const ortune_input_spec *spec, const ortune_tensor *shapes,
-                      int nshapes, void *stream, trial_state *t, const char **phase, double *create_ms) {
+/* Runner + inputs for cfg, through the public runtime (what production runs); *phase names the failing step. */
+static int trial_open(const char *model, const ortune_config *cfg, const ortune_input_spec *spec, trial_state *t, const char **phase,
+                      double *create_ms) {
   memset(t, 0, sizeof *t);
-  OrtSessionOptions *so = NULL;
-  OrtEnv *env; /* first: the CUDA EP logs through the env's logger */
-  *phase = "options";
-  int rc = ortune_env_get(&env);
-  if (!rc) rc = ortune_session_options_build_stream(cfg, stream, &so);
+  int rc = ortune_runner_open_ex(model, cfg, &t->r, phase, create_ms);
   if (rc) return rc;
-  *phase = "create";
-  double t0 = ortune_now();
-  OrtStatus *st = ortune_ort_api()->CreateSession(env, model, so, &t->s);
-  if (create_ms) *create_ms = (ortune_now() - t0) * 1e3;
-  ortune_ort_api()->ReleaseSessionOptions(so);
-  if (st) return ortune_ort_error(st, "create session");
   *phase = "inputs";
-  if ((rc = ortune_inputs_make(t->s, cfg, spec, &t->in, &t->nin))) return rc;
+  if ((rc = ortune_inputs_make(ortune_runner_session(t->r), cfg, spec, &t->in, &t->nin))) return rc;
   *phase = "bind";
-  return ortune_runner_init(&t->r, t->s, cfg, t->in, t->nin, shapes, nshapes);
+  return ortune_runner_bind_tensors(t->r, t->in, t->nin);
 }
 
 static void add_measure(cJSON *res, const ortune_measure *m) {
@@ -202,24 +176,18 @@ static int measure_shapes(const cJSON *spec, const cJSON *extra, const ortune_co
       double lo, hi;
       if (in->files[k].name[0] && ortune_input_source(in->files[k].path, &lo, &hi) > ORTUNE_SRC_FILE) sp.files[sp.nfiles++] = in->files[k];
     }
-    ortune_runner_release(t->r);
-    t->r = NULL;
     ortune_tensors_free(t->in, t->nin);
     t->in = NULL;
     t->nin = 0;
-    char dir[1100], refdir[1100];
+    char dir[1100];
     snprintf(dir, sizeof dir, "%s/shape%d", ortune_jstr(spec, "out_dir"), n);
-    snprintf(refdir, sizeof refdir, "%s/shape%d", ortune_jstr(spec, "ref_dir"), n);
-    ortune_tensor *ref = NULL;
-    int nref = *ortune_jstr(spec, "ref_dir") ? load_ref(refdir, &ref) : 0;
     *phase = "inputs";
-    rc = ortune_inputs_make(t->s, cfg, &sp, &t->in, &t->nin);
-    if (!rc) rc = ortune_runner_init(&t->r, t->s, cfg, t->in, t->nin, ref, nref);
-    ortune_tensors_free(ref, nref);
+    rc = ortune_inputs_make(ortune_runner_session(t->r), cfg, &sp, &t->in, &t->nin);
+    if (!rc) rc = ortune_runner_bind_tensors(t->r, t->in, t->nin);
     if (rc) return rc;
     *phase = "run";
     double t0 = ortune_now();
-    if ((rc = ortune_runner_run(t->r))) return rc;
+    if ((rc = ortune_runner_run_bound(t->r))) return rc;
     double f = (ortune_now() - t0) * 1e3;
     ortune_measure m = {0};
     rc = ortune_measure_run(t->r, bo, &m);
@@ -255,8 +223,6 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   ortune_bench_opts bo;
   ortune_measure m = {0};
   trial_state t = {0};
-  ortune_tensor *ref = NULL;
-  int nref = 0;
   int rc = ortune_config_from_json(cJSON_GetObjectItemCaseSensitive(spec, "config"), &cfg);
   if (rc) goto done;
   ortune_spec_from_json(cJSON_GetObjectItemCaseSensitive(spec, "inputs"), &in);
@@ -271,11 +237,10 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   int gpu = !strcmp(ortune_config_get(cfg, "provider"), "cuda");
   long long gpu0 = gpu ? ortune_gpu_mem_used(dev) : -1;
   double create_ms = 0;
-  if (ortune_jnum(bj, "event_timing", 0) && gpu && ortune_cuda_stream_create(&bo.stream)) goto done;
-  nref = load_ref(ortune_jstr(spec, "ref_dir"), &ref);
-  rc = trial_open(model, cfg, &in, ref, nref, bo.stream, &t, &phase, &create_ms);
+  rc = trial_open(model, cfg, &in, &t, &phase, &create_ms);
   cJSON_AddNumberToObject(res, "create_ms", create_ms);
   if (rc) goto done;
+  if (ortune_jnum(bj, "event_timing", 0) && gpu) bo.stream = ortune_runner_stream(t.r); /* events on ORT's compute stream */
   if (fault && !strcmp(fault, "crash")) raise(SIGSEGV);
   if (fault && !strcmp(fault, "kill")) raise(SIGKILL);
   if (fault && !strcmp(fault, "oom")) { /* what the OOM killer does: count the kill, then SIGKILL */
@@ -288,7 +253,7 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   if (fault && !strcmp(fault, "hang")) for (;;) pause();
   phase = "run";
   double t0 = ortune_now();
-  if ((rc = ortune_inputs_hint(ortune_runner_run(t.r), &in, t.in, t.nin))) goto done;
+  if ((rc = ortune_inputs_hint(ortune_runner_run_bound(t.r), &in, t.in, t.nin))) goto done;
   double first = (ortune_now() - t0) * 1e3;
   cJSON_AddNumberToObject(res, "first_run_ms", first);
   if (fault && !strcmp(fault, "slow")) bo.delay_ms = first > 2 ? first : 2;
@@ -309,7 +274,7 @@ static int run_measure(const cJSON *spec, cJSON *res) {
     snprintf(dir2, sizeof dir2, "%s/set2", ortune_jstr(spec, "out_dir"));
     rc = ortune_inputs_refill(&in, t.in, t.nin, in.seed + 0x5bd1e995); /* random inputs only */
     if (!rc) rc = ortune_runner_refresh(t.r);
-    if (!rc) rc = ortune_runner_run(t.r);
+    if (!rc) rc = ortune_runner_run_bound(t.r);
     if (!rc) rc = save_outputs(t.r, dir2, fault);
   }
   /* more input shapes (--shapes): each measured after a first run at that shape, which is where cuDNN's
@@ -320,7 +285,6 @@ done:
   cJSON_AddStringToObject(res, "phase", phase);
   ortune_measure_free(&m);
   state_free(&t);
-  ortune_tensors_free(ref, nref);
   ortune_config_release(cfg);
   return rc;
 }
@@ -344,18 +308,15 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
   trial_state *t = calloc((size_t)n, sizeof *t);
   double *all = malloc(sizeof(double) * per * (size_t)n), *blk = malloc(sizeof(double) * nb);
   double lat[AB_MAX_RUNS];
-  int rc = ORTUNE_OK, nshapes = 0;
+  int rc = ORTUNE_OK;
   const char *phase;
-  ortune_tensor *shapes = NULL;
   if (!t || !all || !blk) {
     rc = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory for %zu latencies: give fewer rounds or runs", per * (size_t)n);
     goto done;
   }
-  /* config 0's outputs give the output shapes that CUDA-graph configs bind */
   for (int i = 0; i < n; i++) {
-    if ((rc = trial_open(model, cfgs[i], spec, shapes, nshapes, NULL, &t[i], &phase, NULL))) goto done;
-    for (int w = 0; w < 10 && !rc; w++) rc = ortune_inputs_hint(ortune_runner_run(t[i].r), spec, t[i].in, t[i].nin); /* warm */
-    if (!rc && i == 0) rc = ortune_runner_outputs(t[0].r, &shapes, &nshapes);
+    if ((rc = trial_open(model, cfgs[i], spec, &t[i], &phase, NULL))) goto done;
+    for (int w = 0; w < 10 && !rc; w++) rc = ortune_inputs_hint(ortune_runner_run_bound(t[i].r), spec, t[i].in, t[i].nin); /* warm */
     if (rc) goto done;
   }
   for (size_t r = 0; r < (size_t)rounds; r++) {
@@ -363,7 +324,7 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
       int i = (int)((r + (size_t)k) % (size_t)n); /* rotate who goes first */
       for (int j = 0; j < runs; j++) {
         double t0 = ortune_now();
-        if ((rc = ortune_runner_run(t[i].r))) goto done;
+        if ((rc = ortune_runner_run_bound(t[i].r))) goto done;
         lat[j] = (ortune_now() - t0) * 1e3;
         all[(size_t)i * per + r * (size_t)runs + (size_t)j] = lat[j];
       }
@@ -382,7 +343,6 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
   blk = NULL;
 done:
   for (int i = 0; t && i < n; i++) state_free(&t[i]);
-  ortune_tensors_free(shapes, nshapes);
   free(t);
   free(all);
   free(blk);

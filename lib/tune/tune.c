@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -126,9 +127,14 @@ static void last_line(const char *path, char *buf, size_t len) {
 
 /* Run `worker _trial spec res` with a time limit. Returns the wait status, or -1 on timeout, -2 on interrupt. */
 static int spawn(tuner *t, const char *spec, const char *res, const char *log, double timeout) {
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) return ortune_set_error(ORTUNE_EFAIL, "fork: %s", strerror(errno)), -3;
   if (pid == 0) {
+    /* die with the tuner (also on its SIGKILL); it may have died between fork and prctl */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    signal(SIGPIPE, SIG_DFL); /* the CLI ignores it; an ignored signal would stay ignored across exec */
     setpgid(0, 0);
     int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
@@ -871,13 +877,16 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   int rc = ortune_sha256_file(o->model, sha);
   if (rc) return rc;
 
-  snprintf(t.work, sizeof t.work, "%s/ortune.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  ortune_sweep_workdirs(tmpdir); /* of tunes that were killed (SIGKILL, OOM killer) */
+  snprintf(t.work, sizeof t.work, "%s/" ORTUNE_WORKDIR_PREFIX "%ld.XXXXXX", tmpdir, (long)getpid());
   if (!mkdtemp(t.work)) return ortune_set_error(ORTUNE_EIO, "tune: cannot make a temp dir in %s: set TMPDIR", t.work);
 
-  struct sigaction sa = {0}, old_int, old_term;
+  struct sigaction sa = {0}, old_int, old_term, old_hup;
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
+  sigaction(SIGHUP, &sa, &old_hup); /* a closed terminal or ssh session: as SIGTERM */
 
   t.results = cJSON_CreateObject();
   cJSON_AddNumberToObject(t.results, "schema", ORTUNE_RESULTS_SCHEMA);
@@ -967,6 +976,7 @@ fail_setup:
 done:
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
+  sigaction(SIGHUP, &old_hup, NULL);
   rm_rf(t.work);
   cJSON_Delete(t.previous);
   if (rc == ORTUNE_EINTR) ortune_set_error(ORTUNE_EINTR, "interrupted by signal %d: %d trials kept%s%s; config not written", got_signal,

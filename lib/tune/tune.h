@@ -102,6 +102,12 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results);
 /* The signal that interrupted the last tune (0 if none). */
 int ortune_tune_signal(void);
 
+/* ---- stale work dirs (sweep.c) ---- */
+/* A tune's work dir: TMPDIR/ortune.PID.XXXXXX. */
+#define ORTUNE_WORKDIR_PREFIX "ortune."
+/* Remove the work dirs in tmpdir of tunes whose process is gone (killed before their cleanup); only this user's. */
+void ortune_sweep_workdirs(const char *tmpdir);
+
 /* Machine and model facts for results/provenance. */
 cJSON *ortune_machine_json(const ortune_config *cfg);
 #endif
