@@ -1,6 +1,7 @@
 /* cmd_tune.c - `ortune tune MODEL --config config.yaml`: search, verify, write the winner. */
 #include "cli.h"
 #include "tune.h"
+#include "results.h"
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -220,6 +221,14 @@ static int tune_run(void *vo, int argc, char **argv) {
   /* a missing or broken model: a clear message now, not the baseline trial's */
   ortune_model_info mi;
   if ((rc = ortune_model_info_read(argv[0], &mi))) return cli_fail(rc);
+  if (o->resume && o->results && access(o->results, F_OK) == 0) {
+    /* --resume reads --results first: a damaged file is named field by field (results.c), before the output
+     * guard would call it "not a results file" */
+    cJSON *prev = NULL;
+    rc = ortune_results_load(o->results, "--resume:", "fix the file or start without --resume", &prev);
+    cJSON_Delete(prev);
+    if (rc) return cli_fail(rc);
+  }
   if ((rc = check_output_paths(o, argv[0]))) return cli_fail(rc);
   /* The baseline: ORT's defaults plus every option the user set in the config file (constraints, kept in every
    * candidate and in the written config; ortune_merge_user_options decides which are searched). */
