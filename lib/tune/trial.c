@@ -177,6 +177,10 @@ static int measure_shapes(const cJSON *spec, const cJSON *extra, const ortune_co
     ortune_input_spec sp;
     ortune_spec_from_json(set, &sp); /* {"shapes": [...]}: random inputs of those shapes */
     sp.seed = in->seed;
+    for (int k = 0; k < in->nfiles && sp.nfiles < ORTUNE_MAX_IO; k++) { /* value:/range: inputs hold at any shape */
+      double lo, hi;
+      if (in->files[k].name[0] && ortune_input_source(in->files[k].path, &lo, &hi) > ORTUNE_SRC_FILE) sp.files[sp.nfiles++] = in->files[k];
+    }
     ortune_tensors_free(t->in, t->nin);
     t->in = NULL;
     t->nin = 0;
