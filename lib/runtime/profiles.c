@@ -104,32 +104,33 @@ static int score(const ortune_profile_match *m, const ortune_device_identity *d,
     if (m->is_cpu) return 0;
     if (m->gpu[0] && !strcmp(m->gpu, d->gpu_name)) {
       snprintf(why, len, "exact GPU name '%s'", d->gpu_name);
-      return 3;
+      return 7;
     }
     int class_ok = !m->gpu_class[0] || !d->gpu_class[0] || !strcmp(m->gpu_class, d->gpu_class);
     if (m->cc[0] && !strcmp(m->cc, d->cc) && class_ok) {
       snprintf(why, len, "same compute capability %s and class %s as this GPU '%s' (tuned on '%s')", d->cc,
                m->gpu_class[0] ? m->gpu_class : d->gpu_class[0] ? d->gpu_class : "(unknown)", d->gpu_name,
                m->gpu[0] ? m->gpu : "?");
-      return 2;
+      return 6;
     }
     return 0;
   }
   if (!m->is_cpu) return 0;
-  int model = m->cpu[0] && !strcmp(m->cpu, d->cpu);
-  if (model && m->cores == d->cores) {
-    snprintf(why, len, "same CPU model and core count ('%s', %d cores)", d->cpu, d->cores);
-    return 4;
-  }
-  if (model && !m->cores) {
-    snprintf(why, len, "same CPU model '%s' (the profile names no core count)", d->cpu);
-    return 3;
+  int model = m->cpu[0] && !strcmp(m->cpu, d->cpu), cores = !m->cores || m->cores == d->cores;
+  if (model && cores) {
+    snprintf(why, len, "same CPU model '%s'%s", d->cpu, m->cores ? " and core count" : " (the profile names no core count)");
+    return 5;
   }
   if (model) {
     snprintf(why, len, "same CPU model '%s' (tuned with %d cores, this machine has %d)", d->cpu, m->cores, d->cores);
-    return 2;
+    return 4;
   }
-  snprintf(why, len, "a cpu profile (tuned on '%s'); no profile has this CPU '%s'", m->cpu[0] ? m->cpu : "any", d->cpu);
+  if (!m->cpu[0]) {
+    snprintf(why, len, "a cpu profile for any CPU model%s (this CPU '%s', %d cores)", cores ? "" : " (other core count)",
+             d->cpu, d->cores);
+    return cores ? 3 : 2;
+  }
+  snprintf(why, len, "a cpu profile (tuned on '%s'); no profile has this CPU '%s'", m->cpu, d->cpu);
   return 1;
 }
 
