@@ -293,7 +293,7 @@ static int parse_match(yaml_document_t *doc, yaml_node_t *mn, const char *path, 
   return ORTUNE_OK;
 }
 
-static int valid_profile_name(const char *s) {
+int ortune_profile_name_valid(const char *s) {
   size_t n = strlen(s);
   if (!n || n >= ORTUNE_PROFILE_NAME || !strcmp(s, "default") || !strcmp(s, "auto")) return 0;
   for (; *s; s++)
@@ -319,7 +319,7 @@ static void profile_set_free(profile_set *ps) {
 static int parse_profile(yaml_document_t *doc, yaml_node_pair_t *pr, const char *path, profile_set *ps) {
   yaml_node_t *kn = yaml_document_get_node(doc, pr->key), *vn = yaml_document_get_node(doc, pr->value);
   const char *name = scalar(kn);
-  if (!name || !valid_profile_name(name))
+  if (!name || !ortune_profile_name_valid(name))
     return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: profile name '%s': use 1-%d letters, digits, '-', '_' or '.' (not "
                             "'default' or 'auto')", path, kn->start_mark.line + 1, name ? name : "?", ORTUNE_PROFILE_NAME - 1);
   for (int i = 0; i < ps->n; i++)

@@ -173,6 +173,8 @@ int ortune_profile_select(const ortune_profile_entry *p, int n, int has_default,
                           const char *path, char *why, size_t whylen);
 void ortune_match_describe(const ortune_profile_match *m, char *buf, size_t len);
 int ortune_match_same_machine(const ortune_profile_match *a, const ortune_profile_match *b);
+/* Is s usable as a profile name (1-63 of [A-Za-z0-9._-], not "default" or "auto")? */
+int ortune_profile_name_valid(const char *s);
 /* A profile name for a machine: "nvidia-h100-80gb-hbm3", "cpu-amd-epyc-7b13-16c". */
 void ortune_profile_auto_name(const ortune_profile_match *m, char *buf, size_t len);
 /* The match of this machine: its GPU when gpu and it has one, else its CPU. */
