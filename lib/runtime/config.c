@@ -908,6 +908,10 @@ int ortune_config_splice_text(const ortune_config *cfg, const char *path, const 
   return ORTUNE_OK;
 }
 
+int ortune_config_drop_section_text(const char *path, const char *old, size_t oldlen, char **out) {
+  return splice(path, old, oldlen, "", out);
+}
+
 int ortune_config_save(const ortune_config *cfg, const char *path) {
   char *old = NULL, *text = NULL;
   size_t oldlen = 0;

@@ -186,6 +186,8 @@ int ortune_match_from_provenance(const ortune_config *cfg, ortune_profile_match 
 int ortune_config_list_profiles(const char *path, ortune_profile_entry **out, int *n, int *has_default);
 /* What ortune_config_save does, on text in memory: the new file text (caller frees). label names the file in errors. */
 int ortune_config_splice_text(const ortune_config *cfg, const char *label, const char *old, size_t oldlen, char **out);
+/* old without its onnxruntime: section (key, value and the comments inside it); caller frees *out. */
+int ortune_config_drop_section_text(const char *label, const char *old, size_t oldlen, char **out);
 /* Load from text in memory (label names it in errors); profile as for ortune_config_load_profile. */
 int ortune_config_load_text(ortune_config **out, const char *label, const char *text, size_t len, const char *profile);
 
