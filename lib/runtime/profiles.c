@@ -55,6 +55,8 @@ int ortune_device_identify(int device_id, ortune_device_identity *d) {
   }
   char why[512];
   if (ortune_cuda_probe(why, sizeof why) != ORTUNE_OK) {
+    char *cut = strstr(why, ": "); /* the problem, without the remedy */
+    if (cut) *cut = '\0';
     snprintf(d->why, sizeof d->why, "the CUDA EP is unavailable: %.200s", why);
     return ORTUNE_OK;
   }
