@@ -403,7 +403,7 @@ static int choose_profile(const profile_set *ps, const char *want, const char *p
 /* cfg back to ORT defaults (before a profile, which stands alone: none of the default's keys apply to it). */
 static void config_clear(ortune_config *cfg) {
   for (int i = 0; i < 64; i++) free(cfg->value[i]), cfg->value[i] = NULL;
-  for (int i = 0; i < cfg->nprov; i++) free(cfg->prov[i].value);
+  for (int i = 0; i < cfg->nprov; i++) free(cfg->prov[i].value), cfg->prov[i].value = NULL;
   cfg->nprov = cfg->nfree = 0;
 }
 
