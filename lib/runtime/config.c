@@ -349,7 +349,13 @@ static int parse_profiles(yaml_document_t *doc, yaml_node_t *sec, const char *pa
   yaml_node_t *key = NULL, *pn = sec ? map_get(doc, sec, "profiles", &key) : NULL;
   if (pkey) *pkey = key;
   if (!pn) return ORTUNE_OK;
-  ps->has_default = sec->data.mapping.pairs.top - sec->data.mapping.pairs.start > 1;
+  for (yaml_node_pair_t *pr = sec->data.mapping.pairs.start; pr < sec->data.mapping.pairs.top; pr++) {
+    const char *k = scalar(yaml_document_get_node(doc, pr->key));
+    if (!k || strcmp(k, "profiles")) ps->has_default = 1;
+    else if (yaml_document_get_node(doc, pr->key) != key)
+      return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: profiles: appears twice in '" SECTION ":': merge them into one", path,
+                              yaml_document_get_node(doc, pr->key)->start_mark.line + 1);
+  }
   if (pn->type != YAML_MAPPING_NODE || pn->data.mapping.pairs.top == pn->data.mapping.pairs.start)
     return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: profiles: must be a mapping of NAME: {match: ..., options} with at least "
                             "one profile: see docs/config.md", path, key->start_mark.line + 1);
