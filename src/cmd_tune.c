@@ -101,6 +101,17 @@ static int list_space(const char *space, const ortune_config *base) {
   return 0;
 }
 
+/* Fail before the search when the winner could not be spliced into the file (e.g. a flow-style profiles:). */
+static int splice_probe(const char *config, const ortune_config *base) {
+  char *old = NULL, *text = NULL;
+  size_t len = 0;
+  if (access(config, F_OK) == 0 && ortune_read_file(config, &old, &len)) return ORTUNE_OK; /* config_writable says why */
+  int rc = ortune_config_splice_text(base, config, old ? old : "", len, &text);
+  free(old);
+  free(text);
+  return rc ? ortune_set_error(rc, "tune: %s; nothing was tuned", ortune_last_error()) : ORTUNE_OK;
+}
+
 /* Which profile of --config the winner goes to: none (a file without profiles, no --profile: the section as before),
  * "default" (the top-level keys), or this machine's (auto: the profile whose match is this machine, else a new one
  * named after it; NAME: that one). Sets base->profile and base->match; decided before the search. */
@@ -142,7 +153,7 @@ static int choose_target(const char *config, const char *want, int gpu, ortune_c
   }
 done:
   free(e);
-  return ORTUNE_OK;
+  return n || base->profile[0] ? splice_probe(config, base) : ORTUNE_OK;
 fail:
   free(e);
   return rc;

@@ -72,6 +72,10 @@ PY
 cp fleet.yaml before.yaml
 expect_error "tune --profile with a bad name is refused before any trial" "$E_USAGE" fleet.yaml \
   as "Xeon A" 4 "$ORTUNE" tune "$model" --config fleet.yaml --profile "no good" $fast
+printf 'onnxruntime:\n  profiles: {x: {match: {cpu: any}}}\n' >flow.yaml
+expect_error "tune into a flow-style profiles: is refused before any trial, file unchanged" "$E_CONFIG" flow.yaml \
+  as "Xeon A" 4 "$ORTUNE" tune "$model" --config flow.yaml $fast
+grep -q "nothing was tuned" "$work/.err" && t_pass "... and says nothing was tuned" || t_fail "$(cat "$work/.err")"
 run_cmd t.out t.err as "Xeon A" 4 "$ORTUNE" tune "$model" --config fleet.yaml --profile default $fast
 choice "tune --profile default writes the top-level keys: an unknown GPU uses them" default \
   env ORTUNE_TEST_GPU="NVIDIA A10;8.6;24;72" "$ORTUNE" info --config fleet.yaml
