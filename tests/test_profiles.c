@@ -390,6 +390,16 @@ static void test_list_profiles(void **state) {
   free(e);
 }
 
+/* merge's first step for a single-profile first input: the section goes, every other byte stays */
+static void test_drop_section(void **state) {
+  (void)state;
+  const char *in = "# top\napp: 1\nonnxruntime:\n  provider: cpu\n  # inside\n\n# after\nz: 2\n";
+  char *out = NULL;
+  assert_int_equal(ortune_config_drop_section_text("x.yaml", in, strlen(in), &out), ORTUNE_OK);
+  assert_string_equal(out, "# top\napp: 1\n\n# after\nz: 2\n");
+  free(out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_rule_gpu, setup_env, teardown),
@@ -403,6 +413,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_first_profile, setup_env, teardown),
     cmocka_unit_test_setup_teardown(test_auto_name_and_provenance_match, setup_env, teardown),
     cmocka_unit_test_setup_teardown(test_list_profiles, setup_env, teardown),
+    cmocka_unit_test_setup_teardown(test_drop_section, setup_env, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
