@@ -184,6 +184,8 @@ static void test_validation(void **state) {
      "did you mean 'enable_cuda_graph'"},
     {"onnxruntime:\n  profiles:\n    a:\n      match: {gpu: x}\n      profiles: {}\n", ORTUNE_ECONFIG, "cannot nest"},
     {"onnxruntime:\n  match: {gpu: x}\n", ORTUNE_ECONFIG, "belongs to a profile"},
+    {"onnxruntime:\n  profile:\n    a:\n      match: {gpu: x}\n", ORTUNE_EKEY, "did you mean 'profiles'"},
+    {"onnxruntime:\n  profiles:\n    a:\n      matches: {gpu: x}\n", ORTUNE_EKEY, "did you mean 'match'"},
     {"onnxruntime:\n  profiles:\n    a:\n      match: {compute_capability: nine}\n", ORTUNE_EVALUE, "MAJOR.MINOR"},
     {"onnxruntime:\n  profiles:\n    a:\n      match: {gpu: x, class: huge}\n", ORTUNE_EVALUE, "high, mid or entry"},
     {"onnxruntime:\n  profiles:\n    a:\n      match: {cpu: x, cores: 0}\n", ORTUNE_EVALUE, "cores '0'"},

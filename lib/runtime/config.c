@@ -207,6 +207,11 @@ static int load_options(ortune_config *cfg, yaml_document_t *doc, yaml_node_t *m
       if (rc) return rc;
       continue;
     }
+    static const char *const nested[] = {"profiles", "match", "provenance", "free_dimension_overrides"};
+    for (size_t i = 0; i < sizeof nested / sizeof nested[0]; i++) /* "profile:" is more likely these than an option */
+      if (ortune_option_index(k) < 0 && ortune_edit_distance(k, nested[i]) <= 2 && ortune_edit_distance(k, nested[i]) < (int)strlen(k) / 2)
+        return ortune_set_error(ORTUNE_EKEY, "%s:%zu: unknown key '%s': did you mean '%s'?", path, kn->start_mark.line + 1, k,
+                                nested[i]);
     const char *v = scalar(vn);
     if (!v)
       return ortune_set_error(ORTUNE_EVALUE, "%s:%zu: %s must be a single value, not a %s", path, vn->start_mark.line + 1, k,
@@ -331,12 +336,13 @@ static int parse_profile(yaml_document_t *doc, yaml_node_pair_t *pr, const char 
                             vn->start_mark.line + 1, name);
   ortune_profile_entry *e = &ps->e[ps->n];
   snprintf(e->name, sizeof e->name, "%s", name);
-  int rc = parse_match(doc, map_get(doc, vn, "match", NULL), path, name, &e->match);
-  if (rc) return rc;
   ortune_config *tmp;
-  if ((rc = ortune_config_new(&tmp))) return rc;
-  rc = load_options(tmp, doc, vn, path, 1);
+  int rc = ortune_config_new(&tmp);
+  if (rc) return rc;
+  rc = load_options(tmp, doc, vn, path, 1); /* first: a misspelt "match:" is named as such */
   ortune_config_release(tmp);
+  if (rc) return rc;
+  rc = parse_match(doc, map_get(doc, vn, "match", NULL), path, name, &e->match);
   if (rc) return rc;
   ps->key[ps->n] = kn;
   ps->node[ps->n++] = vn;
