@@ -109,7 +109,8 @@ ORTUNE_API int ortune_config_check_stale(const ortune_config *cfg, const char *m
  * ------------------------------------------------------------------------- */
 /* config_path may be NULL (ORT defaults on the CPU). env may be NULL (ortune's
  * shared env). The caller owns *out and releases it with OrtApi::ReleaseSession.
- * A stale config (other model/machine/ORT) prints one warning to stderr. */
+ * A stale config (other model/machine/ORT) prints one warning to stderr. A config with profiles gives the one
+ * that fits this machine (ortune_config_load). */
 ORTUNE_API int ortune_session_create(const char *model_path, const char *config_path, OrtEnv *env, OrtSession **out);
 ORTUNE_API int ortune_session_create_cfg(const char *model_path, const ortune_config *cfg, OrtEnv *env, OrtSession **out);
 

@@ -106,6 +106,16 @@ EOF
 choice "simulated H100: the h100 profile (exact name)" h100 env ORTUNE_TEST_GPU="NVIDIA H100 80GB HBM3;9.0;80;132" "$ORTUNE" info --config gpu.yaml
 choice "simulated H200: the h100 profile (same compute capability and class)" h100 env ORTUNE_TEST_GPU="NVIDIA H200;9.0;141;132" "$ORTUNE" info --config gpu.yaml
 choice "no CUDA EP: the cpu profile" cpu as "Any" 2 "$ORTUNE" info --config gpu.yaml
+if ! cuda_loadable; then # the real probe, no simulation: this machine has no CUDA EP
+  choice "this machine (no CUDA EP, not simulated): the cpu profile" cpu env -u ORTUNE_TEST_GPU -u ORTUNE_TEST_CPU "$ORTUNE" info --config gpu.yaml
+  grep -q "the CUDA EP is unavailable" i.out && t_pass "info --config says the CUDA EP is unavailable" || t_fail "$(cat i.out)"
+elif "$ORTUNE" info "$model" 2>/dev/null | grep -q '^gpu 0: .*H[12]00.*compute 9\.0'; then # an H100/H200 (cc 9.0, class high)
+  choice "this H100/H200 (not simulated): the h100 profile" h100 env -u ORTUNE_TEST_GPU "$ORTUNE" info --config gpu.yaml
+  run_cmd r.out r.err env -u ORTUNE_TEST_GPU "$ORTUNE" run "$model" --config gpu.yaml
+  [ "$rc" -eq 0 ] && t_pass "run builds the h100 (cuda) profile on this GPU: exit 0" || t_fail "run h100 profile: exit $rc $(cat r.err)"
+else
+  t_skip "the CUDA EP loads but GPU 0 is no H100/H200: the real-GPU choice is not checked"
+fi
 expect_error "no matching profile and no default: one line naming the profiles present" "$E_CONFIG" gpu.yaml \
   env ORTUNE_TEST_GPU="NVIDIA A10;8.6;24;72" "$ORTUNE" info --config gpu.yaml
 grep -q "profiles present: h100 (gpu 'NVIDIA H100 80GB HBM3', compute 9.0, class high), cpu (cpu 'any')" "$work/.err" &&
