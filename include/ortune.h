@@ -109,10 +109,83 @@ ORTUNE_API int ortune_config_check_stale(const ortune_config *cfg, const char *m
  * ------------------------------------------------------------------------- */
 /* config_path may be NULL (ORT defaults on the CPU). env may be NULL (ortune's
  * shared env). The caller owns *out and releases it with OrtApi::ReleaseSession.
- * A stale config (other model/machine/ORT) prints one warning to stderr. A config with profiles gives the one
- * that fits this machine (ortune_config_load). */
+ * Nothing is printed; check staleness with ortune_config_check_stale.
+ * A config that a plain session cannot run as tuned (enable_cuda_graph: 1 needs
+ * fixed device buffers) is ORTUNE_EUNSUPPORTED naming ortune_runner_open():
+ * use the runner for those (and for every config, to run what tune measured).
+ * A config with profiles gives the one that fits this machine (ortune_config_load). */
 ORTUNE_API int ortune_session_create(const char *model_path, const char *config_path, OrtEnv *env, OrtSession **out);
 ORTUNE_API int ortune_session_create_cfg(const char *model_path, const ortune_config *cfg, OrtEnv *env, OrtSession **out);
+
+/* ---------------------------------------------------------------------------
+ * Runner: the production runtime. model + config.yaml -> inferences, run
+ * exactly as `ortune tune` measured them (every trial, the final A/B and
+ * `ortune compare` use this same code).
+ *
+ * Inside: with enable_cuda_graph, inputs and outputs are bound at fixed device
+ * addresses; host inputs are copied asynchronously on the CUDA EP's compute
+ * stream (by DMA from pinned memory: ortune_host_alloc), outputs land in the
+ * runner's pinned buffers; one CUDA graph is captured per input shape (ORT's
+ * gpu_graph_id), up to ORTUNE_RUNNER_MAX_SHAPES shapes (another shape is an
+ * ORTUNE_ESHAPE error naming it). Without CUDA graphs, host tensors go through
+ * ORT's plain Run.
+ *
+ * Thread safety: a runner may be shared by threads; its runs are serialized
+ * by an internal lock (open one runner per thread for parallel inference).
+ * Process-wide initialisation (ORT API, env, CUDA runtime) is thread-safe.
+ * ------------------------------------------------------------------------- */
+typedef struct ortune_runner ortune_runner;
+#define ORTUNE_RUNNER_MAX_SHAPES 8
+#define ORTUNE_VALUE_MAX_DIMS 16
+
+/* A tensor passed to or returned by a run. */
+typedef struct {
+  const char *name;   /* input/output name; NULL: by position */
+  int dtype;          /* ONNXTensorElementDataType; 0 on input: the model's type */
+  int ndim;
+  int64_t dims[ORTUNE_VALUE_MAX_DIMS];
+  void *data;         /* host memory (ortune_runner_run) or CUDA device memory (_run_device);
+                         for string tensors (host only): char *[count] */
+  size_t nbytes;      /* bytes at data; for outputs with data set: its capacity */
+} ortune_value;
+
+/* An input or output as the model declares it. */
+typedef struct {
+  const char *name;
+  int dtype;                     /* ONNXTensorElementDataType */
+  int ndim;                      /* -1: unknown rank */
+  const int64_t *dims;           /* ndim entries; -1 where dynamic */
+  const char *const *dim_names;  /* ndim entries: symbolic name, "" when none */
+} ortune_io_info;
+
+/* Open model with the `onnxruntime:` section of config_path (NULL: ORT defaults on the CPU). */
+ORTUNE_API int ortune_runner_open(const char *model_path, const char *config_path, ortune_runner **out);
+ORTUNE_API int ortune_runner_open_cfg(const char *model_path, const ortune_config *cfg, ortune_runner **out);
+ORTUNE_API void ortune_runner_release(ortune_runner *r);
+/* Why the config does not match this model/machine/ORT (it still runs), or NULL when it does. */
+ORTUNE_API const char *ortune_runner_stale(const ortune_runner *r);
+ORTUNE_API int ortune_runner_ninputs(const ortune_runner *r);
+ORTUNE_API int ortune_runner_noutputs(const ortune_runner *r);
+/* i in [0, n): fills *info (strings owned by the runner). */
+ORTUNE_API int ortune_runner_input_info(const ortune_runner *r, int i, ortune_io_info *info);
+ORTUNE_API int ortune_runner_output_info(const ortune_runner *r, int i, ortune_io_info *info);
+/* One inference with host tensors. in: every model input (by name, or in order when names are NULL).
+ * out (may be NULL with nout 0): outputs wanted, by name or position; an entry with data NULL gets the
+ * runner's own host buffer (valid until the next run or release), one with data set is filled (nbytes
+ * too small: ORTUNE_ESHAPE naming the size needed). dtype, ndim, dims and nbytes are set on return. */
+ORTUNE_API int ortune_runner_run(ortune_runner *r, const ortune_value *in, int nin, ortune_value *out, int nout);
+/* The same with CUDA device pointers in and out (provider cuda only); outputs left NULL point at the
+ * runner's device buffers. */
+ORTUNE_API int ortune_runner_run_device(ortune_runner *r, const ortune_value *in, int nin, ortune_value *out, int nout);
+/* The output i of the last run (host runs), as ortune_runner_run would have returned it. */
+ORTUNE_API int ortune_runner_output(ortune_runner *r, int i, ortune_value *out);
+/* Host memory for inputs and outputs that the GPU reads and writes directly: pinned (page-locked) when the
+ * CUDA runtime is present, plain page-aligned memory otherwise. A frame decoded into it skips the runner's
+ * copy into its staging buffer. Free with ortune_host_free. */
+ORTUNE_API void *ortune_host_alloc(size_t bytes);
+ORTUNE_API void ortune_host_free(void *p);
+/* The session inside (owned by the runner): for queries, not for Run with a CUDA-graph config. */
+ORTUNE_API OrtSession *ortune_runner_session(ortune_runner *r);
 
 /* ---------------------------------------------------------------------------
  * CUDA availability.

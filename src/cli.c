@@ -1,6 +1,9 @@
 /* cli.c - the option-table parser, generated --help, and helpers shared by the subcommands. */
 #include "cli.h"
 #include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,10 +31,8 @@ int cli_add_freedim(void *opts, const char *v) {
 }
 
 static int set_tol(double *dst, const char *name, const char *v) {
-  char *end;
-  errno = 0;
-  double x = strtod(v, &end);
-  if (end == v || *end || errno || !(x >= 0))
+  double x;
+  if (ortune_parse_double(v, &x) || !(x >= 0))
     return ortune_set_error(ORTUNE_EUSAGE, "--%s: '%s' is not a number >= 0", name, v);
   *dst = x;
   return 0;
@@ -39,7 +40,29 @@ static int set_tol(double *dst, const char *name, const char *v) {
 int cli_set_rtol(void *opts, const char *v) { return set_tol(&((cli_common *)opts)->rtol, "rtol", v); }
 int cli_set_atol(void *opts, const char *v) { return set_tol(&((cli_common *)opts)->atol, "atol", v); }
 
+int cli_check_ab(const char *rounds_flag, int rounds, const char *runs_flag, int runs) {
+  if (rounds == 1 || rounds > CLI_MAX_ROUNDS)
+    return ortune_set_error(ORTUNE_EUSAGE, "--%s %d: give 2 to %d rounds (a confidence interval needs 2)", rounds_flag, rounds,
+                            CLI_MAX_ROUNDS);
+  if (runs > CLI_MAX_RUNS)
+    return ortune_set_error(ORTUNE_EUSAGE, "--%s %d: give 1 to %d runs per round", runs_flag, runs, CLI_MAX_RUNS);
+  return ORTUNE_OK;
+}
+
 int cli_add_input(void *opts, const char *v) { return ortune_input_arg_parse(&((cli_common *)opts)->spec, v); }
+
+void cli_paths_inputs(ortune_paths *p, const cli_common *c, const char *model, int config_is_output) {
+  ortune_paths_in(p, "model", model);
+  if (!config_is_output) ortune_paths_in(p, "config", c->config);
+  for (int i = 0; i < c->spec.nfiles; i++) ortune_paths_in(p, "--input file", c->spec.files[i].path);
+  if (!c->spec.dir[0]) return;
+  static char names[2 * ORTUNE_MAX_IO][1100]; /* the paths must outlive p; commands run once per process */
+  for (int i = 0, k = 0; i < ORTUNE_MAX_IO; i++)
+    for (int io = 0; io < 2; io++, k++) {
+      snprintf(names[k], sizeof names[k], "%s/%s_%d.pb", c->spec.dir, io ? "output" : "input", i);
+      if (access(names[k], F_OK) == 0) ortune_paths_in(p, io ? "reference output" : "reference input", names[k]);
+    }
+}
 
 int cli_config(const cli_common *c, ortune_config **out) {
   int rc = c->config ? ortune_config_load(out, c->config) : ortune_config_new(out);
@@ -58,6 +81,10 @@ int cli_config(const cli_common *c, ortune_config **out) {
     snprintf(key, sizeof key, "free_dimension_overrides.%s", c->freedim[i].name);
     snprintf(num, sizeof num, "%lld", (long long)c->freedim[i].value);
     if ((rc = ortune_config_set(*out, key, num))) goto fail;
+  }
+  if (c->model) { /* a typo in a free dim name would be ignored by ORT */
+    ortune_model_info mi;
+    if ((rc = ortune_model_info_read(c->model, &mi)) || (rc = ortune_model_check_freedims(&mi, *out))) goto fail;
   }
   return ORTUNE_OK;
 fail:
@@ -91,20 +118,21 @@ static const cli_opt *find_opt(const cli_cmd *c, const char *name, size_t len) {
 }
 
 static int set_opt(const cli_opt *o, void *opts, const char *v) {
-  char *p = (char *)opts + o->offset, *end;
-  errno = 0;
+  char *p = (char *)opts + o->offset;
   switch (o->kind) {
     case ARG_FLAG: *(int *)p = 1; return 0;
     case ARG_STR: *(const char **)p = v; return 0;
-    case ARG_INT: {
-      long x = strtol(v, &end, 10);
-      if (end == v || *end || errno) return ortune_set_error(ORTUNE_EUSAGE, "--%s: '%s' is not a whole number", o->name, v);
+    case ARG_INT: { /* every count flag: a whole number 0..INT_MAX, nothing after it */
+      long long x;
+      if (ortune_parse_ll(v, 0, INT_MAX, &x))
+        return ortune_set_error(ORTUNE_EUSAGE, "--%s: '%s' is not a whole number from 0 to %d", o->name, v, INT_MAX);
       *(int *)p = (int)x;
       return 0;
     }
-    case ARG_DOUBLE: {
-      double x = strtod(v, &end);
-      if (end == v || *end || errno) return ortune_set_error(ORTUNE_EUSAGE, "--%s: '%s' is not a number", o->name, v);
+    case ARG_DOUBLE: { /* every number flag (seconds, MB, fractions): finite and >= 0 */
+      double x;
+      if (ortune_parse_double(v, &x) || x < 0)
+        return ortune_set_error(ORTUNE_EUSAGE, "--%s: '%s' is not a finite number >= 0", o->name, v);
       *(double *)p = x;
       return 0;
     }
@@ -155,7 +183,62 @@ static int parse(const cli_cmd *c, void *opts, int argc, char **argv) {
   return npos;
 }
 
+/* ---- process-wide safety: standard fds, signals, stdout errors ---------------------------------------- */
+
+/* SIGINT/SIGTERM/SIGHUP outside a tune (whose own handlers stop its trials and keep its results): remove the
+ * temp file of a write in progress, then die of the signal as before (the shell sees 128 + signal). */
+static void on_fatal_signal(int sig) {
+  ortune_write_atomic_abort();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+/* A closed fd 0/1/2 would be handed to the next open(): the model or a temp file would then receive printf's
+ * output. Each closed one is opened on /dev/null; a closed stdout is an error (ortune's output would be lost).
+ * Returns 0, or the exit code after printing one line. */
+static int setup_process(void) {
+  int closed[3];
+  for (int fd = 0; fd < 3; fd++) {
+    closed[fd] = fcntl(fd, F_GETFD) < 0 && errno == EBADF;
+    if (closed[fd]) {
+      int n = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+      if (n >= 0 && n != fd) { dup2(n, fd); close(n); }
+    }
+  }
+  signal(SIGPIPE, SIG_IGN); /* a closed pipe is an EPIPE write error, reported at exit (cli_finish) */
+  struct sigaction sa = {0};
+  sa.sa_handler = on_fatal_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  if (closed[1]) {
+    fprintf(stderr, "ortune: stdout is closed: give ortune somewhere to write (>/dev/null to discard its output)\n");
+    return ORTUNE_EIO;
+  }
+  return 0;
+}
+
+/* Flush stdout: a reader that went away (EPIPE: `ortune tune ... | head -2`) or a full disk is one line and
+ * ORTUNE_EIO, never a silent 0 nor death by SIGPIPE (141). An earlier error's code wins. */
+static int cli_finish(int rc) {
+  int bad = fflush(stdout) != 0 || ferror(stdout);
+  int err = errno;
+  if (fclose(stdout) != 0 && !bad) bad = 1, err = errno;
+  if (!bad) return rc;
+  if (err == EPIPE) fprintf(stderr, "ortune: stdout: the reader went away (broken pipe): output cut short\n");
+  else fprintf(stderr, "ortune: stdout: %s: output lost\n", strerror(err));
+  return rc ? rc : ORTUNE_EIO;
+}
+
+static int cli_main(int argc, char **argv);
+
 int main(int argc, char **argv) {
+  int rc = setup_process();
+  if (rc) return rc;
+  return cli_finish(cli_main(argc, argv));
+}
+
+static int cli_main(int argc, char **argv) {
   if (argc < 2) {
     cli_usage(stderr);
     return ORTUNE_EUSAGE;

@@ -54,10 +54,20 @@ int cli_set_atol(void *opts, const char *v);
 #define CLI_COMMON_INPUT_OPTS(S)                                                                                         \
   OPT_CALL("shape", "NAME=DIMS", cli_add_shape, "fix an input's shape, e.g. x=1x3x640x640 (repeatable)"),               \
   OPT_CALL("free-dim", "SYM=N", cli_add_freedim, "fix a symbolic dimension by name, e.g. batch=1 (repeatable)"),       \
-  OPT_CALL("input", "[NAME=]FILE", cli_add_input, "feed an input from a .npy or .pb file (repeatable)"),                \
+  OPT_CALL("input", "[NAME=]FILE", cli_add_input, "feed an input from a .npy or .pb file, or NAME=value:V or NAME=range:LO:HI (repeatable)"),                \
   OPT_STR("provider", S, common.provider, "cpu|cuda", "execution provider (overrides the config)"),                         \
   OPT_STR("io", S, common.io, "host|device", "inputs from host memory, or bound on the GPU (overrides the config)"),       \
   OPT_STR("device", S, common.device, "N", "GPU index (overrides device_id)")
+
+/* Interleaved A/B sizes (compare --rounds/--runs, tune --ab-rounds/--ab-runs): at most these. */
+#define CLI_MAX_ROUNDS 100000
+#define CLI_MAX_RUNS 256
+/* ORTUNE_EUSAGE naming the flag when rounds or runs is outside 0 (default) or 2..CLI_MAX_ROUNDS / 1..CLI_MAX_RUNS. */
+int cli_check_ab(const char *rounds_flag, int rounds, const char *runs_flag, int runs);
+/* Add the files a command reads to p: model, --config (unless it is also an output), --input files, and the
+ * input_N.pb/output_N.pb of a --check dir. */
+void cli_paths_inputs(ortune_paths *p, const cli_common *c, const char *model, int config_is_output);
+#define CLI_FORCE_OPT(S, f) OPT_FLAG("force", S, f, "replace an existing output file that ortune did not write")
 
 /* Load the config named by common (or defaults) and apply --provider/--io/--device/--free-dim. */
 int cli_config(const cli_common *c, ortune_config **out);

@@ -1,6 +1,7 @@
 /* cmd_compare.c - `ortune compare MODEL --config A.yaml [--against B.yaml|defaults]`: interleaved before/after check. */
 #include "cli.h"
 #include "tune.h"
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,8 +56,8 @@ static int compare_run(void *vo, int argc, char **argv) {
     ortune_set_error(ORTUNE_EUSAGE, "compare: usage: ortune compare MODEL --config A.yaml [--against B.yaml|defaults] [--also C.yaml]");
     return cli_fail(ORTUNE_EUSAGE);
   }
+  if (cli_check_ab("rounds", o->rounds, "runs", o->runs)) return cli_fail(ORTUNE_EUSAGE);
   int rounds = o->rounds > 1 ? o->rounds : 20, runs = o->runs > 0 ? o->runs : 20, n = 2 + o->nalso;
-  if (runs > 256) runs = 256;
   ortune_config *cfg[8] = {0};
   const char *names[8] = {o->against ? o->against : "defaults", o->common.config};
   ortune_tensor *outs[8] = {0};
@@ -72,11 +73,20 @@ static int compare_run(void *vo, int argc, char **argv) {
     if ((rc = cli_config(&c, &cfg[2 + i]))) goto done;
   }
   if (!o->common.quiet)
-    fprintf(stderr, "comparing %d configs against %s: %d interleaved rounds x %d runs\n", n - 1, names[0], rounds, runs);
+    fprintf(stderr, "comparing %d configs against %s: %d interleaved rounds x %d runs\n", n - 1,
+            ortune_term_escape(names[0], (char[1024]){0}, 1024), rounds, runs);
   if ((rc = ortune_ab_measure(argv[0], cfg, n, &o->common.spec, rounds, runs, &blocks, p50, p99, outs, nouts))) goto done;
   int any_mismatch = 0;
-  if (o->common.json) printf("{\"against\": \"%s\", \"against_p50_ms\": %.5g, \"against_p99_ms\": %.5g, \"configs\": [", names[0], p50[0], p99[0]);
-  else printf("%-40s p50 %8.3f ms  p99 %8.3f ms\n", names[0], p50[0], p99[0]);
+  char safe[1024];
+  cJSON *root = o->common.json ? cJSON_CreateObject() : NULL, *list = NULL; /* JSON built by cJSON: any path is escaped */
+  if (root) {
+    cJSON_AddStringToObject(root, "against", names[0]);
+    cJSON_AddNumberToObject(root, "against_p50_ms", p50[0]);
+    cJSON_AddNumberToObject(root, "against_p99_ms", p99[0]);
+    list = cJSON_AddArrayToObject(root, "configs");
+  } else {
+    printf("%-40s p50 %8.3f ms  p99 %8.3f ms\n", ortune_term_escape(names[0], safe, sizeof safe), p50[0], p99[0]);
+  }
   for (int k = 1; k < n; k++) {
     ortune_ab_stat st;
     ortune_ab_analyse(blocks, rounds, n, k, o->min_gain > 0 ? o->min_gain : 0.01, &st);
@@ -93,15 +103,30 @@ static int compare_run(void *vo, int argc, char **argv) {
       }
     }
     if (mismatch && !any_mismatch++) ortune_set_error(ORTUNE_EMISMATCH, "outputs of %s differ from %s: %s", names[k], names[0], what);
-    if (o->common.json)
-      printf("%s{\"config\": \"%s\", \"p50_ms\": %.5g, \"p99_ms\": %.5g, \"speedup\": %.4f, \"ci_low\": %.4f, \"ci_high\": %.4f, "
-             "\"verdict\": \"%s\", \"outputs_match\": %s}", k > 1 ? ", " : "", names[k], p50[k], p99[k], st.speedup, st.ci_low,
-             st.ci_high, verdict, mismatch ? "false" : "true");
-    else
-      printf("%-40s p50 %8.3f ms  p99 %8.3f ms  speedup %.3fx (95%% CI %.3f-%.3f): %s; outputs %s%s\n", names[k], p50[k], p99[k],
-             st.speedup, st.ci_low, st.ci_high, verdict, mismatch ? "DIFFER: " : "match", what);
+    if (root) {
+      cJSON *x = cJSON_CreateObject();
+      cJSON_AddStringToObject(x, "config", names[k]);
+      cJSON_AddNumberToObject(x, "p50_ms", p50[k]);
+      cJSON_AddNumberToObject(x, "p99_ms", p99[k]);
+      cJSON_AddNumberToObject(x, "speedup", st.speedup);
+      cJSON_AddNumberToObject(x, "ci_low", st.ci_low);
+      cJSON_AddNumberToObject(x, "ci_high", st.ci_high);
+      cJSON_AddStringToObject(x, "verdict", verdict);
+      cJSON_AddBoolToObject(x, "outputs_match", !mismatch);
+      cJSON_AddItemToArray(list, x);
+    } else {
+      char safe_what[400];
+      printf("%-40s p50 %8.3f ms  p99 %8.3f ms  speedup %.3fx (95%% CI %.3f-%.3f): %s; outputs %s%s\n",
+             ortune_term_escape(names[k], safe, sizeof safe), p50[k], p99[k], st.speedup, st.ci_low, st.ci_high, verdict,
+             mismatch ? "DIFFER: " : "match", ortune_term_escape(what, safe_what, sizeof safe_what));
+    }
   }
-  if (o->common.json) printf("]}\n");
+  if (root) {
+    char *txt = cJSON_PrintUnformatted(root);
+    if (txt) puts(txt);
+    free(txt);
+    cJSON_Delete(root);
+  }
   if (any_mismatch) rc = ORTUNE_EMISMATCH;
 done:
   free(blocks);

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "guide.h"
 #include <cjson/cJSON.h>
+#include "results.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,36 +23,23 @@ static const cli_opt explain_table[] = {
   {0},
 };
 
-/* What the results file measured for option: impact rows and the winner's value. */
-static void measured(const char *path, const char *option, int ko, int json, cJSON *out) {
-  char *txt;
-  if (ortune_read_file(path, &txt, NULL)) {
-    fprintf(stderr, "ortune: %s\n", ortune_last_error());
-    return;
-  }
-  cJSON *r = cJSON_Parse(txt);
-  free(txt);
-  if (!r) {
-    fprintf(stderr, "ortune: %s is not a results file (JSON from `ortune tune --results`)\n", path);
-    return;
-  }
-  const cJSON *x, *imp = cJSON_GetObjectItem(r, "impact");
+/* What the results file r (validated by ortune_results_load: every impact row complete) measured for option. */
+static void measured(const cJSON *r, const char *path, const char *option, int ko, int json, cJSON *out) {
+  const cJSON *x, *imp = cJSON_GetObjectItemCaseSensitive(r, "impact");
   cJSON *rows = json ? cJSON_AddArrayToObject(out, "measured") : NULL;
   int shown = 0;
   cJSON_ArrayForEach(x, imp) {
-    const cJSON *o = cJSON_GetObjectItem(x, "option");
-    if (!cJSON_IsString(o) || strcmp(o->valuestring, option)) continue;
+    if (strcmp(cJSON_GetObjectItemCaseSensitive(x, "option")->valuestring, option)) continue;
     if (json) {
       cJSON_AddItemToArray(rows, cJSON_Duplicate(x, 1));
       continue;
     }
     if (!shown++) printf("\n%s (%s):\n", ko ? "이 모델에서 측정한 값" : "Measured for this model", path);
-    printf("  %-20s %.3fx  [%.3f, %.3f]  n=%d\n", cJSON_GetObjectItem(x, "value")->valuestring,
-           cJSON_GetObjectItem(x, "speedup")->valuedouble, cJSON_GetObjectItem(x, "ci_low")->valuedouble,
-           cJSON_GetObjectItem(x, "ci_high")->valuedouble, (int)cJSON_GetObjectItem(x, "n")->valuedouble);
+    printf("  %-20s %.3fx  [%.3f, %.3f]  n=%d\n", cJSON_GetObjectItemCaseSensitive(x, "value")->valuestring,
+           cJSON_GetObjectItemCaseSensitive(x, "speedup")->valuedouble, cJSON_GetObjectItemCaseSensitive(x, "ci_low")->valuedouble,
+           cJSON_GetObjectItemCaseSensitive(x, "ci_high")->valuedouble, (int)cJSON_GetObjectItemCaseSensitive(x, "n")->valuedouble);
   }
   if (!shown && !json) printf("\n%s\n", ko ? "결과 파일에 이 옵션의 측정값이 없습니다." : "The results file has no measurement of this option.");
-  cJSON_Delete(r);
 }
 
 /* ---- --class: each stored profile's winners and measured effect, next to the guide's advice for its class ---- */
@@ -179,6 +167,9 @@ static int explain_run(void *vo, int argc, char **argv) {
     return cli_fail(ORTUNE_EUSAGE);
   }
   const ortune_option *opt = ortune_option_find(e->option);
+  cJSON *res = NULL; /* read (and checked) before anything is printed */
+  int rc = o->results ? ortune_results_load(o->results, "explain --results", "give the file written by `ortune tune --results`", &res) : 0;
+  if (rc) return cli_fail(rc);
   if (o->common.json) {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "option", e->option);
@@ -189,15 +180,17 @@ static int explain_run(void *vo, int argc, char **argv) {
       cJSON_AddStringToObject(j, "default", opt->def);
       if (opt->values) cJSON_AddStringToObject(j, "values", opt->values);
     }
-    if (o->results) measured(o->results, e->option, ko, 1, j);
+    if (res) measured(res, o->results, e->option, ko, 1, j);
     char *txt = cJSON_Print(j);
     puts(txt);
     free(txt);
     cJSON_Delete(j);
+    cJSON_Delete(res);
     return 0;
   }
   printf("%s - %s\n\n%s\n", e->option, ko ? e->ko_summary : e->en_summary, ko ? e->ko_body : e->en_body);
-  if (o->results) measured(o->results, e->option, ko, 0, NULL);
+  if (res) measured(res, o->results, e->option, ko, 0, NULL);
+  cJSON_Delete(res);
   return 0;
 }
 

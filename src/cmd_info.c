@@ -33,9 +33,10 @@ static cJSON *io_json(const ortune_io_desc *d, int n) {
 static void print_io(const char *what, const ortune_io_desc *d, int n) {
   printf("%s:\n", what);
   for (int i = 0; i < n; i++) {
-    char shape[256];
+    char shape[256], safe[1024], safe_shape[512];
     ortune_io_shape_str(&d[i], shape, sizeof shape);
-    printf("  %-24s %-9s %s\n", d[i].name, d[i].is_tensor ? ortune_dtype_name(d[i].dtype) : "non-tensor", shape);
+    ortune_term_escape(shape, safe_shape, sizeof safe_shape);
+    printf("  %-24s %-9s %s\n", ortune_term_escape(d[i].name, safe, sizeof safe), d[i].is_tensor ? ortune_dtype_name(d[i].dtype) : "non-tensor", safe_shape);
   }
 }
 
@@ -200,8 +201,8 @@ static int info_run(void *vo, int argc, char **argv) {
     OrtStatus *rs = api->ReleaseAvailableProviders(eps, neps);
     if (rs) api->ReleaseStatus(rs);
   }
-  free(in);
-  free(out);
+  ortune_io_free(in, nin);
+  ortune_io_free(out, nout);
   api->ReleaseSession(s);
   return crc ? cli_fail(crc) : 0;
 }

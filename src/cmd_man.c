@@ -225,14 +225,16 @@ static const char *const tail =
   ".PP\n.RS\n.nf\n"
   "#include <ortune.h>\n"
   "\n"
-  "OrtSession *session;\n"
-  "if (ortune_session_create(\"model.onnx\", \"config.yaml\", NULL, &session) != 0) {\n"
+  "ortune_runner *r;\n"
+  "if (ortune_runner_open(\"model.onnx\", \"config.yaml\", &r) != 0) {\n"
   "  fprintf(stderr, \"%s\\en\", ortune_last_error());\n"
   "  return 1;\n"
   "}\n"
-  "const OrtApi *api = ortune_ort_api();\n"
-  "/* ... api\\->Run(session, ...) ... */\n"
-  "api\\->ReleaseSession(session);\n"
+  "ortune_value in = {.name = \"x\", .ndim = 4, .dims = {1, 3, 640, 640},\n"
+  "                   .data = frame, .nbytes = frame_bytes};\n"
+  "ortune_value out = {0};\n"
+  "ortune_runner_run(r, &in, 1, &out, 1);\n"
+  "ortune_runner_release(r);\n"
   ".fi\n.RE\n"
   ".PP\nand build it with\n"
   ".PP\n.RS\n.nf\n"
@@ -270,7 +272,7 @@ static int man_run(void *o, int argc, char **argv) {
           "the outputs still match, verifies the best candidates against the defaults with interleaved A/B runs, and "
           "writes the winner into the `onnxruntime:` section of config.yaml.");
   fputs(".PP\n", f);
-  line(f, "In production the same file is loaded with ortune_session_create() from libortune (see EXAMPLES), or "
+  line(f, "In production the same file is run with ortune_runner_open() from libortune (see EXAMPLES), or "
           "read into ONNX Runtime's own API in any language.");
   fputs(".PP\nCommands:\n", f);
   for (int i = 0; cli_commands[i]; i++) {

@@ -1,14 +1,17 @@
 /* cmd_report.c - `ortune report RESULTS.json --output report.html`: the HTML report of a finished tune. */
 #include "cli.h"
 #include "report.h"
+#include "results.h"
 #include <stdlib.h>
 
 typedef struct {
   cli_common common;
   const char *output;
+  int force;
 } report_opts;
 
 static const cli_opt report_table[] = {
+  CLI_FORCE_OPT(report_opts, force),
   OPT_STR("output", report_opts, output, "FILE.html", "where to write the report (default report.html)"),
   {0},
 };
@@ -19,19 +22,19 @@ static int report_run(void *vo, int argc, char **argv) {
     ortune_set_error(ORTUNE_EUSAGE, "report: give one RESULTS.json (from `ortune tune --results`)");
     return cli_fail(ORTUNE_EUSAGE);
   }
-  char *txt;
-  int rc = ortune_read_file(argv[0], &txt, NULL);
+  const char *out = o->output ? o->output : "report.html";
+  ortune_paths p = {0};
+  ortune_paths_in(&p, "results file", argv[0]);
+  ortune_paths_out(&p, "--output", out, ORTUNE_OUT_REPORT);
+  int rc = ortune_paths_check(&p, o->force);
   if (rc) return cli_fail(rc);
-  cJSON *r = cJSON_Parse(txt);
-  free(txt);
-  if (!r) {
-    ortune_set_error(ORTUNE_ECONFIG, "report: %s is not JSON: give the file written by `ortune tune --results`", argv[0]);
-    return cli_fail(ORTUNE_ECONFIG);
-  }
-  rc = ortune_report_html(r, o->output ? o->output : "report.html");
+  cJSON *r = NULL;
+  rc = ortune_results_load(argv[0], "report:", "give the file written by `ortune tune --results`", &r);
+  if (rc) return cli_fail(rc);
+  rc = ortune_report_html(r, out);
   cJSON_Delete(r);
   if (rc) return cli_fail(rc);
-  printf("wrote %s\n", o->output ? o->output : "report.html");
+  printf("wrote %s\n", out);
   return 0;
 }
 

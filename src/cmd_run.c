@@ -8,18 +8,39 @@
 typedef struct {
   cli_common common;
   const char *save, *check;
+  int force;
 } run_opts;
 
 
 static const cli_opt run_table[] = {
   OPT_STR("config", run_opts, common.config, "FILE", "config.yaml whose onnxruntime: section to apply"),
   CLI_COMMON_INPUT_OPTS(run_opts),
-  OPT_STR("save-outputs", run_opts, save, "DIR", "write each output as DIR/output_N.pb (ONNX TensorProto)"),
+  CLI_FORCE_OPT(run_opts, force),
+  OPT_STR("save-outputs", run_opts, save, "DIR", "write each output as DIR/output_N.pb (ONNX TensorProto) and DIR/output_N.npy"),
   OPT_STR("check", run_opts, check, "DIR", "inputs from DIR/input_N.pb, compare outputs with DIR/output_N.pb"),
   CLI_TOL_OPTS,
   OPT_FLAG("json", run_opts, common.json, "machine-readable output"),
   {0},
 };
+
+/* The output-path guard: no DIR/output_N.pb or .npy may be the model, the config, an input or a reference file,
+ * or replace a file ortune did not write (unless --force). */
+static int check_save(const run_opts *o, const char *model, const ortune_tensor *t, int n) {
+  ortune_paths *p = calloc(1, sizeof *p);
+  static char names[2 * ORTUNE_MAX_IO][1200];
+  if (!p) return ortune_set_error(ORTUNE_ENOMEM, "run: out of memory");
+  cli_paths_inputs(p, &o->common, model, 0);
+  for (int i = 0; i < n && i < ORTUNE_MAX_IO; i++) {
+    snprintf(names[2 * i], sizeof names[0], "%s/output_%d.pb", o->save, i);
+    ortune_paths_out(p, "--save-outputs file", names[2 * i], ORTUNE_OUT_TENSOR);
+    if (t[i].dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16) continue; /* no .npy: see save_outputs */
+    snprintf(names[2 * i + 1], sizeof names[0], "%s/output_%d.npy", o->save, i);
+    ortune_paths_out(p, "--save-outputs file", names[2 * i + 1], ORTUNE_OUT_TENSOR);
+  }
+  int rc = ortune_paths_check(p, o->force);
+  free(p);
+  return rc;
+}
 
 static int save_outputs(const char *dir, const ortune_tensor *t, int n) {
   int rc = ortune_mkdir_p(dir);
@@ -27,6 +48,9 @@ static int save_outputs(const char *dir, const ortune_tensor *t, int n) {
     char path[1200];
     snprintf(path, sizeof path, "%s/output_%d.pb", dir, i);
     rc = ortune_tensor_write_pb(path, &t[i]);
+    if (rc || t[i].dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16) continue; /* numpy has no bfloat16 */
+    snprintf(path, sizeof path, "%s/output_%d.npy", dir, i); /* the same, for numpy */
+    rc = ortune_tensor_write_npy(path, &t[i]);
   }
   return rc;
 }
@@ -69,24 +93,23 @@ static int run_run(void *vo, int argc, char **argv) {
   }
   if (o->check) snprintf(o->common.spec.dir, sizeof o->common.spec.dir, "%s", o->check);
   ortune_config *cfg = NULL;
-  OrtSession *s = NULL;
   ortune_tensor *in = NULL, *out = NULL;
   int nin = 0, nout = 0;
   ortune_runner *r = NULL;
   o->common.model = argv[0];
   int rc = cli_config(&o->common, &cfg);
   if (rc) goto fail_config;
-  rc = ortune_session_create_cfg(argv[0], cfg, NULL, &s);
+  rc = ortune_runner_open_cfg(argv[0], cfg, &r); /* the production runtime, as tune measures it */
   if (rc) goto fail_session;
-  rc = ortune_inputs_make(s, cfg, &o->common.spec, &in, &nin);
+  rc = ortune_inputs_make(ortune_runner_session(r), cfg, &o->common.spec, &in, &nin);
   if (rc) goto fail_inputs;
   double t0 = ortune_now();
-  rc = ortune_runner_init(&r, s, cfg, in, nin, NULL, 0);
-  if (!rc) rc = ortune_runner_run(r);
+  rc = ortune_runner_bind_tensors(r, in, nin);
+  if (!rc) rc = ortune_inputs_hint(ortune_runner_run_bound(r), &o->common.spec, in, nin);
   double ms = (ortune_now() - t0) * 1e3;
   if (!rc) rc = ortune_runner_outputs(r, &out, &nout);
   if (rc) goto fail_run;
-  if (o->save && (rc = save_outputs(o->save, out, nout))) goto fail_run;
+  if (o->save && ((rc = check_save(o, argv[0], out, nout)) || (rc = save_outputs(o->save, out, nout)))) goto fail_run;
   cJSON *j = cJSON_CreateObject();
   cJSON_AddStringToObject(j, "model", argv[0]);
   cJSON_AddNumberToObject(j, "first_run_ms", ms);
@@ -102,7 +125,8 @@ static int run_run(void *vo, int argc, char **argv) {
       size_t k = 0;
       for (int d = 0; d < out[i].ndim && k < sizeof shape; d++)
         k += (size_t)snprintf(shape + k, sizeof shape - k, "%s%lld", d ? "x" : "", (long long)out[i].dims[d]);
-      printf("output %d %-24s %-8s %s\n", i, out[i].name ? out[i].name : "", ortune_dtype_name(out[i].dtype),
+      char safe[1024];
+      printf("output %d %-24s %-8s %s\n", i, ortune_term_escape(out[i].name, safe, sizeof safe), ortune_dtype_name(out[i].dtype),
              out[i].ndim ? shape : "scalar");
     }
     printf("first run: %.3f ms\n", ms);
@@ -111,10 +135,9 @@ static int run_run(void *vo, int argc, char **argv) {
   cJSON_Delete(j);
 fail_run:
   ortune_tensors_free(out, nout);
-  ortune_runner_release(r);
   ortune_tensors_free(in, nin);
 fail_inputs:
-  ortune_ort_api()->ReleaseSession(s);
+  ortune_runner_release(r);
 fail_session:
   ortune_config_release(cfg);
 fail_config:

@@ -14,7 +14,7 @@ typedef struct {
   double budget, max_gpu_mem, max_startup, trial_timeout, duration, min_gain, first_run_weight;
   ortune_input_spec sets[8];
   int nsets;
-  int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing;
+  int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing, search_set, force;
 } tune_opts;
 
 
@@ -48,6 +48,7 @@ static const cli_opt tune_table[] = {
   OPT_DBL("duration", tune_opts, duration, "SECONDS", "timed runs per trial last at least this long (default 1)"),
   OPT_FLAG("event-timing", tune_opts, event_timing, "also time each run with CUDA events (shows the harness overhead)"),
   OPT_DBL("first-run-weight", tune_opts, first_run_weight, "W", "objective += W x first-run time per shape (cuDNN search cost; default 0)"),
+  CLI_FORCE_OPT(tune_opts, force),
   OPT_INT("finalists", tune_opts, finalists, "N", "best candidates re-measured against the defaults (default 3)"),
   OPT_FLAG("json", tune_opts, common.json, "print the results JSON on stdout"),
   OPT_STR("list-space", tune_opts, list_space, "NAME", "print the options and candidates of a space, run nothing"),
@@ -64,6 +65,7 @@ static const cli_opt tune_table[] = {
   OPT_STR("results", tune_opts, results, "FILE.json", "write every trial as JSON (kept up to date; --resume reads it)"),
   OPT_FLAG("resume", tune_opts, resume, "continue an interrupted tune from --results FILE"),
   OPT_FLAG("scale-memory", tune_opts, scale_memory, "seed14: map the seed's 4/8/16/21 GB of 24 GB to this GPU's size"),
+  OPT_FLAG("search-set-options", tune_opts, search_set, "also search options set in the config (default: keep them fixed)"),
   OPT_CALL("shapes", "NAME=DIMS[;...]", add_shapes, "score every trial over this set of input shapes too (repeatable)"),
   OPT_STR("space", tune_opts, space, "NAME", "seed14, cpu, cuda, cuda-core or full (default: full on GPU, else cpu)"),
   OPT_STR("strategy", tune_opts, strategy, "staged|grid", "staged search (default) or the whole grid"),
@@ -166,9 +168,10 @@ static int config_writable(const char *path) {
   if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (!(st.st_mode & 0222) || access(path, W_OK) != 0))
     return ortune_set_error(ORTUNE_EIO, "tune: %s is %s: make it writable or give another --config; nothing was tuned", path,
                             errno == EROFS ? "on a read-only file system" : "read-only");
-  char probe[4096];
-  const char *slash = strrchr(path, '/');
-  if (slash) snprintf(probe, sizeof probe, "%.*s/.ortune-probe.XXXXXX", (int)(slash - path), path);
+  char probe[4096], target[4096];
+  const char *where = ortune_write_target(path, target, sizeof target) == 0 ? target : path; /* a symlink: its target */
+  const char *slash = strrchr(where, '/');
+  if (slash) snprintf(probe, sizeof probe, "%.*s/.ortune-probe.XXXXXX", (int)(slash - where), where);
   else snprintf(probe, sizeof probe, ".ortune-probe.XXXXXX");
   int fd = mkstemp(probe);
   if (fd < 0)
@@ -183,6 +186,23 @@ static int config_writable(const char *path) {
     return ortune_set_error(rc, "tune: no space left to write %s: free some disk space and run again; nothing was tuned", path);
   if (rc) return ortune_set_error(rc, "tune: cannot write %s: %s; nothing was tuned", path, ortune_last_error());
   return ORTUNE_OK;
+}
+
+/* The output-path guard (outpath.c), then each output other than the config proven writable: all before the
+ * first trial, so a clash or an unwritable --results costs nothing. */
+static int check_output_paths(const tune_opts *o, const char *model) {
+  ortune_paths *p = calloc(1, sizeof *p);
+  if (!p) return ortune_set_error(ORTUNE_ENOMEM, "tune: out of memory");
+  cli_paths_inputs(p, &o->common, model, !o->dry_run);
+  if (!o->dry_run) ortune_paths_out(p, "--config", o->common.config, ORTUNE_OUT_CONFIG);
+  ortune_paths_out(p, "--results", o->results, ORTUNE_OUT_RESULTS);
+  ortune_paths_out(p, "--csv", o->csv, ORTUNE_OUT_CSV);
+  ortune_paths_out(p, "--report", o->report, ORTUNE_OUT_REPORT);
+  int rc = ortune_paths_check(p, o->force);
+  for (int i = 0; i < p->n && !rc; i++)
+    if (p->e[i].output && p->e[i].kind != ORTUNE_OUT_CONFIG) rc = ortune_out_probe(p->e[i].path, p->e[i].what);
+  free(p);
+  return rc;
 }
 
 static void print_table(const cJSON *res) {
@@ -244,6 +264,7 @@ static int tune_run(void *vo, int argc, char **argv) {
     ortune_config_release(base);
     return rc ? cli_fail(rc) : 0;
   }
+  if (cli_check_ab("ab-rounds", o->ab_rounds, "ab-runs", o->ab_runs)) return cli_fail(ORTUNE_EUSAGE);
   if (argc != 1) {
     ortune_set_error(ORTUNE_EUSAGE, "tune: give exactly one MODEL (ortune tune model.onnx --config config.yaml)");
     return cli_fail(ORTUNE_EUSAGE);
@@ -259,7 +280,9 @@ static int tune_run(void *vo, int argc, char **argv) {
   /* a missing or broken model: a clear message now, not the baseline trial's */
   ortune_model_info mi;
   if ((rc = ortune_model_info_read(argv[0], &mi))) return cli_fail(rc);
-  /* The baseline: ORT's defaults with only the harness keys (provider, io, device, free dims) of the config file. */
+  if ((rc = check_output_paths(o, argv[0]))) return cli_fail(rc);
+  /* The baseline: ORT's defaults plus every option the user set in the config file (constraints, kept in every
+   * candidate and in the written config; ortune_merge_user_options decides which are searched). */
   ortune_config *file = NULL;
   cli_common c = o->common;
   if (c.config && access(c.config, F_OK) != 0) c.config = NULL; /* a new file: defaults */
@@ -269,17 +292,21 @@ static int tune_run(void *vo, int argc, char **argv) {
     rc = cli_config(&c, &file);
   }
   if (rc) return cli_fail(rc);
+  if ((rc = ortune_model_check_freedims(&mi, file))) {
+    ortune_config_release(file);
+    return cli_fail(rc);
+  }
   if (!o->dry_run && (rc = config_writable(o->common.config))) {
     ortune_config_release(file);
     return cli_fail(rc);
   }
-  if ((rc = ortune_config_new(&base))) return cli_fail(rc);
+  if ((rc = ortune_config_new(&base))) {
+    ortune_config_release(file);
+    return cli_fail(rc);
+  }
   static const char *const keep[] = {"provider", "io", "device_id"};
   for (size_t i = 0; i < 3; i++)
     if (ortune_config_is_set(file, keep[i])) ortune_config_set(base, keep[i], ortune_config_get(file, keep[i]));
-  base->nfree = file->nfree;
-  memcpy(base->freedim, file->freedim, sizeof base->freedim);
-  ortune_config_release(file);
 
   /* Provider and space: CUDA when asked (or when a GPU space is asked); fall back to the CPU with a warning. */
   const char *space = o->space;
@@ -297,6 +324,18 @@ static int tune_run(void *vo, int argc, char **argv) {
   }
   ortune_config_set(base, "provider", want_cuda ? "cuda" : "cpu");
   if (!space) space = want_cuda ? "full" : "cpu";
+  char note[512];
+  rc = ortune_merge_user_options(file, space, o->search_set, base, note, sizeof note);
+  ortune_config_release(file);
+  if (rc) {
+    ortune_config_release(base);
+    return cli_fail(rc);
+  }
+  ortune_config_set(base, "provider", want_cuda ? "cuda" : "cpu"); /* after the merge: the fallback wins */
+  if (!want_cuda) ortune_config_set(base, "io", "host");
+  if (note[0] && !o->common.quiet)
+    fprintf(stderr, "ortune: note: keeping %s as set in %s (not searched; --search-set-options to search them)\n", note,
+            o->common.config);
   if (!o->dry_run && (rc = choose_target(o->common.config, o->profile, want_cuda, base))) {
     ortune_config_release(base);
     return cli_fail(rc);

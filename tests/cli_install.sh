@@ -1,5 +1,5 @@
 #!/bin/sh
-# cli_install.sh - `cmake --install` into a temp prefix, then build examples/session.c against the installed library
+# cli_install.sh - `cmake --install` into a temp prefix, then build examples/runner.c against the installed library
 # (pkg-config, and a CMake project with find_package(ortune): shared and static) and run it on a real model.
 # Env: ORTUNE_SRC (source dir), ORTUNE_BUILD (build dir). Exit 77 (skip) when no model can be fetched.
 set -eu
@@ -69,7 +69,7 @@ for s in NAME SYNOPSIS DESCRIPTION CONFIGURATION '"EXIT STATUS"' FILES EXAMPLES 
 done
 bash -n "$prefix/share/bash-completion/completions/ortune" || fail "installed bash completion does not parse"
 
-# 4. Build examples/session.c against the installed library: pkg-config ...
+# 4. Build examples/runner.c against the installed library: pkg-config ...
 export PKG_CONFIG_PATH="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 pkg-config --exists ortune || fail "pkg-config does not find ortune.pc"
 [ "$(pkg-config --modversion ortune)" = "$(sed -n 's/^project(ortune VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")" ] ||
@@ -78,11 +78,11 @@ cflags=$(pkg-config --cflags ortune)
 libs=$(pkg-config --libs ortune)
 case "$cflags $libs" in *"$src"* | *"$build"*) fail "pkg-config flags point into the source or build tree: $cflags $libs" ;; esac
 # shellcheck disable=SC2086
-"$cc" -std=c11 -Wall -Wextra $san -o "$work/example_pc" "$src/examples/session.c" $cflags $libs -Wl,-rpath,"$libdir" \
+"$cc" -std=c11 -Wall -Wextra $san -o "$work/example_pc" "$src/examples/runner.c" $cflags $libs -Wl,-rpath,"$libdir" \
   >"$work/cc.log" 2>&1 || { cat "$work/cc.log"; fail "cc \$(pkg-config --cflags --libs ortune) failed"; }
 # ... statically (libortune.a with pkg-config --static for its dependencies) ...
 # shellcheck disable=SC2086
-"$cc" -std=c11 $san -o "$work/example_pc_static" "$src/examples/session.c" $cflags "$libdir/libortune.a" \
+"$cc" -std=c11 $san -o "$work/example_pc_static" "$src/examples/runner.c" $cflags "$libdir/libortune.a" \
   $(pkg-config --static --libs ortune | sed 's/-lortune//') >"$work/cc.log" 2>&1 ||
   { cat "$work/cc.log"; fail "static link against libortune.a failed"; }
 # ... and CMake's find_package(ortune).
@@ -94,9 +94,9 @@ find_package(ortune 0.1 REQUIRED)
 if(NOT ortune_DIR STREQUAL "$libdir/cmake/ortune")
   message(FATAL_ERROR "found ortune in \${ortune_DIR}, not in the test prefix")
 endif()
-add_executable(example_shared "$src/examples/session.c")
+add_executable(example_shared "$src/examples/runner.c")
 target_link_libraries(example_shared PRIVATE ortune::ortune)
-add_executable(example_static "$src/examples/session.c")
+add_executable(example_static "$src/examples/runner.c")
 target_link_libraries(example_static PRIVATE ortune::ortune_static)
 EOC
 cmake -S "$work/consumer" -B "$work/consumer/build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release \

@@ -121,7 +121,7 @@ done
 
 # 5. docs/python.md: the snippet compiles, and with a stand-in onnxruntime module it maps config.md's example file.
 command -v python3 >/dev/null 2>&1 || { echo "ok (python3 not installed: docs/python.md not checked)"; exit 0; }
-awk '/^```python$/ { n++; if (n == 1) { on = 1; next } } on && /^```$/ { exit } on { print }' "$src/docs/python.md" >"$work/snippet.py"
+awk '/^## Plain ONNX Runtime/ { sec = 1 } sec && /^```python$/ { n++; if (n == 1) { on = 1; next } } on && /^```$/ { exit } on { print }' "$src/docs/python.md" >"$work/snippet.py"
 [ -s "$work/snippet.py" ] || fail "no python block in docs/python.md"
 python3 -m py_compile "$work/snippet.py" || fail "the snippet of docs/python.md does not compile"
 if ! python3 -c 'import yaml' 2>/dev/null; then

@@ -9,7 +9,7 @@ set -u
 ORTUNE_SRC=${ORTUNE_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 ORTUNE_BUILD=${ORTUNE_BUILD:-$ORTUNE_SRC/build}
 ORTUNE=${ORTUNE:-$ORTUNE_BUILD/ortune}
-ORTUNE_EXAMPLE=${ORTUNE_EXAMPLE:-$ORTUNE_BUILD/example_session}
+ORTUNE_EXAMPLE=${ORTUNE_EXAMPLE:-$ORTUNE_BUILD/example_runner}
 case "$ORTUNE" in /*) ;; *) ORTUNE=$(pwd)/$ORTUNE ;; esac
 case "$ORTUNE_BUILD" in /*) ;; *) ORTUNE_BUILD=$(pwd)/$ORTUNE_BUILD ;; esac
 if [ ! -x "$ORTUNE" ]; then

@@ -212,7 +212,8 @@ static void test_aliases(void **state) {
   /* did-you-mean */
   assert_string_equal(ortune_option_closest("gpu_mem_limit_gb"), "gpu_mem_limit");
   assert_string_equal(ortune_option_closest("cudnn_conv_algo_serch"), "cudnn_conv_algo_search");
-  assert_string_equal(ortune_option_closest("allow_spinning"), "session.intra_op.allow_spinning");
+  assert_string_equal(ortune_option_closest("intra_op.allow_spinning"), "session.intra_op.allow_spinning");
+  assert_string_equal(ortune_option_closest("inter_op.allow_spinning"), "session.inter_op.allow_spinning");
   assert_string_equal(ortune_option_closest("intra_op_threads"), "intra_op_num_threads");
 }
 

@@ -114,9 +114,39 @@ typedef struct {
   int loaded;
 } ydoc;
 
+/* Refuse nesting deeper than ORTUNE_YAML_MAX_DEPTH before libyaml builds the document: its scanner keeps one
+ * possible simple key per flow level and rescans them all for every token, so a million '[' took minutes.
+ * Events are pulled one at a time and the pass stops at the first level too deep (or at a syntax error, which
+ * yaml_parser_load then reports with its position). */
+#define ORTUNE_YAML_MAX_DEPTH 64
+static int check_depth(const char *path, const char *text, size_t len) {
+  yaml_parser_t p;
+  yaml_event_t ev;
+  if (!yaml_parser_initialize(&p)) return ortune_set_error(ORTUNE_ENOMEM, "yaml: out of memory");
+  yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+  int depth = 0, rc = ORTUNE_OK;
+  while (yaml_parser_parse(&p, &ev)) {
+    yaml_event_type_t t = ev.type;
+    size_t line = ev.start_mark.line + 1;
+    yaml_event_delete(&ev);
+    if (t == YAML_STREAM_END_EVENT) break;
+    if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) depth++;
+    if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) depth--;
+    if (depth > ORTUNE_YAML_MAX_DEPTH) {
+      rc = ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: yaml nested deeper than %d levels: flatten the file (ortune reads at most %d)",
+                            path, line, ORTUNE_YAML_MAX_DEPTH, ORTUNE_YAML_MAX_DEPTH);
+      break;
+    }
+  }
+  yaml_parser_delete(&p);
+  return rc;
+}
+
 static int yaml_load(const char *path, const char *text, size_t len, ydoc *d) {
   yaml_parser_t p;
   memset(d, 0, sizeof *d);
+  int drc = check_depth(path, text, len);
+  if (drc) return drc;
   if (!yaml_parser_initialize(&p)) return ortune_set_error(ORTUNE_ENOMEM, "yaml: out of memory");
   yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
   if (!yaml_parser_load(&p, &d->doc)) {
@@ -189,6 +219,42 @@ static int load_nested(ortune_config *cfg, yaml_document_t *doc, yaml_node_t *m,
   return ORTUNE_OK;
 }
 
+/* Two equal keys in mapping m: refused, naming both lines (ortune would read the first, Python's yaml the last). */
+static int check_dup_keys(yaml_document_t *doc, yaml_node_t *m, const char *path, const char *where) {
+  if (!m || m->type != YAML_MAPPING_NODE) return ORTUNE_OK;
+  for (yaml_node_pair_t *a = m->data.mapping.pairs.start; a < m->data.mapping.pairs.top; a++) {
+    yaml_node_t *ka = yaml_document_get_node(doc, a->key);
+    const char *sa = scalar(ka);
+    if (!sa) continue;
+    for (yaml_node_pair_t *b = a + 1; b < m->data.mapping.pairs.top; b++) {
+      yaml_node_t *kb = yaml_document_get_node(doc, b->key);
+      const char *sb = scalar(kb);
+      if (sb && !strcmp(sa, sb))
+        return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: '%s:' appears twice%s, on lines %zu and %zu: keep one", path,
+                                kb->start_mark.line + 1, sb, where, ka->start_mark.line + 1, kb->start_mark.line + 1);
+    }
+  }
+  return ORTUNE_OK;
+}
+
+/* Only the root's onnxruntime: key and the keys inside it are checked: the rest of the file is the user's. */
+static int check_section_keys(yaml_document_t *doc, const char *path) {
+  yaml_node_t *root = yaml_document_get_root_node(doc);
+  if (!root || root->type != YAML_MAPPING_NODE) return ORTUNE_OK;
+  int n = 0;
+  yaml_node_t *first = NULL;
+  for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
+    yaml_node_t *k = yaml_document_get_node(doc, pr->key);
+    const char *ks = scalar(k);
+    if (!ks || strcmp(ks, SECTION)) continue;
+    if (n++)
+      return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: two top-level '" SECTION ":' keys, on lines %zu and %zu: merge them into one",
+                              path, k->start_mark.line + 1, first->start_mark.line + 1, k->start_mark.line + 1);
+    first = k;
+  }
+  return check_dup_keys(doc, map_get(doc, root, SECTION, NULL), path, " in '" SECTION ":'");
+}
+
 /* The options of mapping m (the section, or one profile of it) into cfg. */
 static int load_options(ortune_config *cfg, yaml_document_t *doc, yaml_node_t *m, const char *path, int in_profile) {
   for (yaml_node_pair_t *pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
@@ -230,6 +296,8 @@ static int find_section(yaml_document_t *doc, const char *path, yaml_node_t **se
   if (root->type != YAML_MAPPING_NODE)
     return ortune_set_error(ORTUNE_ECONFIG, "%s: the top level must be a mapping with an '" SECTION ":' key, not a %s", path,
                             root->type == YAML_SEQUENCE_NODE ? "list" : "plain value");
+  int rc = check_section_keys(doc, path);
+  if (rc) return rc;
   yaml_node_t *s = map_get(doc, root, SECTION, NULL);
   if (!s || (s->type == YAML_SCALAR_NODE && !*scalar(s))) return ORTUNE_OK;
   if (s->type != YAML_MAPPING_NODE)
@@ -336,9 +404,13 @@ static int parse_profile(yaml_document_t *doc, yaml_node_pair_t *pr, const char 
                             vn->start_mark.line + 1, name);
   ortune_profile_entry *e = &ps->e[ps->n];
   snprintf(e->name, sizeof e->name, "%s", name);
-  ortune_config *tmp;
-  int rc = ortune_config_new(&tmp);
+  char where[ORTUNE_PROFILE_NAME + 32];
+  snprintf(where, sizeof where, " in profile '%s'", name);
+  int rc = check_dup_keys(doc, vn, path, where);
+  if (!rc) rc = check_dup_keys(doc, map_get(doc, vn, "match", NULL), path, where);
   if (rc) return rc;
+  ortune_config *tmp;
+  if ((rc = ortune_config_new(&tmp))) return rc;
   rc = load_options(tmp, doc, vn, path, 1); /* first: a misspelt "match:" is named as such */
   ortune_config_release(tmp);
   if (rc) return rc;
@@ -468,12 +540,25 @@ int ortune_config_load_text(ortune_config **out, const char *path, const char *t
   return ORTUNE_OK;
 }
 
+/* The config file's bytes; errors name the file (a FIFO, a device, a directory: refused at once, named). */
+static int read_config(const char *path, char **text, size_t *len) {
+  int rc = ortune_read_file(path, text, len);
+  if (rc && !errno) {
+    char why[512];
+    const char *m = ortune_last_error(), *it = strstr(m, ": it is ");
+    snprintf(why, sizeof why, "%s", it ? it + 2 : m);
+    return ortune_set_error(rc, "read config %s: %s", path, why);
+  }
+  if (rc) return ortune_set_error(rc, "read config %s: %s: check the path", path, strerror(errno));
+  return ORTUNE_OK;
+}
+
 int ortune_config_load_profile(ortune_config **out, const char *path, const char *profile) {
   char *text;
   size_t len;
   *out = NULL;
-  int rc = ortune_read_file(path, &text, &len);
-  if (rc) return ortune_set_error(rc, "read config %s: %s: check the path", path, strerror(errno));
+  int rc = read_config(path, &text, &len);
+  if (rc) return rc;
   rc = ortune_config_load_text(out, path, text, len, profile);
   free(text);
   return rc;
@@ -490,8 +575,8 @@ int ortune_config_list_profiles(const char *path, ortune_profile_entry **out, in
   size_t len;
   *out = NULL;
   *n = *has_default = 0;
-  int rc = ortune_read_file(path, &text, &len);
-  if (rc) return ortune_set_error(rc, "read config %s: %s: check the path", path, strerror(errno));
+  int rc = read_config(path, &text, &len);
+  if (rc) return rc;
   ydoc d;
   rc = yaml_load(path, text, len, &d);
   free(text);
@@ -747,6 +832,10 @@ static int splice(const char *path, const char *old, size_t oldlen, const char *
     ydoc_free(&d);
     return ortune_set_error(ORTUNE_ECONFIG, "%s: the top level is not a mapping, so ortune cannot add its '" SECTION
                             ":' key: fix the file or write to another one", path);
+  }
+  if (root && (rc = check_section_keys(&d.doc, path))) {
+    ydoc_free(&d);
+    return ortune_set_error(rc, "%s; config not written", ortune_last_error());
   }
   if (root) val = map_get(&d.doc, root, SECTION, &key);
   sbuf b = {0};

@@ -33,10 +33,9 @@ int ortune_set_error(int code, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
-  memcpy(last_error, buf, sizeof last_error);
-  /* one line: fold newlines that ORT messages may carry */
-  for (char *p = last_error; *p; p++)
-    if (*p == '\n' || *p == '\r') *p = ' ';
+  /* one line, safe for a terminal: newlines that ORT messages carry folded, control characters from model, input or
+   * file names escaped */
+  ortune_term_escape(buf, last_error, sizeof last_error);
   return code;
 }
 

@@ -3,7 +3,9 @@
 #include "internal.h"
 #include "gpu.h"
 #include <dlfcn.h>
+#include <pthread.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- CUDA EP availability ------------------------------------------------------ */
@@ -68,6 +70,12 @@ typedef int (*cuda_evcreate_fn)(void **);
 typedef int (*cuda_evrecord_fn)(void *, void *);
 typedef int (*cuda_evsync_fn)(void *);
 typedef int (*cuda_evelapsed_fn)(float *, void *, void *);
+typedef int (*cuda_memcpyasync_fn)(void *, const void *, size_t, int, void *);
+typedef int (*cuda_streamsync_fn)(void *);
+typedef int (*cuda_hostalloc_fn)(void **, size_t, unsigned);
+typedef int (*cuda_freehost_fn)(void *);
+typedef int (*cuda_streamdestroy_fn)(void *);
+typedef int (*cuda_ptrattr_fn)(void *, const void *);
 
 static struct {
   int tried;
@@ -85,10 +93,17 @@ static struct {
   cuda_evrecord_fn ev_record;
   cuda_evsync_fn ev_sync;
   cuda_evelapsed_fn ev_elapsed;
+  cuda_memcpyasync_fn memcpy_async;
+  cuda_streamsync_fn stream_sync;
+  cuda_hostalloc_fn host_alloc;
+  cuda_freehost_fn free_host;
+  cuda_streamdestroy_fn stream_destroy;
+  cuda_ptrattr_fn ptr_attr;
 } rt;
+static pthread_once_t rt_once = PTHREAD_ONCE_INIT;
 
-static int cudart(void) {
-  if (!rt.tried) {
+static void cudart_load(void) {
+  {
     rt.tried = 1;
     rt.h = dlopen("libcudart.so.13", RTLD_LAZY | RTLD_LOCAL);
     if (rt.h) {
@@ -105,10 +120,76 @@ static int cudart(void) {
       rt.ev_record = (cuda_evrecord_fn)dlsym(rt.h, "cudaEventRecord");
       rt.ev_sync = (cuda_evsync_fn)dlsym(rt.h, "cudaEventSynchronize");
       rt.ev_elapsed = (cuda_evelapsed_fn)dlsym(rt.h, "cudaEventElapsedTime");
-      if (!rt.count || !rt.meminfo || !rt.setdev || !rt.attr || !rt.malloc_ || !rt.free_ || !rt.memcpy_ || !rt.sync) rt.h = NULL;
+      rt.memcpy_async = (cuda_memcpyasync_fn)dlsym(rt.h, "cudaMemcpyAsync");
+      rt.stream_sync = (cuda_streamsync_fn)dlsym(rt.h, "cudaStreamSynchronize");
+      rt.host_alloc = (cuda_hostalloc_fn)dlsym(rt.h, "cudaHostAlloc");
+      rt.free_host = (cuda_freehost_fn)dlsym(rt.h, "cudaFreeHost");
+      rt.stream_destroy = (cuda_streamdestroy_fn)dlsym(rt.h, "cudaStreamDestroy");
+      rt.ptr_attr = (cuda_ptrattr_fn)dlsym(rt.h, "cudaPointerGetAttributes");
+      if (!rt.count || !rt.meminfo || !rt.setdev || !rt.attr || !rt.malloc_ || !rt.free_ || !rt.memcpy_ || !rt.sync ||
+          !rt.memcpy_async || !rt.stream_sync || !rt.host_alloc || !rt.free_host || !rt.stream_destroy)
+        rt.h = NULL;
     }
   }
+}
+
+/* Loaded once per process (thread-safe); 1 when the CUDA runtime is usable. */
+static int cudart(void) {
+  pthread_once(&rt_once, cudart_load);
   return rt.h != NULL;
+}
+
+#define CUDART_OR_FAIL()                                                                                          \
+  do {                                                                                                            \
+    if (!cudart()) return ortune_set_error(ORTUNE_ENOCUDA, "libcudart.so.13 cannot be loaded: add CUDA 13 to LD_LIBRARY_PATH"); \
+  } while (0)
+
+int ortune_cuda_memcpy_async(void *dst, const void *src, size_t n, int kind, void *stream) {
+  CUDART_OR_FAIL();
+  int e = rt.memcpy_async(dst, src, n, kind, stream);
+  return e ? ortune_set_error(ORTUNE_EORT, "cudaMemcpyAsync (%zu bytes) failed with CUDA error %d", n, e) : ORTUNE_OK;
+}
+
+int ortune_cuda_stream_sync(void *stream) {
+  CUDART_OR_FAIL();
+  int e = rt.stream_sync(stream);
+  return e ? ortune_set_error(ORTUNE_EORT, "cudaStreamSynchronize failed with CUDA error %d", e) : ORTUNE_OK;
+}
+
+int ortune_cuda_host_alloc(void **p, size_t n) {
+  CUDART_OR_FAIL();
+  int e = rt.host_alloc(p, n ? n : 1, 0);
+  return e ? ortune_set_error(ORTUNE_EOOM, "cudaHostAlloc (%zu bytes of pinned memory) failed with CUDA error %d", n, e) : ORTUNE_OK;
+}
+
+void ortune_cuda_host_free(void *p) {
+  if (p && cudart()) rt.free_host(p);
+}
+
+int ortune_cuda_is_pinned(const void *p) {
+  /* struct cudaPointerAttributes begins with `enum cudaMemoryType type` (1: registered/pinned host memory);
+   * the buffer is larger than the struct of any CUDA release */
+  union { int type; char bytes[256]; } attr = {0};
+  if (!p || !rt.ptr_attr || !cudart()) return 0;
+  return rt.ptr_attr(&attr, p) == 0 && attr.type == 1;
+}
+
+static int host_alloc_pinned(void **p, size_t n) { return cudart() && rt.host_alloc(p, n ? n : 1, 0) == 0; }
+
+void *ortune_host_alloc(size_t bytes) {
+  void *p = NULL;
+  if (host_alloc_pinned(&p, bytes)) return p;
+  return posix_memalign(&p, 4096, bytes ? bytes : 1) ? NULL : p; /* no CUDA: page-aligned pageable memory */
+}
+
+void ortune_host_free(void *p) {
+  if (!p) return;
+  if (ortune_cuda_is_pinned(p)) rt.free_host(p);
+  else free(p);
+}
+
+void ortune_cuda_stream_destroy(void *stream) {
+  if (stream && cudart()) rt.stream_destroy(stream);
 }
 
 long long ortune_gpu_mem_used(int dev) {

@@ -7,21 +7,23 @@
 
 /* ---- model inputs/outputs as ORT sees them (inputs.c) ---- */
 typedef struct {
-  char name[128];
+  char *name;                /* owned (any length) */
   int is_tensor;             /* 0: sequence, map, optional: not fed by ortune */
   int dtype;
   int ndim;                  /* -1: unknown rank */
   int64_t dims[ORTUNE_MAX_DIMS]; /* -1 where dynamic */
   char symbolic[ORTUNE_MAX_DIMS][64];
 } ortune_io_desc;
-/* Describe the session's inputs (outputs=0) or outputs (1). *out is malloc'ed. */
+/* Describe the session's inputs (outputs=0) or outputs (1). Free *out with ortune_io_free. */
 int ortune_session_io(OrtSession *s, int outputs, ortune_io_desc **out, int *n);
+void ortune_io_free(ortune_io_desc *d, int n);
 /* "1x3x?x640"-style text of a desc's shape with symbolic names. */
 void ortune_io_shape_str(const ortune_io_desc *d, char *buf, size_t len);
 
 /* ---- input specification from the command line ---- */
+#define ORTUNE_MAX_NAME 512  /* input names given on the command line (--shape, --input) */
 typedef struct {
-  char name[128];            /* empty: the first input */
+  char name[ORTUNE_MAX_NAME]; /* empty: the first input */
   int ndim;
   int64_t dims[ORTUNE_MAX_DIMS];
 } ortune_shape_arg;
@@ -30,7 +32,9 @@ typedef struct {
   int nshapes;
   ortune_shape_arg shapes[16];
   int nfiles;
-  struct { char name[128]; char path[1024]; } files[ORTUNE_MAX_IO]; /* name empty: positional */
+  /* name empty: positional. path: a .npy/.pb file, or "range:LO:HI" (seeded random values in [LO, HI]),
+   * or "value:V" (every element V) */
+  struct { char name[ORTUNE_MAX_NAME]; char path[1024]; } files[ORTUNE_MAX_IO];
   char dir[1024];            /* a test_data_set dir: input_N.pb (empty: none) */
   uint64_t seed;
 } ortune_input_spec;
@@ -39,33 +43,40 @@ typedef struct {
 int ortune_shape_parse(const char *arg, ortune_shape_arg *out);
 /* "name=value" (value >= 1). */
 int ortune_freedim_parse(const char *arg, char *name, size_t namelen, int64_t *value);
-/* "name=path" or "path". */
+/* "name=path", "path", "name=range:LO:HI" or "name=value:V". */
 int ortune_input_arg_parse(ortune_input_spec *spec, const char *arg);
+/* What an --input source is: ORTUNE_SRC_FILE, or RANGE (lo..hi) / VALUE (lo) when path is such a
+ * generator and no file of that name exists. */
+enum { ORTUNE_SRC_FILE, ORTUNE_SRC_RANGE, ORTUNE_SRC_VALUE };
+int ortune_input_source(const char *path, double *lo, double *hi);
 /* Make one host tensor per model input: from files, or random (seeded, identical
  * across processes). Unresolved dynamic dims are an error naming input and dim. */
 int ortune_inputs_make(OrtSession *s, const ortune_config *cfg, const ortune_input_spec *spec, ortune_tensor **out, int *n);
 void ortune_tensors_free(ortune_tensor *t, int n);
-/* Overwrite the tensors' values with another seeded random set (same shapes). */
-int ortune_inputs_refill(ortune_tensor *t, int n, uint64_t seed);
+/* Overwrite the random inputs' values with another seeded random set (same shapes); inputs the spec
+ * gives (files, value:) are kept as given, range: inputs get another draw in their range. */
+int ortune_inputs_refill(const ortune_input_spec *spec, ortune_tensor *t, int n, uint64_t seed);
+/* rc from running the model with inputs made by ortune_inputs_make: when some integer inputs were
+ * synthetic (random 0..3), append a hint to give them real values with --input; returns rc. */
+int ortune_inputs_hint(int rc, const ortune_input_spec *spec, const ortune_tensor *t, int n);
 
 /* ---- ORT values <-> host tensors ---- */
 /* Wrap t's data as a CPU OrtValue (no copy; strings are copied). */
 int ortune_tensor_to_ort(const ortune_tensor *t, OrtValue **out);
-/* Copy a CPU or CUDA OrtValue into a host tensor. */
-int ortune_tensor_from_ort(const OrtValue *v, const char *name, ortune_tensor *out);
 
-/* ---- runner (runner.c): one inference at a time, reusing buffers ---- */
-typedef struct ortune_runner ortune_runner;
-/* io "device" binds inputs/outputs on the GPU (outputs preallocated when out_shapes
- * given: required for CUDA graphs); "host" feeds host tensors each run. */
-int ortune_runner_init(ortune_runner **out, OrtSession *s, const ortune_config *cfg, const ortune_tensor *inputs, int nin,
-                       const ortune_tensor *out_shapes, int nout_shapes);
-int ortune_runner_run(ortune_runner *r);
-/* The host input tensors changed in place: bring device copies up to date (no-op for io=host). */
+/* ---- the runner (runner.c, public API in ortune.h): the tuner's entry points ---- */
+/* Open with the failing step named in *phase ("options", "create", "inputs") and the session create time. */
+int ortune_runner_open_ex(const char *model, const ortune_config *cfg, ortune_runner **out, const char **phase, double *create_ms);
+/* Bind host tensors (kept by the caller) for ortune_runner_run_bound; with io=device they are uploaded once. */
+int ortune_runner_bind_tensors(ortune_runner *r, const ortune_tensor *in, int nin);
+/* One run of the bound tensors through the public run (host tensors, or device copies for io=device). */
+int ortune_runner_run_bound(ortune_runner *r);
+/* The bound host tensors changed in place: bring the device copies up to date (no-op for io=host). */
 int ortune_runner_refresh(ortune_runner *r);
 /* Copy the last run's outputs to host tensors (caller frees with ortune_tensors_free). */
 int ortune_runner_outputs(ortune_runner *r, ortune_tensor **outs, int *n);
-void ortune_runner_release(ortune_runner *r);
+/* The CUDA stream ORT computes on (NULL on the CPU). */
+void *ortune_runner_stream(ortune_runner *r);
 
 /* ---- measurement (measure.c) ---- */
 typedef struct {

@@ -26,16 +26,61 @@ int ortune_ort_error(OrtStatus *st, const char *what);
 /* ---- small utilities (util.c) --------------------------------------------- */
 double ortune_now(void);                          /* monotonic seconds */
 int ortune_sha256_file(const char *path, char hex[65]);
-/* Write data to path atomically: temp file in the same directory, fsync, rename. */
+/* Write data to path atomically: temp file in the same directory, fsync, rename. A symlink is followed (its
+ * target is replaced; the link stays); an existing file keeps its mode (and, as root, owner and group); a new
+ * file gets 0666 & ~umask. */
 int ortune_write_atomic(const char *path, const void *data, size_t len);
-int ortune_read_file(const char *path, char **data, size_t *len); /* NUL-terminated */
+/* Where ortune_write_atomic(path) writes: path, or the file its symlink (chain) names, even a missing one. 0 or -1
+ * (errno: ELOOP, ENAMETOOLONG, ...). */
+int ortune_write_target(const char *path, char *out, size_t len);
+/* Async-signal-safe: remove the temp file of an ortune_write_atomic in progress (signal handlers). */
+void ortune_write_atomic_abort(void);
+/* Remove the temp files (PATH.tmp.PID.XXXXXX) that writers of path killed before their rename (SIGKILL, a crash)
+ * left beside its target: only those of dead pids, owned by this user. */
+void ortune_sweep_stale_temps(const char *path);
+/* Is there no process pid (kill(pid, 0) says ESRCH)? */
+int ortune_pid_dead(long pid);
+/* NUL-terminated. A FIFO, device or directory is refused at once (ORTUNE_EIO, errno 0, the message names it);
+ * other failures keep errno. */
+int ortune_read_file(const char *path, char **data, size_t *len);
+/* Open path for reading without blocking on a FIFO; refuse anything but a regular file (ORTUNE_EIO, one line
+ * naming what and what it is; errno 0 then, else the open's errno). what: "model", "config". */
+int ortune_open_regular(const char *path, const char *what, int *fd);
 int ortune_mkdir_p(const char *path);
 char *ortune_strdup(const char *s);
+/* Copy in to out (len bytes, NUL-terminated, cut at a character) safe for a terminal: control characters and UTF-8
+ * C1 controls (ESC sequences, BEL, ...) as \xNN text; tab, CR and newline as spaces. Returns out. */
+char *ortune_term_escape(const char *in, char *out, size_t len);
 /* Levenshtein distance, for "did you mean" hints. */
 int ortune_edit_distance(const char *a, const char *b);
 int ortune_cpu_count(void);
+/* Strict numbers for flags and files: the whole text, finite, no overflow. 0 on success, -1 otherwise. */
+int ortune_parse_double(const char *s, double *out);
+int ortune_parse_ll(const char *s, long long min, long long max, long long *out);
 void ortune_cpu_name(char *buf, size_t len);
 uint64_t ortune_host_memory(void);                /* bytes of RAM */
+
+/* ---- output paths (outpath.c): one guard for every writer ------------------ */
+typedef enum { ORTUNE_OUT_CONFIG, ORTUNE_OUT_RESULTS, ORTUNE_OUT_REPORT, ORTUNE_OUT_CSV, ORTUNE_OUT_TENSOR } ortune_out_kind;
+#define ORTUNE_MAX_PATHS 320
+/* The start of the CSV header `tune --csv` writes, and the doc_string ortune_tensor_write_pb adds: how an
+ * existing file is recognised as ortune's own earlier output (replaced without --force). */
+#define ORTUNE_CSV_HEADER_START "id,name,stage,status,"
+#define ORTUNE_TENSOR_MARKER "written by ortune"
+typedef struct {
+  int n;
+  struct { const char *path, *what; int output; ortune_out_kind kind; } e[ORTUNE_MAX_PATHS];
+} ortune_paths;
+/* Add a file the command reads / writes; what names it in messages ("--results", "model"). NULL/"" ignored. */
+void ortune_paths_in(ortune_paths *p, const char *what, const char *path);
+void ortune_paths_out(ortune_paths *p, const char *what, const char *path, ortune_out_kind kind);
+/* ORTUNE_EUSAGE (one line, nothing written) when an output is the same file as another listed path, or exists
+ * and is not ortune's own output of its kind (unless force); ORTUNE_EIO when it exists and is not a regular file. */
+int ortune_paths_check(const ortune_paths *p, int force);
+/* Is the existing file at path ortune's own output of this kind? (A config: always.) */
+int ortune_out_is_ours(const char *path, ortune_out_kind kind);
+/* ORTUNE_EIO when path cannot be written (read-only file, missing or read-only directory); what: "--results". */
+int ortune_out_probe(const char *path, const char *what);
 
 /* ---- tensors (tensorio.c): ORT-free storage, .pb / .npy I/O, comparison ---- */
 #define ORTUNE_MAX_DIMS 16
@@ -92,9 +137,14 @@ typedef struct {
   int nopsets;
   struct { char domain[64]; int64_t version; } opsets[16];
   char graph_name[128];
+  int ndim_params;                 /* distinct dim_param names of the graph's inputs (first 32) */
+  char dim_params[32][64];
 } ortune_model_info;
 /* ORTUNE_EMODEL with a one-line reason for a file that is not a complete ONNX model. */
 int ortune_model_info_read(const char *path, ortune_model_info *out);
+/* ORTUNE_EUSAGE naming the first free_dimension_overrides name of cfg that is no dim_param of the model's
+ * inputs, with a did-you-mean and the model's names. */
+int ortune_model_check_freedims(const ortune_model_info *mi, const ortune_config *cfg);
 
 /* ---- option table (options.c) ------------------------------------------- */
 typedef enum { ORTUNE_SCOPE_SESSION, ORTUNE_SCOPE_CUDA, ORTUNE_SCOPE_CPU, ORTUNE_SCOPE_HARNESS } ortune_scope;

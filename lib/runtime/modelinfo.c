@@ -54,13 +54,45 @@ static int model_field_wt(uint32_t num) {
   }
 }
 
-/* GraphProto: walk its fields (validating them) and keep name = 2. */
+/* The first length-delimited field number num inside f (0 if none or malformed). */
+static int pb_child(const pb_reader *outer, const pb_field *f, uint32_t num, pb_reader *sub, pb_field *out) {
+  pb_reader r = pb_sub(outer, f);
+  while (pb_next(&r, out) == PB_FIELD)
+    if (out->num == num && out->wt == PB_LEN) {
+      *sub = r;
+      return 1;
+    }
+  return 0;
+}
+
+/* ValueInfoProto of a graph input: type = 2 > tensor_type = 1 > shape = 2 > dim = 1 > dim_param = 2. */
+static void read_input_dims(const pb_reader *outer, const pb_field *vi, ortune_model_info *out) {
+  pb_reader r1, r2, r3;
+  pb_field type, tt, shape;
+  if (!pb_child(outer, vi, 2, &r1, &type) || !pb_child(&r1, &type, 1, &r2, &tt) || !pb_child(&r2, &tt, 2, &r3, &shape)) return;
+  pb_reader r = pb_sub(&r3, &shape);
+  pb_field d;
+  while (pb_next(&r, &d) == PB_FIELD) {
+    pb_reader rd;
+    pb_field p;
+    if (d.num != 1 || d.wt != PB_LEN || !pb_child(&r, &d, 2, &rd, &p) || !p.n) continue;
+    char name[64];
+    copy_str(name, sizeof name, &p);
+    int dup = 0;
+    for (int i = 0; i < out->ndim_params && !dup; i++) dup = !strcmp(out->dim_params[i], name);
+    if (!dup && out->ndim_params < 32) memcpy(out->dim_params[out->ndim_params++], name, sizeof name);
+  }
+}
+
+/* GraphProto: walk its fields (validating them) and keep name = 2 and the inputs' (11) dim_params. */
 static int read_graph(const model_ctx *m, const pb_reader *outer, const pb_field *g, ortune_model_info *out) {
   pb_reader r = pb_sub(outer, g);
   pb_field f = {0};
   int rc;
-  while ((rc = pb_next(&r, &f)) == PB_FIELD)
+  while ((rc = pb_next(&r, &f)) == PB_FIELD) {
     if (f.num == 2 && f.wt == PB_LEN) copy_str(out->graph_name, sizeof out->graph_name, &f);
+    if (f.num == 11 && f.wt == PB_LEN) read_input_dims(&r, &f, out);
+  }
   return rc == PB_END ? ORTUNE_OK : model_error(m, &r, &f, rc, "the graph");
 }
 
@@ -120,16 +152,13 @@ static int decode_model(const model_ctx *m, const uint8_t *buf, size_t len, ortu
 int ortune_model_info_read(const char *path, ortune_model_info *out) {
   struct stat st;
   memset(out, 0, sizeof *out);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return ortune_set_error(ORTUNE_EIO, "read model %s: %s: check the path", path, strerror(errno));
-  const char *why = fstat(fd, &st) != 0 ? strerror(errno)
-                    : S_ISDIR(st.st_mode)  ? "is a directory"
-                    : !S_ISREG(st.st_mode) ? "not a regular file"
-                                           : NULL;
-  if (why) {
+  int fd;
+  int rc = ortune_open_regular(path, "model", &fd); /* a FIFO is refused, not waited on */
+  if (rc) return rc;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
     close(fd);
-    return ortune_set_error(ORTUNE_EIO, "read model %s: %s: give the path of an .onnx file", path, why);
+    return ortune_set_error(ORTUNE_EIO, "read model %s: %s: check the path", path, strerror(err));
   }
   if (st.st_size == 0) {
     close(fd);
@@ -141,8 +170,29 @@ int ortune_model_info_read(const char *path, ortune_model_info *out) {
   close(fd);
   if (map == MAP_FAILED)
     return ortune_set_error(ORTUNE_EIO, "read model %s: cannot map the file (%s): check it is readable", path, strerror(err));
-  int rc = decode_model(&m, map, m.size, out);
+  rc = decode_model(&m, map, m.size, out);
   munmap(map, m.size);
   if (rc) memset(out, 0, sizeof *out);
   return rc;
+}
+
+int ortune_model_check_freedims(const ortune_model_info *mi, const ortune_config *cfg) {
+  for (int f = 0; cfg && f < cfg->nfree; f++) {
+    int best = -1, bd = 1 << 30;
+    for (int i = 0; i < mi->ndim_params; i++) {
+      int d = ortune_edit_distance(cfg->freedim[f].name, mi->dim_params[i]);
+      if (!d) { best = -2; break; }
+      if (d < bd) { bd = d; best = i; }
+    }
+    if (best == -2) continue;
+    char list[600] = "";
+    size_t k = 0;
+    for (int i = 0; i < mi->ndim_params && k < sizeof list; i++)
+      k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", mi->dim_params[i]);
+    int close = best >= 0 && (size_t)bd * 3 <= strlen(mi->dim_params[best]) + 2 && (size_t)bd < strlen(mi->dim_params[best]);
+    return ortune_set_error(ORTUNE_EUSAGE, "--free-dim (free_dimension_overrides): the model has no symbolic dim '%s'%s%s%s: "
+                            "the model's symbolic dims: %s", cfg->freedim[f].name, close ? " (did you mean '" : "",
+                            close ? mi->dim_params[best] : "", close ? "'?)" : "", k ? list : "none");
+  }
+  return ORTUNE_OK;
 }

@@ -46,6 +46,8 @@ const ortune_option ortune_options[] = {
    "harness: inputs from host memory each run, or bound on the GPU with IO binding"},
   {"prefer_nhwc", CUDA, B, "0|1", "0", 0, 0, "0|1", "use NHWC convolution kernels (tensor-core friendly layout)"},
   {"provider", HAR, E, "cpu|cuda", "cpu", 0, 0, NULL, "execution provider: cpu or cuda"},
+  {"session.inter_op.allow_spinning", SES, B, "0|1", "1", 0, 0, NULL,
+   "inter-op worker threads (ORT_PARALLEL) spin waiting for work (lower latency, more CPU)"},
   {"session.intra_op.allow_spinning", SES, B, "0|1", "1", 0, 0, "1|0",
    "intra-op worker threads spin waiting for work (lower latency, more CPU)"},
   {"tunable_op_enable", CUDA, B, "0|1", "0", 0, 0, "0|1", "use TunableOp kernels where ORT has them"},

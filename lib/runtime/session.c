@@ -6,10 +6,13 @@
 
 const char *ortune_version(void) { return ORTUNE_VERSION; }
 
+static const OrtApi *ort_api;
+static pthread_once_t ort_api_once = PTHREAD_ONCE_INIT;
+static void ort_api_load(void) { ort_api = OrtGetApiBase()->GetApi(ORT_API_VERSION); }
+
 const OrtApi *ortune_ort_api(void) {
-  static const OrtApi *api;
-  if (!api) api = OrtGetApiBase()->GetApi(ORT_API_VERSION);
-  return api;
+  pthread_once(&ort_api_once, ort_api_load);
+  return ort_api;
 }
 
 static OrtEnv *shared_env;
@@ -119,6 +122,10 @@ int ortune_session_create_cfg(const char *model_path, const ortune_config *cfg, 
   OrtSessionOptions *so = NULL;
   ortune_model_info info;
   *out = NULL;
+  /* a CUDA graph replays fixed device addresses: a plain Run with host tensors crashes or returns no tensor */
+  if (!strcmp(ortune_config_get(cfg, "provider"), "cuda") && !strcmp(ortune_config_get(cfg, "enable_cuda_graph"), "1"))
+    return ortune_set_error(ORTUNE_EUNSUPPORTED, "this config enables CUDA graphs (enable_cuda_graph: 1), which a plain OrtSession cannot "
+                            "run: open it with ortune_runner_open() (C) or ortune.Runner (Python), which run it as tune measured it");
   int rc = ortune_model_info_read(model_path, &info); /* a clear message before ORT's long one */
   if (rc) return rc;
   if (!env && (rc = ortune_env_get(&env))) return rc;
@@ -139,11 +146,6 @@ int ortune_session_create(const char *model_path, const char *config_path, OrtEn
   ortune_config *cfg = NULL;
   int rc = config_path ? ortune_config_load(&cfg, config_path) : ortune_config_new(&cfg);
   if (rc) return rc;
-  if (config_path) {
-    char why[512];
-    if (ortune_config_check_stale(cfg, model_path, why, sizeof why) > 0)
-      fprintf(stderr, "ortune: warning: %s is stale: %s: run `ortune tune` again\n", config_path, why);
-  }
   rc = ortune_session_create_cfg(model_path, cfg, env, out);
   ortune_config_release(cfg);
   return rc;

@@ -474,6 +474,8 @@ int ortune_tensor_write_pb(const char *path, const ortune_tensor *t) {
     for (size_t i = 0; i < t->count; i++) bb_len_field(&b, 6, str_at(t, i), strlen(str_at(t, i)));
   if (t->name) bb_len_field(&b, 8, t->name, strlen(t->name));
   if (t->dtype != ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) bb_len_field(&b, 9, t->data, t->nbytes);
+  /* doc_string (12), last: marks the file as ortune's output, so a later --save-outputs may replace it */
+  bb_len_field(&b, 12, ORTUNE_TENSOR_MARKER, strlen(ORTUNE_TENSOR_MARKER));
   return bb_finish(&b, path);
 }
 

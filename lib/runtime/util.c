@@ -1,8 +1,12 @@
 /* util.c - small helpers: clocks, hashing, atomic file writes, machine facts. */
 #include "internal.h"
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,45 @@ double ortune_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+int ortune_parse_double(const char *s, double *out) {
+  if (!s || !*s || isspace((unsigned char)*s)) return -1;
+  char *end;
+  errno = 0;
+  double x = strtod(s, &end);
+  if (*end || errno == ERANGE || !isfinite(x)) return -1;
+  *out = x;
+  return 0;
+}
+
+int ortune_parse_ll(const char *s, long long min, long long max, long long *out) {
+  if (!s || !*s || isspace((unsigned char)*s)) return -1;
+  char *end;
+  errno = 0;
+  long long x = strtoll(s, &end, 10);
+  if (*end || errno || x < min || x > max) return -1;
+  *out = x;
+  return 0;
+}
+
+char *ortune_term_escape(const char *in, char *out, size_t len) {
+  size_t n = 0;
+  if (!len) return out;
+  for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p; p++) {
+    char esc[8];
+    size_t w;
+    if (*p == '\n' || *p == '\r' || *p == '\t') esc[0] = ' ', w = 1;
+    else if (*p < 0x20 || *p == 0x7f) w = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *p);
+    else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) w = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *++p);
+    else esc[0] = (char)*p, w = 1;
+    if (n + w >= len) break;
+    memcpy(out + n, esc, w);
+    n += w;
+  }
+  while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0xc0) n--; /* no lead byte left without its continuation */
+  out[n] = '\0';
+  return out;
+}
+
 char *ortune_strdup(const char *s) {
   if (!s) return NULL;
   size_t n = strlen(s) + 1;
@@ -24,9 +67,48 @@ char *ortune_strdup(const char *s) {
   return d;
 }
 
+static const char *file_type_name(mode_t m) {
+  return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
+         : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+int ortune_open_regular(const char *path, const char *what, int *fd_out) {
+  *fd_out = -1;
+  /* O_NONBLOCK: opening a FIFO for reading would wait for a writer forever */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    ortune_set_error(ORTUNE_EIO, "read %s %s: %s: check the path", what, path, strerror(err));
+    errno = err;
+    return ORTUNE_EIO;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    int err = errno;
+    int bad_stat = !S_ISREG(st.st_mode) ? 0 : 1;
+    close(fd);
+    errno = 0; /* callers tell this apart from a missing file */
+    if (bad_stat) return ortune_set_error(ORTUNE_EIO, "read %s %s: %s", what, path, strerror(err));
+    return ortune_set_error(ORTUNE_EIO, "read %s %s: it is %s, not a regular file: give the path of the file itself", what,
+                            path, file_type_name(st.st_mode));
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  *fd_out = fd;
+  return ORTUNE_OK;
+}
+
 int ortune_sha256_file(const char *path, char hex[65]) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return ortune_set_error(ORTUNE_EIO, "hash %s: %s", path, strerror(errno));
+  int fd;
+  if (ortune_open_regular(path, "file", &fd)) {
+    if (errno) return ortune_set_error(ORTUNE_EIO, "hash %s: %s", path, strerror(errno));
+    return ORTUNE_EIO; /* not a regular file: the message names it */
+  }
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    close(fd);
+    return ortune_set_error(ORTUNE_EIO, "hash %s: %s", path, strerror(errno));
+  }
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
   unsigned char buf[1 << 16];
@@ -44,8 +126,21 @@ int ortune_sha256_file(const char *path, char hex[65]) {
 }
 
 int ortune_read_file(const char *path, char **data, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return ortune_set_error(ORTUNE_EIO, "read %s: %s", path, strerror(errno));
+  int fd;
+  int rc = ortune_open_regular(path, "file", &fd);
+  if (rc) {
+    int err = errno;
+    if (err) ortune_set_error(ORTUNE_EIO, "read %s: %s", path, strerror(err)); /* as before: missing, unreadable */
+    errno = err; /* 0: not a regular file, and the message says so */
+    return rc;
+  }
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    int err = errno;
+    close(fd);
+    errno = err;
+    return ortune_set_error(ORTUNE_EIO, "read %s: %s", path, strerror(err));
+  }
   size_t cap = 4096, n = 0;
   char *buf = malloc(cap);
   for (;;) {
@@ -72,36 +167,140 @@ static int simulated_enospc(void) {
   return e && *e == '1';
 }
 
+/* The temp file of the write in progress, for ortune_write_atomic_abort() in a signal handler. */
+static char tmp_active[PATH_MAX];
+static volatile sig_atomic_t tmp_set;
+
+void ortune_write_atomic_abort(void) {
+  if (tmp_set) unlink(tmp_active); /* async-signal-safe */
+  tmp_set = 0;
+}
+
+/* The process umask without changing it (other threads may be creating files): /proc, else set-and-restore. */
+static mode_t current_umask(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[128];
+  unsigned m;
+  while (f && fgets(line, sizeof line, f))
+    if (sscanf(line, "Umask: %o", &m) == 1) {
+      fclose(f);
+      return (mode_t)m;
+    }
+  if (f) fclose(f);
+  mode_t old = umask(022);
+  umask(old);
+  return old;
+}
+
+/* Where a write to path lands: a symlink's target (followed, also when dangling), else path itself. */
+int ortune_write_target(const char *path, char *out, size_t len) {
+  struct stat ls;
+  char cur[PATH_MAX];
+  snprintf(cur, sizeof cur, "%s", path);
+  for (int hops = 0; hops < 40; hops++) {
+    if (lstat(cur, &ls) != 0 || !S_ISLNK(ls.st_mode)) {
+      if (snprintf(out, len, "%s", cur) >= (int)len) return -1;
+      return 0;
+    }
+    char link[PATH_MAX];
+    ssize_t n = readlink(cur, link, sizeof link - 1);
+    if (n < 0) return -1;
+    link[n] = '\0';
+    const char *slash = strrchr(cur, '/');
+    char next[PATH_MAX];
+    if (link[0] == '/' || !slash) snprintf(next, sizeof next, "%s", link);
+    else if (snprintf(next, sizeof next, "%.*s/%s", (int)(slash - cur), cur, link) >= (int)sizeof next) return -1;
+    memcpy(cur, next, sizeof cur);
+  }
+  errno = ELOOP;
+  return -1;
+}
+
+/* Give the temp file the mode (and as root the owner and group) of the file it replaces; a new file gets
+ * 0666 & ~umask, as open(2) would have made it. */
+static void copy_attrs(int fd, const char *target) {
+  struct stat st;
+  if (stat(target, &st) == 0) {
+    if (geteuid() == 0) {
+      if (fchown(fd, st.st_uid, st.st_gid) != 0) { /* keep going: the mode still applies */ }
+    } else if (st.st_gid != getegid() && fchown(fd, (uid_t)-1, st.st_gid) != 0) { /* not in that group */
+    }
+    fchmod(fd, st.st_mode & 07777); /* after fchown, which may clear set-id bits */
+  } else {
+    fchmod(fd, 0666 & ~current_umask());
+  }
+}
+
+static int write_all(int fd, const void *data, size_t len) {
+  const char *p = data;
+  if (simulated_enospc()) return ENOSPC;
+  while (len > 0) {
+    ssize_t w = write(fd, p, len);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    p += w;
+    len -= (size_t)w;
+  }
+  return 0;
+}
+
+int ortune_pid_dead(long pid) { return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH; }
+
+void ortune_sweep_stale_temps(const char *path) {
+  char target[PATH_MAX], dir[PATH_MAX], prefix[NAME_MAX + 8];
+  if (ortune_write_target(path, target, sizeof target) != 0) return;
+  const char *slash = strrchr(target, '/'), *base = slash ? slash + 1 : target;
+  if (slash == target) snprintf(dir, sizeof dir, "/");
+  else if (slash) snprintf(dir, sizeof dir, "%.*s", (int)(slash - target), target);
+  else snprintf(dir, sizeof dir, ".");
+  if (snprintf(prefix, sizeof prefix, "%s.tmp.", base) >= (int)sizeof prefix) return;
+  DIR *d = opendir(dir);
+  if (!d) return;
+  size_t pl = strlen(prefix);
+  for (struct dirent *e; (e = readdir(d));) {
+    if (strncmp(e->d_name, prefix, pl)) continue;
+    char *end;
+    long pid = strtol(e->d_name + pl, &end, 10);
+    if (end == e->d_name + pl || *end != '.' || strlen(end + 1) != 6 || !ortune_pid_dead(pid)) continue;
+    char full[PATH_MAX];
+    struct stat st;
+    if (snprintf(full, sizeof full, "%s/%s", dir, e->d_name) < (int)sizeof full && lstat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_uid == geteuid())
+      unlink(full);
+  }
+  closedir(d);
+}
+
 int ortune_write_atomic(const char *path, const void *data, size_t len) {
-  char tmp[PATH_MAX];
-  if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
+  char target[PATH_MAX], tmp[PATH_MAX];
+  if (ortune_write_target(path, target, sizeof target) != 0)
+    return ortune_set_error(ORTUNE_EIO, "write %s: cannot follow the symlink (%s): fix the link or write to another file", path,
+                            strerror(errno));
+  /* the writer's pid in the name: a temp file left by a killed writer is swept by the next (ortune_sweep_stale_temps) */
+  if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld.XXXXXX", target, (long)getpid()) >= (int)sizeof tmp)
     return ortune_set_error(ORTUNE_EIO, "write %s: path too long", path);
   /* a rename would replace a read-only file (even for root): respect the file's mode instead */
   struct stat cur;
   errno = 0;
-  if (stat(path, &cur) == 0 && S_ISREG(cur.st_mode) && (!(cur.st_mode & 0222) || access(path, W_OK) != 0))
+  if (stat(target, &cur) == 0 && S_ISREG(cur.st_mode) && (!(cur.st_mode & 0222) || access(target, W_OK) != 0))
     return ortune_set_error(ORTUNE_EIO, "write %s: the file is %s, so it was left unchanged: make it writable or write to another file",
                             path, errno == EROFS ? "on a read-only file system" : "read-only");
   int fd = mkstemp(tmp);
   if (fd < 0)
     return ortune_set_error(ORTUNE_EIO, "write %s: cannot create a temp file beside it (%s): check the directory exists and is writable",
                             path, strerror(errno));
-  const char *p = data;
-  size_t left = len;
-  int err = 0;
-  if (simulated_enospc()) { err = ENOSPC; left = 0; }
-  while (left > 0) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0) { if (errno == EINTR) continue; err = errno; break; }
-    p += w; left -= (size_t)w;
-  }
+  memcpy(tmp_active, tmp, sizeof tmp_active);
+  tmp_set = 1;
+  int err = write_all(fd, data, len);
+  const char *sig = getenv("ORTUNE_TEST_WRITE_SIGNAL"); /* test-only: a signal while the temp file exists */
+  if (sig && atoi(sig) > 0) raise(atoi(sig));
   if (!err && fsync(fd) != 0) err = errno;
-  /* keep the permissions of the file being replaced */
-  struct stat st;
-  if (!err && stat(path, &st) == 0) fchmod(fd, st.st_mode & 07777);
-  else if (!err) fchmod(fd, 0644);
+  if (!err) copy_attrs(fd, target);
   if (close(fd) != 0 && !err) err = errno;
-  if (!err && rename(tmp, path) != 0) err = errno;
+  if (!err && rename(tmp, target) != 0) err = errno;
+  tmp_set = 0;
   if (err) {
     unlink(tmp);
     return ortune_set_error(err == ENOSPC ? ORTUNE_ENOSPC : ORTUNE_EIO,

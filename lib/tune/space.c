@@ -125,3 +125,34 @@ int ortune_space_values(int idx, char vals[][48], int max) {
   }
   return n;
 }
+
+int ortune_merge_user_options(const ortune_config *user, const char *space, int search_set, ortune_config *base, char *note,
+                              size_t notelen) {
+  size_t k = 0;
+  note[0] = '\0';
+  for (int i = 0; i < ortune_noptions; i++) {
+    if (!user->value[i]) continue;
+    if (ortune_space_has(space, i)) {
+      if (search_set) continue; /* the user asked to search it: the search starts from ORT's default */
+      if (k < notelen)
+        k += (size_t)snprintf(note + k, notelen - k, "%s%s=%s", k ? ", " : "", ortune_options[i].name, user->value[i]);
+    }
+    int rc = ortune_config_set(base, ortune_options[i].name, user->value[i]);
+    if (rc) return rc;
+  }
+  base->nfree = user->nfree;
+  memcpy(base->freedim, user->freedim, sizeof base->freedim);
+  return ORTUNE_OK;
+}
+
+int ortune_space_searches(const char *space, const ortune_config *base, int idx) {
+  return ortune_space_has(space, idx) && !(base && base->value[idx]);
+}
+
+int ortune_apply_pinned(const ortune_config *base, ortune_config *c) {
+  for (int i = 0; i < ortune_noptions; i++) {
+    int rc = base->value[i] ? ortune_config_set(c, ortune_options[i].name, base->value[i]) : ORTUNE_OK;
+    if (rc) return rc;
+  }
+  return ORTUNE_OK;
+}

@@ -96,7 +96,6 @@ static const char *fault_for(const char *name) {
 /* ---- one trial ---------------------------------------------------------------------- */
 
 typedef struct {
-  OrtSession *s;
   ortune_tensor *in;
   int nin;
   ortune_runner *r;
@@ -105,44 +104,19 @@ typedef struct {
 static void state_free(trial_state *t) {
   ortune_runner_release(t->r);
   ortune_tensors_free(t->in, t->nin);
-  if (t->s) ortune_ort_api()->ReleaseSession(t->s);
   memset(t, 0, sizeof *t);
 }
 
-/* Reference outputs from dir/output_N.pb (their shapes preallocate device outputs). */
-static int load_ref(const char *dir, ortune_tensor **ref) {
-  int n = 0;
-  *ref = NULL;
-  if (!dir || !*dir || !(*ref = calloc(ORTUNE_MAX_IO, sizeof **ref))) return 0;
-  for (; n < ORTUNE_MAX_IO; n++) {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/output_%d.pb", dir, n);
-    if (access(path, R_OK) != 0 || ortune_tensor_read_pb(path, &(*ref)[n]) != ORTUNE_OK) break;
-  }
-  ortune_clear_error();
-  return n;
-}
-
-/* Session + inputs + runner for cfg; shapes: outputs of an earlier run (may be NULL); *phase names the failing step. */
-static int trial_open(const char *model, const ortune_config *cfg, const ortune_input_spec *spec, const ortune_tensor *shapes,
-                      int nshapes, void *stream, trial_state *t, const char **phase, double *create_ms) {
+/* Runner + inputs for cfg, through the public runtime (what production runs); *phase names the failing step. */
+static int trial_open(const char *model, const ortune_config *cfg, const ortune_input_spec *spec, trial_state *t, const char **phase,
+                      double *create_ms) {
   memset(t, 0, sizeof *t);
-  OrtSessionOptions *so = NULL;
-  OrtEnv *env; /* first: the CUDA EP logs through the env's logger */
-  *phase = "options";
-  int rc = ortune_env_get(&env);
-  if (!rc) rc = ortune_session_options_build_stream(cfg, stream, &so);
+  int rc = ortune_runner_open_ex(model, cfg, &t->r, phase, create_ms);
   if (rc) return rc;
-  *phase = "create";
-  double t0 = ortune_now();
-  OrtStatus *st = ortune_ort_api()->CreateSession(env, model, so, &t->s);
-  if (create_ms) *create_ms = (ortune_now() - t0) * 1e3;
-  ortune_ort_api()->ReleaseSessionOptions(so);
-  if (st) return ortune_ort_error(st, "create session");
   *phase = "inputs";
-  if ((rc = ortune_inputs_make(t->s, cfg, spec, &t->in, &t->nin))) return rc;
+  if ((rc = ortune_inputs_make(ortune_runner_session(t->r), cfg, spec, &t->in, &t->nin))) return rc;
   *phase = "bind";
-  return ortune_runner_init(&t->r, t->s, cfg, t->in, t->nin, shapes, nshapes);
+  return ortune_runner_bind_tensors(t->r, t->in, t->nin);
 }
 
 static void add_measure(cJSON *res, const ortune_measure *m) {
@@ -198,24 +172,18 @@ static int measure_shapes(const cJSON *spec, const cJSON *extra, const ortune_co
     ortune_input_spec sp;
     ortune_spec_from_json(set, &sp); /* {"shapes": [...]}: random inputs of those shapes */
     sp.seed = in->seed;
-    ortune_runner_release(t->r);
-    t->r = NULL;
     ortune_tensors_free(t->in, t->nin);
     t->in = NULL;
     t->nin = 0;
-    char dir[1100], refdir[1100];
+    char dir[1100];
     snprintf(dir, sizeof dir, "%s/shape%d", ortune_jstr(spec, "out_dir"), n);
-    snprintf(refdir, sizeof refdir, "%s/shape%d", ortune_jstr(spec, "ref_dir"), n);
-    ortune_tensor *ref = NULL;
-    int nref = *ortune_jstr(spec, "ref_dir") ? load_ref(refdir, &ref) : 0;
     *phase = "inputs";
-    rc = ortune_inputs_make(t->s, cfg, &sp, &t->in, &t->nin);
-    if (!rc) rc = ortune_runner_init(&t->r, t->s, cfg, t->in, t->nin, ref, nref);
-    ortune_tensors_free(ref, nref);
+    rc = ortune_inputs_make(ortune_runner_session(t->r), cfg, &sp, &t->in, &t->nin);
+    if (!rc) rc = ortune_runner_bind_tensors(t->r, t->in, t->nin);
     if (rc) return rc;
     *phase = "run";
     double t0 = ortune_now();
-    if ((rc = ortune_runner_run(t->r))) return rc;
+    if ((rc = ortune_runner_run_bound(t->r))) return rc;
     double f = (ortune_now() - t0) * 1e3;
     ortune_measure m = {0};
     rc = ortune_measure_run(t->r, bo, &m);
@@ -251,8 +219,6 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   ortune_bench_opts bo;
   ortune_measure m = {0};
   trial_state t = {0};
-  ortune_tensor *ref = NULL;
-  int nref = 0;
   int rc = ortune_config_from_json(cJSON_GetObjectItemCaseSensitive(spec, "config"), &cfg);
   if (rc) goto done;
   ortune_spec_from_json(cJSON_GetObjectItemCaseSensitive(spec, "inputs"), &in);
@@ -267,16 +233,23 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   int gpu = !strcmp(ortune_config_get(cfg, "provider"), "cuda");
   long long gpu0 = gpu ? ortune_gpu_mem_used(dev) : -1;
   double create_ms = 0;
-  if (ortune_jnum(bj, "event_timing", 0) && gpu && ortune_cuda_stream_create(&bo.stream)) goto done;
-  nref = load_ref(ortune_jstr(spec, "ref_dir"), &ref);
-  rc = trial_open(model, cfg, &in, ref, nref, bo.stream, &t, &phase, &create_ms);
+  rc = trial_open(model, cfg, &in, &t, &phase, &create_ms);
   cJSON_AddNumberToObject(res, "create_ms", create_ms);
   if (rc) goto done;
+  if (ortune_jnum(bj, "event_timing", 0) && gpu) bo.stream = ortune_runner_stream(t.r); /* events on ORT's compute stream */
   if (fault && !strcmp(fault, "crash")) raise(SIGSEGV);
+  if (fault && !strcmp(fault, "kill")) raise(SIGKILL);
+  if (fault && !strcmp(fault, "oom")) { /* what the OOM killer does: count the kill, then SIGKILL */
+    const char *ev = getenv("ORTUNE_TEST_OOM_EVENTS");
+    long long kills = ortune_oom_kills();
+    FILE *f = ev ? fopen(ev, "w") : NULL;
+    if (f) fprintf(f, "oom_kill %lld\n", kills + 1), fclose(f);
+    raise(SIGKILL);
+  }
   if (fault && !strcmp(fault, "hang")) for (;;) pause();
   phase = "run";
   double t0 = ortune_now();
-  if ((rc = ortune_runner_run(t.r))) goto done;
+  if ((rc = ortune_inputs_hint(ortune_runner_run_bound(t.r), &in, t.in, t.nin))) goto done;
   double first = (ortune_now() - t0) * 1e3;
   cJSON_AddNumberToObject(res, "first_run_ms", first);
   if (fault && !strcmp(fault, "slow")) bo.delay_ms = first > 2 ? first : 2;
@@ -295,9 +268,9 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   if (!rc && *ortune_jstr(spec, "out_dir")) {
     char dir2[1100];
     snprintf(dir2, sizeof dir2, "%s/set2", ortune_jstr(spec, "out_dir"));
-    rc = ortune_inputs_refill(t.in, t.nin, in.seed + 0x5bd1e995);
+    rc = ortune_inputs_refill(&in, t.in, t.nin, in.seed + 0x5bd1e995); /* random inputs only */
     if (!rc) rc = ortune_runner_refresh(t.r);
-    if (!rc) rc = ortune_runner_run(t.r);
+    if (!rc) rc = ortune_runner_run_bound(t.r);
     if (!rc) rc = save_outputs(t.r, dir2, fault);
   }
   /* more input shapes (--shapes): each measured after a first run at that shape, which is where cuDNN's
@@ -308,7 +281,6 @@ done:
   cJSON_AddStringToObject(res, "phase", phase);
   ortune_measure_free(&m);
   state_free(&t);
-  ortune_tensors_free(ref, nref);
   ortune_config_release(cfg);
   return rc;
 }
@@ -320,48 +292,53 @@ static int cmp_d(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+#define AB_MAX_ROUNDS 1000000
+#define AB_MAX_RUNS 256
+
 int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortune_input_spec *spec, int rounds, int runs,
                       double **blocks, double *p50, double *p99, ortune_tensor **outs, int *nouts) {
+  if (n < 1 || n > 64 || rounds < 1 || rounds > AB_MAX_ROUNDS || runs < 1 || runs > AB_MAX_RUNS)
+    return ortune_set_error(ORTUNE_EUSAGE, "a/b: %d configs x %d rounds x %d runs: give 1 to %d rounds and 1 to %d runs", n, rounds,
+                            runs, AB_MAX_ROUNDS, AB_MAX_RUNS);
+  size_t per = (size_t)rounds * (size_t)runs, nb = (size_t)n * (size_t)rounds; /* no overflow: bounded above */
   trial_state *t = calloc((size_t)n, sizeof *t);
-  double *all = malloc(sizeof(double) * (size_t)(n * rounds * runs)), *blk = malloc(sizeof(double) * (size_t)(n * rounds));
-  double lat[256];
-  int rc = ORTUNE_OK, nshapes = 0;
+  double *all = malloc(sizeof(double) * per * (size_t)n), *blk = malloc(sizeof(double) * nb);
+  double lat[AB_MAX_RUNS];
+  int rc = ORTUNE_OK;
   const char *phase;
-  ortune_tensor *shapes = NULL;
-  if (runs > 256) runs = 256;
-  if (!t || !all || !blk) { rc = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory"); goto done; }
-  /* config 0's outputs give the output shapes that CUDA-graph configs bind */
+  if (!t || !all || !blk) {
+    rc = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory for %zu latencies: give fewer rounds or runs", per * (size_t)n);
+    goto done;
+  }
   for (int i = 0; i < n; i++) {
-    if ((rc = trial_open(model, cfgs[i], spec, shapes, nshapes, NULL, &t[i], &phase, NULL))) goto done;
-    for (int w = 0; w < 10 && !rc; w++) rc = ortune_runner_run(t[i].r); /* warm */
-    if (!rc && i == 0) rc = ortune_runner_outputs(t[0].r, &shapes, &nshapes);
+    if ((rc = trial_open(model, cfgs[i], spec, &t[i], &phase, NULL))) goto done;
+    for (int w = 0; w < 10 && !rc; w++) rc = ortune_inputs_hint(ortune_runner_run_bound(t[i].r), spec, t[i].in, t[i].nin); /* warm */
     if (rc) goto done;
   }
-  for (int r = 0; r < rounds; r++) {
+  for (size_t r = 0; r < (size_t)rounds; r++) {
     for (int k = 0; k < n; k++) {
-      int i = (r + k) % n; /* rotate who goes first */
+      int i = (int)((r + (size_t)k) % (size_t)n); /* rotate who goes first */
       for (int j = 0; j < runs; j++) {
         double t0 = ortune_now();
-        if ((rc = ortune_runner_run(t[i].r))) goto done;
+        if ((rc = ortune_runner_run_bound(t[i].r))) goto done;
         lat[j] = (ortune_now() - t0) * 1e3;
-        all[(size_t)i * (size_t)(rounds * runs) + (size_t)(r * runs + j)] = lat[j];
+        all[(size_t)i * per + r * (size_t)runs + (size_t)j] = lat[j];
       }
       qsort(lat, (size_t)runs, sizeof *lat, cmp_d);
-      blk[r * n + i] = ortune_percentile(lat, runs, 50);
+      blk[r * (size_t)n + (size_t)i] = ortune_percentile(lat, runs, 50);
     }
   }
   for (int i = 0; i < n; i++) {
-    double *v = all + (size_t)i * (size_t)(rounds * runs);
-    qsort(v, (size_t)(rounds * runs), sizeof *v, cmp_d);
-    p50[i] = ortune_percentile(v, rounds * runs, 50);
-    p99[i] = ortune_percentile(v, rounds * runs, 99);
+    double *v = all + (size_t)i * per;
+    qsort(v, per, sizeof *v, cmp_d);
+    p50[i] = ortune_percentile(v, (int)per, 50);
+    p99[i] = ortune_percentile(v, (int)per, 99);
   }
   for (int i = 0; outs && i < n && !rc; i++) rc = ortune_runner_outputs(t[i].r, &outs[i], &nouts[i]);
   *blocks = blk;
   blk = NULL;
 done:
   for (int i = 0; t && i < n; i++) state_free(&t[i]);
-  ortune_tensors_free(shapes, nshapes);
   free(t);
   free(all);
   free(blk);
@@ -396,7 +373,8 @@ static int run_ab(const cJSON *spec, cJSON *res) {
   int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(spec, "configs")), rc = ORTUNE_OK;
   ortune_config **cfgs = calloc((size_t)(n ? n : 1), sizeof *cfgs);
   double *p50 = calloc((size_t)(n ? n : 1), sizeof *p50), *p99 = calloc((size_t)(n ? n : 1), sizeof *p99), *blocks = NULL;
-  int rounds = (int)ortune_jnum(spec, "rounds", 10), runs = (int)ortune_jnum(spec, "runs", 20);
+  double jr = ortune_jnum(spec, "rounds", 10), ju = ortune_jnum(spec, "runs", 20); /* range-checked before the casts */
+  int rounds = jr >= 1 && jr <= AB_MAX_ROUNDS ? (int)jr : 0, runs = ju >= 1 && ju <= AB_MAX_RUNS ? (int)ju : 0;
   ortune_input_spec in;
   ortune_spec_from_json(cJSON_GetObjectItemCaseSensitive(spec, "inputs"), &in);
   const cJSON *it;

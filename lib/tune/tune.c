@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "tune.h"
 #include "report.h"
+#include "results.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -9,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -52,6 +54,8 @@ typedef struct {
   int last_rc;                /* why run_trial returned NULL (besides a signal) */
   int tty;
   int total_hint;             /* for the progress line */
+  char inputs[2048];          /* the inputs every trial is measured with (shapes, free dims, --input sources) */
+  int stale_previous;         /* --resume: trials of the earlier run measured with other inputs (not reused) */
 } tuner;
 
 /* The objective: p50, p99 or mean latency (over all --shapes), plus first_run_weight x the mean first run. */
@@ -123,9 +127,14 @@ static void last_line(const char *path, char *buf, size_t len) {
 
 /* Run `worker _trial spec res` with a time limit. Returns the wait status, or -1 on timeout, -2 on interrupt. */
 static int spawn(tuner *t, const char *spec, const char *res, const char *log, double timeout) {
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) return ortune_set_error(ORTUNE_EFAIL, "fork: %s", strerror(errno)), -3;
   if (pid == 0) {
+    /* die with the tuner (also on its SIGKILL); it may have died between fork and prctl */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    signal(SIGPIPE, SIG_DFL); /* the CLI ignores it; an ignored signal would stay ignored across exec */
     setpgid(0, 0);
     int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
@@ -213,9 +222,14 @@ static cJSON *config_delta(const ortune_config *base, const ortune_config *c) {
   return j;
 }
 
+/* --resume: the earlier run's trial of that name, measured with the same inputs (shapes, free dims, sources). */
 static cJSON *find_previous(tuner *t, const char *name) {
   cJSON *tr;
-  cJSON_ArrayForEach(tr, t->previous) if (!strcmp(ortune_jstr(tr, "name"), name) && strcmp(ortune_jstr(tr, "status"), "interrupted")) return tr;
+  cJSON_ArrayForEach(tr, t->previous) {
+    if (strcmp(ortune_jstr(tr, "name"), name) || !strcmp(ortune_jstr(tr, "status"), "interrupted")) continue;
+    if (!strcmp(ortune_jstr(tr, "inputs"), t->inputs)) return tr;
+    t->stale_previous++;
+  }
   return NULL;
 }
 
@@ -273,11 +287,13 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
     return NULL;
   }
 
+  long long oom0 = ortune_oom_kills();
   int status = spawn(t, spec_p, res_p, log_p, t->o->trial_timeout_s);
   tr = cJSON_CreateObject();
   cJSON_AddNumberToObject(tr, "id", id);
   cJSON_AddStringToObject(tr, "name", c->name);
   cJSON_AddStringToObject(tr, "stage", c->stage);
+  cJSON_AddStringToObject(tr, "inputs", t->inputs); /* --resume reuses a trial only with the same inputs */
   const ortune_config *base = t->o->base;
   cJSON_AddItemToObject(tr, "config", config_delta(base, c->cfg));
   char reason[512] = "";
@@ -290,11 +306,13 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
     cJSON_AddStringToObject(tr, "status", "timeout");
     snprintf(reason, sizeof reason, "no result within %.0f s: killed (--trial-timeout to allow more)", t->o->trial_timeout_s);
   } else if (WIFSIGNALED(status)) {
-    cJSON_AddStringToObject(tr, "status", "crash");
+    long long oom1 = WTERMSIG(status) == SIGKILL && oom0 >= 0 ? ortune_oom_kills() : -1;
+    int oom = oom1 > oom0; /* a SIGKILL ortune did not send, while the kernel counted an OOM kill */
+    cJSON_AddStringToObject(tr, "status", oom ? "oom" : "crash");
     char tail[256];
     last_line(log_p, tail, sizeof tail);
-    snprintf(reason, sizeof reason, "killed by signal %d (%s)%s%s", WTERMSIG(status), strsignal(WTERMSIG(status)),
-             tail[0] ? ": " : "", tail);
+    snprintf(reason, sizeof reason, "killed by signal %d (%s)%s%s%s", WTERMSIG(status), strsignal(WTERMSIG(status)),
+             oom ? " from the kernel's OOM killer: out of host memory" : "", tail[0] ? ": " : "", tail);
   } else {
     char *txt = NULL;
     cJSON *res = ortune_read_file(res_p, &txt, NULL) == ORTUNE_OK ? cJSON_Parse(txt) : NULL;
@@ -378,10 +396,11 @@ static int better(const tuner *t, const cJSON *tr, double than) {
 
 /* ---- strategies ------------------------------------------------------------------------ */
 
-static int space_indices(const char *space, int *idx) {
+/* The options searched: those of the space the user did not pin (ortune_merge_user_options). */
+static int space_indices(const tuner *t, int *idx) {
   int n = 0;
   for (int i = 0; i < ortune_noptions; i++)
-    if (ortune_space_has(space, i)) idx[n++] = i;
+    if (ortune_space_searches(t->o->space, t->o->base, i)) idx[n++] = i;
   return n;
 }
 
@@ -394,7 +413,7 @@ static int cmp_change(const void *a, const void *b) {
 
 /* Staged: screen each value alone, combine the winners greedily (largest effect first), refine around the result. */
 static int search_staged(tuner *t) {
-  int idx[64], n = space_indices(t->o->space, idx);
+  int idx[64], n = space_indices(t, idx);
   change ch[256];
   int nch = 0;
   char vals[16][48];
@@ -417,6 +436,7 @@ static int search_staged(tuner *t) {
       ortune_config_set(c.cfg, "do_copy_in_default_stream", adv[i].copy);
       ortune_config_set(c.cfg, "cudnn_conv_use_max_workspace", adv[i].ws);
       ortune_config_set(c.cfg, "tunable_op_enable", adv[i].tun);
+      ortune_apply_pinned(t->o->base, c.cfg); /* the user's settings stay */
       snprintf(c.name, sizeof c.name, "seed advice for a %s-class GPU", cls);
       snprintf(c.stage, sizeof c.stage, "class");
       run_trial(t, &c, 0);
@@ -505,7 +525,7 @@ static int search_staged(tuner *t) {
 
 /* Grid: every combination of the space's values. */
 static int search_grid(tuner *t) {
-  int idx[64], n = space_indices(t->o->space, idx), nv[64], pos[64] = {0};
+  int idx[64], n = space_indices(t, idx), nv[64], pos[64] = {0};
   char vals[64][16][48];
   long total = 1;
   for (int k = 0; k < n; k++) {
@@ -534,6 +554,7 @@ static int search_grid(tuner *t) {
 static int search_seed14(tuner *t, uint64_t gpu_total) {
   ortune_candidates cs = {0};
   int rc = ortune_space_seed14(t->o->base, t->o->scale_memory ? gpu_total : 0, &cs);
+  for (int i = 0; !rc && i < cs.n; i++) rc = ortune_apply_pinned(t->o->base, cs.v[i].cfg); /* the user's settings stay */
   t->total_hint = cs.n + 2;
   for (int i = 0; !rc && i < cs.n && budget_left(t); i++) run_trial(t, &cs.v[i], 0);
   ortune_candidates_free(&cs);
@@ -786,30 +807,10 @@ cJSON *ortune_machine_json(const ortune_config *cfg) {
 
 static void write_csv(tuner *t) {
   if (!t->o->results_csv) return;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  if (!buf) return;
-  n += (size_t)snprintf(buf, cap, "id,name,stage,status,p50_ms,p90_ms,p99_ms,mean_ms,cv,create_ms,first_run_ms,peak_host_mb,peak_gpu_mb,speedup,reason\n");
-  cJSON *tr;
-  cJSON_ArrayForEach(tr, t->trials) {
-    char line[2048], reason[600];
-    snprintf(reason, sizeof reason, "%s", ortune_jstr(tr, "reason"));
-    for (char *c = reason; *c; c++)
-      if (*c == '"') *c = '\'';
-    int w = snprintf(line, sizeof line, "%.0f,\"%s\",%s,%s,%.5g,%.5g,%.5g,%.5g,%.4g,%.5g,%.5g,%.5g,%.5g,%.4g,\"%s\"\n",
-                     ortune_jnum(tr, "id", 0), ortune_jstr(tr, "name"), ortune_jstr(tr, "stage"), ortune_jstr(tr, "status"), ortune_jnum(tr, "p50_ms", NAN),
-                     ortune_jnum(tr, "p90_ms", NAN), ortune_jnum(tr, "p99_ms", NAN), ortune_jnum(tr, "mean_ms", NAN), ortune_jnum(tr, "cv", NAN),
-                     ortune_jnum(tr, "create_ms", NAN), ortune_jnum(tr, "first_run_ms", NAN), ortune_jnum(tr, "peak_host_mb", NAN),
-                     ortune_jnum(tr, "peak_gpu_mb", NAN), ortune_jnum(tr, "speedup", NAN), reason);
-    if (n + (size_t)w + 1 > cap) {
-      char *nb = realloc(buf, cap *= 2);
-      if (!nb) break;
-      buf = nb;
-    }
-    memcpy(buf + n, line, (size_t)w + 1);
-    n += (size_t)w;
-  }
-  if (ortune_write_atomic(t->o->results_csv, buf, n)) fprintf(stderr, "ortune: %s\n", ortune_last_error());
+  size_t n = 0;
+  char *buf = ortune_results_csv(t->results, &n); /* quoted and escaped, any field length */
+  if (!buf) fprintf(stderr, "ortune: csv: out of memory\n");
+  else if (ortune_write_atomic(t->o->results_csv, buf, n)) fprintf(stderr, "ortune: %s\n", ortune_last_error());
   free(buf);
 }
 
@@ -828,15 +829,20 @@ static void input_shapes(const ortune_input_spec *s, const ortune_config *cfg, c
   if (!n) snprintf(buf, len, "static");
 }
 
+/* What a trial was measured with: the shape sets and free dims, and each --input source. */
+static void inputs_signature(const ortune_tune_opts *o, const char *shapes, char *buf, size_t len) {
+  size_t n = (size_t)snprintf(buf, len, "%s", shapes);
+  for (int i = 0; i < o->spec.nfiles && n < len; i++)
+    n += (size_t)snprintf(buf + n, len - n, "; --input %s=%s", o->spec.files[i].name, o->spec.files[i].path);
+  if (o->spec.dir[0] && n < len) snprintf(buf + n, len - n, "; inputs from %s", o->spec.dir);
+}
+
 static int load_previous(tuner *t) {
-  char *txt;
   if (!t->o->results_json || access(t->o->results_json, R_OK) != 0)
     return ortune_set_error(ORTUNE_EUSAGE, "--resume needs the --results FILE of the interrupted run");
-  int rc = ortune_read_file(t->o->results_json, &txt, NULL);
+  cJSON *prev = NULL;
+  int rc = ortune_results_load(t->o->results_json, "--resume:", "fix the file or start without --resume", &prev);
   if (rc) return rc;
-  cJSON *prev = cJSON_Parse(txt);
-  free(txt);
-  if (!prev) return ortune_set_error(ORTUNE_ECONFIG, "--resume: %s is not a results file: start without --resume", t->o->results_json);
   const cJSON *pm = cJSON_GetObjectItemCaseSensitive(prev, "model"), *nm = cJSON_GetObjectItemCaseSensitive(t->results, "model");
   if (strcmp(ortune_jstr(pm, "sha256"), ortune_jstr(nm, "sha256")) || strcmp(ortune_jstr(prev, "space"), t->o->space)) {
     cJSON_Delete(prev);
@@ -871,15 +877,19 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   int rc = ortune_sha256_file(o->model, sha);
   if (rc) return rc;
 
-  snprintf(t.work, sizeof t.work, "%s/ortune.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  ortune_sweep_workdirs(tmpdir); /* of tunes that were killed (SIGKILL, OOM killer) */
+  snprintf(t.work, sizeof t.work, "%s/" ORTUNE_WORKDIR_PREFIX "%ld.XXXXXX", tmpdir, (long)getpid());
   if (!mkdtemp(t.work)) return ortune_set_error(ORTUNE_EIO, "tune: cannot make a temp dir in %s: set TMPDIR", t.work);
 
-  struct sigaction sa = {0}, old_int, old_term;
+  struct sigaction sa = {0}, old_int, old_term, old_hup;
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
+  sigaction(SIGHUP, &sa, &old_hup); /* a closed terminal or ssh session: as SIGTERM */
 
   t.results = cJSON_CreateObject();
+  cJSON_AddNumberToObject(t.results, "schema", ORTUNE_RESULTS_SCHEMA);
   cJSON_AddStringToObject(t.results, "ortune_version", ORTUNE_VERSION);
   char date[64];
   time_t now = time(NULL);
@@ -898,6 +908,7 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
     snprintf(shapes + n, sizeof shapes - n, "; %s", more);
   }
   if (o->nextra) cJSON_AddStringToObject(md, "shape_sets", shapes);
+  inputs_signature(o, shapes, t.inputs, sizeof t.inputs);
   if (o->first_run_weight > 0) cJSON_AddNumberToObject(t.results, "first_run_weight", o->first_run_weight);
   cJSON_AddItemToObject(t.results, "machine", ortune_machine_json(o->base));
   cJSON_AddStringToObject(t.results, "space", o->space);
@@ -905,6 +916,7 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   cJSON_AddStringToObject(t.results, "objective", o->objective);
   cJSON_AddStringToObject(t.results, "provider", ortune_config_get(o->base, "provider"));
   cJSON_AddStringToObject(t.results, "io", ortune_config_get(o->base, "io"));
+  cJSON_AddItemToObject(t.results, "base", ortune_config_to_json(o->base)); /* the user's settings: in every candidate */
   cJSON_AddNumberToObject(t.results, "baseline", 0);
   t.trials = cJSON_AddArrayToObject(t.results, "trials");
   if (o->resume && (rc = load_previous(&t))) goto fail_setup;
@@ -917,7 +929,8 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
     else if (!b1) rc = ortune_set_error(t.last_rc ? t.last_rc : ORTUNE_EFAIL, "tune: %s", ortune_last_error());
     else {
       int code = (int)ortune_jnum(b1, "error_code", 0);
-      if (!code) code = !strcmp(ortune_jstr(b1, "status"), "timeout") ? ORTUNE_ETIMEOUT : !strcmp(ortune_jstr(b1, "status"), "crash") ? ORTUNE_ECRASH : ORTUNE_EMODEL;
+      if (!code) code = !strcmp(ortune_jstr(b1, "status"), "timeout") ? ORTUNE_ETIMEOUT : !strcmp(ortune_jstr(b1, "status"), "crash") ? ORTUNE_ECRASH
+                        : !strcmp(ortune_jstr(b1, "status"), "oom") ? ORTUNE_ENOMEM : ORTUNE_EMODEL;
       rc = ortune_set_error(code, "the model does not run with ORT's defaults (%s): %s", ortune_jstr(b1, "status"), ortune_jstr(b1, "reason"));
     }
     goto fail_search;
@@ -945,6 +958,9 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   if (!got_signal) rc = final_ab(&t, &winner);
   impact(&t);
   cJSON_AddNumberToObject(t.results, "wall_s", ortune_now() - t.t_start);
+  if (t.stale_previous && !o->quiet)
+    fprintf(stderr, "ortune: note: --resume: %d trials of %s were measured with other inputs (%s now): measured again\n",
+            t.stale_previous, o->results_json, t.inputs);
   if (t.tty && !o->quiet) fprintf(stderr, "\r\033[K");
   if (got_signal) rc = ORTUNE_EINTR;
   save_results(&t);
@@ -960,6 +976,7 @@ fail_setup:
 done:
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
+  sigaction(SIGHUP, &old_hup, NULL);
   rm_rf(t.work);
   cJSON_Delete(t.previous);
   if (rc == ORTUNE_EINTR) ortune_set_error(ORTUNE_EINTR, "interrupted by signal %d: %d trials kept%s%s; config not written", got_signal,

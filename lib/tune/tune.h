@@ -34,6 +34,16 @@ int ortune_space_seed14(const ortune_config *base, uint64_t gpu_total, ortune_ca
 int ortune_space_valid(const char *name);
 /* Does option idx belong to the search of space? */
 int ortune_space_has(const char *space, int idx);
+/* The one rule for options the user set in the config's onnxruntime: section (tune): every one goes into
+ * base (so it is in every candidate and in the written config), with the config's free dims; one that space
+ * searches is pinned at the user's value (not searched) unless search_set, in which case base leaves it at
+ * ORT's default for the search to choose. note: one line naming the pinned options ("" if none). */
+int ortune_merge_user_options(const ortune_config *user, const char *space, int search_set, ortune_config *base, char *note,
+                              size_t notelen);
+/* Does a tune from base search option idx of space (in the space and not pinned by the user in base)? */
+int ortune_space_searches(const char *space, const ortune_config *base, int idx);
+/* Put base's set options (the user's constraints) back into c (after a preset such as seed14 changed them). */
+int ortune_apply_pinned(const ortune_config *base, ortune_config *c);
 /* Values tried for option idx (split of tune_values; threads: 1..cores by bisection). */
 int ortune_space_values(int idx, char vals[][48], int max);
 
@@ -57,6 +67,11 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
                       double **blocks /* out: rounds*n block medians, malloc'ed */, double *p50, double *p99,
                       ortune_tensor **outs /* NULL, or n slots: each config's last outputs */, int *nouts);
 void ortune_ab_analyse(const double *blocks, int rounds, int n, int i, double min_gain, ortune_ab_stat *st);
+
+/* ---- OOM kills (oom.c) ---- */
+/* The kernel's count of OOM kills seen from here (system-wide + this cgroup), -1 if unknown: a child that died
+ * of SIGKILL while it grew was killed by the OOM killer. */
+long long ortune_oom_kills(void);
 
 /* ---- the tuner (tune.c) ---- */
 typedef struct {
@@ -86,6 +101,12 @@ void ortune_tune_opts_default(ortune_tune_opts *o);
 int ortune_tune_run(const ortune_tune_opts *o, cJSON **results);
 /* The signal that interrupted the last tune (0 if none). */
 int ortune_tune_signal(void);
+
+/* ---- stale work dirs (sweep.c) ---- */
+/* A tune's work dir: TMPDIR/ortune.PID.XXXXXX. */
+#define ORTUNE_WORKDIR_PREFIX "ortune."
+/* Remove the work dirs in tmpdir of tunes whose process is gone (killed before their cleanup); only this user's. */
+void ortune_sweep_workdirs(const char *tmpdir);
 
 /* Machine and model facts for results/provenance. */
 cJSON *ortune_machine_json(const ortune_config *cfg);

@@ -9,6 +9,9 @@ The protobuf wire format is written by hand (no onnx package needed on CI):
   dyn_relu.onnx        y = Relu(x), x: float32 [batch, 3] with a named dynamic dim
   dyn_unnamed.onnx     y = Relu(x), x: float32 [?, 3] with an unnamed dynamic dim
   add2.onnx            c = Add(a, b), a and b: float32 [2, 3], plus a test_data_set with inputs and output
+  noshape_relu.onnx    y = Relu(x), x: float32 with no shape at all (rank unknown)
+  longname.onnx        y = Relu(x), input and output names of 150 and 139 characters
+  reshape_k.onnx       y = Reshape(x, k), x: float32 [6], k: int64 [1] (random k in 0..3 fails; 6 or -1 works)
 """
 import os
 import struct
@@ -51,7 +54,14 @@ def dim(d):
     return f_bytes(1, f_int(1, d))
 
 
+INT64 = 7
+LONG_IN = "in_" + "x" * 147
+LONG_OUT = "out_" + "y" * 135
+
+
 def value_info(name, elem, dims):
+    if dims is None:  # no shape at all: rank unknown
+        return f_bytes(1, name) + f_bytes(2, f_bytes(1, f_int(1, elem)))
     shape = b"".join(dim(d) for d in dims)
     tensor_type = f_int(1, elem) + f_bytes(2, shape)
     type_proto = f_bytes(1, tensor_type)
@@ -108,6 +118,16 @@ def main():
         [node(["a", "b"], ["c"], "Add", "add")],
         [value_info("a", FLOAT, [2, 3]), value_info("b", FLOAT, [2, 3])],
         [value_info("c", FLOAT, [2, 3])], "add2", [("", 13)]))
+    write(os.path.join(out, "noshape_relu.onnx"), model(
+        [node(["x"], ["y"], "Relu", "relu")],
+        [value_info("x", FLOAT, None)], [value_info("y", FLOAT, None)], "noshape_relu", [("", 13)]))
+    write(os.path.join(out, "longname.onnx"), model(
+        [node([LONG_IN], [LONG_OUT], "Relu", "relu")],
+        [value_info(LONG_IN, FLOAT, [1, 4])], [value_info(LONG_OUT, FLOAT, [1, 4])], "longname", [("", 13)]))
+    write(os.path.join(out, "reshape_k.onnx"), model(
+        [node(["x", "k"], ["y"], "Reshape", "reshape")],
+        [value_info("x", FLOAT, [6]), value_info("k", INT64, [1])], [value_info("y", FLOAT, [None])], "reshape_k",
+        [("", 13)]))
     ds = os.path.join(out, "add2_data")
     os.makedirs(ds, exist_ok=True)
     a = [0.5, -1.0, 2.0, 3.25, -0.125, 7.0]

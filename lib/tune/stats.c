@@ -1,0 +1,187 @@
+/* stats.c - the statistics of a before/after measurement.
+ *
+ * How it works: an A/B runs every config in S fresh sessions (separate processes: what a production restart
+ * sees), each session in R interleaved rounds; a round gives one block median per config. The speedup of a
+ * candidate is the geometric mean of its block ratios against the defaults of the same round (the pairing
+ * removes the machine's drift). Its interval comes from a hierarchical bootstrap: sessions are drawn with
+ * replacement, then rounds within each drawn session, so a session-to-session difference (cuDNN picking
+ * other algorithms, memory placement) widens the interval instead of hiding in it. One verdict rule turns the
+ * interval into words for tune, compare and the report. Latency modes are found by the widest gap in the
+ * sorted latencies; parsimony picks, among candidates equal within the noise, the one that changes least.
+ */
+#include "stats.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t rng_next(uint64_t *s) { /* splitmix64 */
+  uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+static int rng_below(uint64_t *s, int n) { return (int)(rng_next(s) % (uint64_t)n); }
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double quantile(const double *sorted, int n, double q) {
+  if (n <= 0) return NAN;
+  double pos = q * (n - 1);
+  int i = (int)pos;
+  double f = pos - i;
+  return i + 1 < n ? sorted[i] * (1 - f) + sorted[i + 1] * f : sorted[n - 1];
+}
+
+/* log(reference/candidate) of block (s, r); NAN when a block is missing or not positive. */
+static double log_ratio(const ortune_ab_data *d, int s, int r, int c) {
+  const double *b = d->blocks + ((size_t)s * (size_t)d->rounds + (size_t)r) * (size_t)d->n;
+  return b[0] > 0 && b[c] > 0 && isfinite(b[0]) && isfinite(b[c]) ? log(b[0] / b[c]) : NAN;
+}
+
+static double session_mean(const ortune_ab_data *d, int s, int c, int *count) {
+  double sum = 0;
+  int k = 0;
+  for (int r = 0; r < d->rounds; r++) {
+    double l = log_ratio(d, s, r, c);
+    if (!isnan(l)) sum += l, k++;
+  }
+  if (count) *count = k;
+  return k ? sum / k : NAN;
+}
+
+static double bootstrap_once(const ortune_ab_data *d, int c, uint64_t *rng) {
+  double sum = 0;
+  int k = 0;
+  for (int i = 0; i < d->sessions; i++) {
+    int s = d->sessions > 1 ? rng_below(rng, d->sessions) : 0;
+    for (int j = 0; j < d->rounds; j++) {
+      double l = log_ratio(d, s, rng_below(rng, d->rounds), c);
+      if (!isnan(l)) sum += l, k++;
+    }
+  }
+  return k ? sum / k : NAN;
+}
+
+void ortune_ratio_estimate(const ortune_ab_data *d, int c, int nboot, uint64_t seed, ortune_ratio *out) {
+  memset(out, 0, sizeof *out);
+  out->speedup = out->ci_low = out->ci_high = NAN;
+  if (!d || d->sessions < 1 || d->rounds < 1 || c <= 0 || c >= d->n) return;
+  double sum = 0, lo = INFINITY, hi = -INFINITY;
+  int k = 0;
+  for (int s = 0; s < d->sessions; s++) {
+    int ks;
+    double m = session_mean(d, s, c, &ks);
+    if (!ks) continue;
+    sum += m * ks, k += ks;
+    lo = fmin(lo, m), hi = fmax(hi, m);
+  }
+  if (!k) return;
+  out->samples = k;
+  out->speedup = exp(sum / k);
+  out->session_spread = exp(hi - lo);
+  if (nboot < 100) nboot = 100;
+  double *bs = malloc(sizeof(double) * (size_t)nboot);
+  if (!bs) return;
+  uint64_t rng = seed ? seed : 0x243F6A8885A308D3ULL;
+  int nb = 0;
+  for (int b = 0; b < nboot; b++) {
+    double m = bootstrap_once(d, c, &rng);
+    if (!isnan(m)) bs[nb++] = m;
+  }
+  qsort(bs, (size_t)nb, sizeof *bs, cmp_double);
+  out->ci_low = exp(quantile(bs, nb, 0.025));
+  out->ci_high = exp(quantile(bs, nb, 0.975));
+  free(bs);
+}
+
+ortune_verdict ortune_verdict_of(const ortune_ratio *r, double min_gain) {
+  if (!r || isnan(r->ci_low) || isnan(r->ci_high)) return ORTUNE_VERDICT_SAME;
+  if (r->ci_low > 1.0 + min_gain) return ORTUNE_VERDICT_FASTER;
+  if (r->ci_high < 1.0 / (1.0 + min_gain)) return ORTUNE_VERDICT_SLOWER;
+  return ORTUNE_VERDICT_SAME;
+}
+
+const char *ortune_verdict_word(ortune_verdict v) {
+  return v == ORTUNE_VERDICT_FASTER ? "faster" : v == ORTUNE_VERDICT_SLOWER ? "slower" : "no measurable difference";
+}
+
+/* Median absolute deviation of sorted v[0..n), scaled to a standard deviation. */
+static double mad_sd(const double *v, int n) {
+  if (n < 2) return 0;
+  double med = quantile(v, n, 0.5), *dev = malloc(sizeof(double) * (size_t)n);
+  if (!dev) return 0;
+  for (int i = 0; i < n; i++) dev[i] = fabs(v[i] - med);
+  qsort(dev, (size_t)n, sizeof *dev, cmp_double);
+  double m = quantile(dev, n, 0.5) * 1.4826;
+  free(dev);
+  return m;
+}
+
+void ortune_modes_find(const double *lat, int n, ortune_modes *out) {
+  memset(out, 0, sizeof *out);
+  if (n <= 0) return;
+  double *v = malloc(sizeof(double) * (size_t)n);
+  if (!v) return;
+  memcpy(v, lat, sizeof(double) * (size_t)n);
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  out->count = 1;
+  out->median[0] = quantile(v, n, 0.5);
+  out->share[0] = 1;
+  int lo = n / 10 > 2 ? n / 10 : 2, best = -1;
+  double gap = 0;
+  for (int i = lo; i <= n - lo; i++) /* split before index i: both sides hold >= 10% */
+    if (i > 0 && i < n && v[i] - v[i - 1] > gap) gap = v[i] - v[i - 1], best = i;
+  if (best > 0) {
+    double spread = fmax(mad_sd(v, best), mad_sd(v + best, n - best));
+    double floor = 1e-3 * quantile(v, n, 0.5); /* a timer-resolution floor: identical runs are one mode */
+    if (gap > 4 * fmax(spread, floor)) {
+      out->count = 2;
+      out->median[0] = quantile(v, best, 0.5);
+      out->median[1] = quantile(v + best, n - best, 0.5);
+      out->share[0] = (double)best / n;
+      out->share[1] = 1 - out->share[0];
+    }
+  }
+  free(v);
+}
+
+int ortune_parsimony_pick(const ortune_ratio *r, const int *nchanged, int k) {
+  int best = -1;
+  for (int i = 0; i < k; i++)
+    if (!isnan(r[i].speedup) && (best < 0 || r[i].speedup > r[best].speedup)) best = i;
+  if (best < 0) return -1;
+  int pick = best;
+  for (int i = 0; i < k; i++) {
+    if (i == best || isnan(r[i].speedup) || r[i].ci_high < r[best].ci_low) continue; /* clearly slower */
+    if (nchanged[i] < nchanged[pick] || (nchanged[i] == nchanged[pick] && r[i].speedup > r[pick].speedup)) pick = i;
+  }
+  return pick;
+}
+
+void ortune_budget_start(ortune_budget *b, double now, double seconds) {
+  b->start = now;
+  b->deadline = seconds > 0 && isfinite(seconds) ? now + seconds : 0;
+}
+
+double ortune_budget_left(const ortune_budget *b, double now) {
+  if (!b->deadline) return INFINITY;
+  double left = b->deadline - now;
+  return left > 0 ? left : 0;
+}
+
+int ortune_block_runs(double run_ms, double block_s) {
+  if (!(run_ms > 0) || !(block_s > 0)) return 20;
+  double n = block_s * 1e3 / run_ms;
+  return n < 3 ? 3 : n > 1000 ? 1000 : (int)n;
+}
+
+int ortune_rounds_fit(double seconds_left, int n, double block_s, int min_rounds, int max_rounds) {
+  if (isinf(seconds_left)) return max_rounds;
+  double per_round = n * block_s;
+  int r = per_round > 0 ? (int)(seconds_left / per_round) : max_rounds;
+  if (r < min_rounds) return 0;
+  return r > max_rounds ? max_rounds : r;
+}

@@ -1,0 +1,56 @@
+/* stats.h - the statistics of a before/after measurement: speedup intervals over sessions x rounds, the one
+ * verdict rule of tune, compare and the report, latency modes, and parsimony among equals (internal). */
+#ifndef ORTUNE_STATS_H
+#define ORTUNE_STATS_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Blocks of one A/B: for each (session, round) the median latency of every config in that round.
+ * blocks[(s * rounds + r) * n + c]; config 0 is the reference (ORT's defaults). */
+typedef struct {
+  const double *blocks;
+  int sessions, rounds, n;
+} ortune_ab_data;
+
+typedef struct {
+  double speedup;          /* geometric mean of reference/candidate block ratios */
+  double ci_low, ci_high;  /* 95% interval (hierarchical bootstrap: sessions, then rounds within them) */
+  double session_spread;   /* largest/smallest per-session speedup: what a restart can change */
+  int samples;             /* ratios used */
+} ortune_ratio;
+
+/* Speedup of config c over config 0 with a hierarchical bootstrap interval (nboot resamples, seeded:
+ * the same data give the same interval). With one session, rounds are resampled alone. */
+void ortune_ratio_estimate(const ortune_ab_data *d, int c, int nboot, uint64_t seed, ortune_ratio *out);
+
+typedef enum { ORTUNE_VERDICT_SAME = 0, ORTUNE_VERDICT_FASTER, ORTUNE_VERDICT_SLOWER } ortune_verdict;
+/* The one rule: faster when the whole interval lies above 1 + min_gain, slower when it lies below
+ * 1 / (1 + min_gain), otherwise "no measurable difference". */
+ortune_verdict ortune_verdict_of(const ortune_ratio *r, double min_gain);
+const char *ortune_verdict_word(ortune_verdict v); /* "faster", "slower", "no measurable difference" */
+
+/* Latency modes: 1, or 2 when the sorted latencies split into two groups each holding >= 10% of the runs
+ * whose gap is wider than 4x the larger group's spread (MAD-scaled). Fills the modes' medians and shares. */
+typedef struct {
+  int count;
+  double median[2], share[2];
+} ortune_modes;
+void ortune_modes_find(const double *lat, int n, ortune_modes *out);
+
+/* Parsimony: among candidates i (0..k-1) whose speedup interval overlaps the best one's (a difference inside
+ * the noise), the one that changes the fewest options from the defaults; ties: the higher speedup. */
+int ortune_parsimony_pick(const ortune_ratio *r, const int *nchanged, int k);
+
+/* Budget accounting: one deadline for everything a tune or compare does. */
+typedef struct {
+  double start, deadline;  /* ortune_now() seconds; deadline 0: none */
+} ortune_budget;
+void ortune_budget_start(ortune_budget *b, double now, double seconds);
+double ortune_budget_left(const ortune_budget *b, double now); /* seconds; INFINITY without a deadline */
+/* Runs per block so that one block takes about block_s at the given per-run latency (at least 3, at most 1000). */
+int ortune_block_runs(double run_ms, double block_s);
+/* Rounds that fit in seconds_left for n configs with blocks of block_s (at least min_rounds, at most max_rounds;
+ * 0 when not even min_rounds fit). */
+int ortune_rounds_fit(double seconds_left, int n, double block_s, int min_rounds, int max_rounds);
+
+#endif

@@ -1,0 +1,171 @@
+/* test_stats.c - the measurement statistics on fixed synthetic data: speedup and its hierarchical interval,
+ * the verdict rule, latency modes, parsimony, budget accounting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "stats.h"
+
+/* A deterministic noise in [-1, 1]. */
+static double noise(uint64_t *s) {
+  *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+  return (double)(*s >> 11) / (double)(1ULL << 52) - 1.0;
+}
+
+/* blocks for `sessions` x `rounds`, 2 configs: defaults at base ms, candidate at base/speedup[s], +-amp noise */
+static double *make_blocks(int sessions, int rounds, const double *speedup, double amp, uint64_t seed) {
+  double *b = malloc(sizeof(double) * (size_t)(sessions * rounds * 2));
+  for (int s = 0; s < sessions; s++)
+    for (int r = 0; r < rounds; r++) {
+      double base = 10.0 * (1 + 0.2 * noise(&seed)); /* drift shared by both configs of the round */
+      b[(s * rounds + r) * 2 + 0] = base * (1 + amp * noise(&seed));
+      b[(s * rounds + r) * 2 + 1] = base / speedup[s] * (1 + amp * noise(&seed));
+    }
+  return b;
+}
+
+static void test_identical_configs_same(void **state) {
+  (void)state;
+  double sp[3] = {1, 1, 1};
+  double *b = make_blocks(3, 12, sp, 0.03, 1);
+  ortune_ab_data d = {b, 3, 12, 2};
+  ortune_ratio r;
+  ortune_ratio_estimate(&d, 1, 2000, 7, &r);
+  assert_true(r.ci_low <= 1.0 && r.ci_high >= 1.0);
+  assert_true(fabs(r.speedup - 1.0) < 0.03);
+  assert_int_equal(ortune_verdict_of(&r, 0.01), ORTUNE_VERDICT_SAME);
+  assert_string_equal(ortune_verdict_word(ORTUNE_VERDICT_SAME), "no measurable difference");
+  assert_int_equal(r.samples, 36);
+  free(b);
+}
+
+static void test_faster_and_slower(void **state) {
+  (void)state;
+  double fast[2] = {1.2, 1.2}, slow[2] = {0.8, 0.8};
+  double *b = make_blocks(2, 15, fast, 0.02, 2);
+  ortune_ab_data d = {b, 2, 15, 2};
+  ortune_ratio r;
+  ortune_ratio_estimate(&d, 1, 2000, 7, &r);
+  assert_true(fabs(r.speedup - 1.2) < 0.03);
+  assert_true(r.ci_low > 1.1 && r.ci_high < 1.3);
+  assert_int_equal(ortune_verdict_of(&r, 0.01), ORTUNE_VERDICT_FASTER);
+  free(b);
+  b = make_blocks(2, 15, slow, 0.02, 3);
+  d.blocks = b;
+  ortune_ratio_estimate(&d, 1, 2000, 7, &r);
+  assert_int_equal(ortune_verdict_of(&r, 0.01), ORTUNE_VERDICT_SLOWER);
+  /* a gain inside min_gain is not called faster */
+  free(b);
+  double tiny[2] = {1.005, 1.005};
+  b = make_blocks(2, 30, tiny, 0.001, 4);
+  d.blocks = b;
+  d.rounds = 30;
+  ortune_ratio_estimate(&d, 1, 2000, 7, &r);
+  assert_true(r.ci_low > 1.0);
+  assert_int_equal(ortune_verdict_of(&r, 0.01), ORTUNE_VERDICT_SAME);
+  free(b);
+}
+
+/* Sessions that disagree (a restart changes the answer) widen the interval: the hierarchical interval is wider
+ * than the one that treats all rounds as one session, and it covers every session's own speedup. */
+static void test_sessions_widen_interval(void **state) {
+  (void)state;
+  double sp[3] = {1.35, 1.0, 1.15};
+  double *b = make_blocks(3, 10, sp, 0.01, 5);
+  ortune_ab_data h = {b, 3, 10, 2}, flat = {b, 1, 30, 2};
+  ortune_ratio rh, rf;
+  ortune_ratio_estimate(&h, 1, 4000, 9, &rh);
+  ortune_ratio_estimate(&flat, 1, 4000, 9, &rf);
+  assert_true(fabs(rh.speedup - rf.speedup) < 1e-12); /* the same point estimate */
+  assert_true(rh.ci_high - rh.ci_low > 2 * (rf.ci_high - rf.ci_low));
+  assert_true(rh.session_spread > 1.3);
+  assert_true(rh.ci_low < 1.02 && rh.ci_high > 1.3);
+  free(b);
+}
+
+static void test_seeded_and_robust(void **state) {
+  (void)state;
+  double sp[2] = {1.1, 1.1};
+  double *b = make_blocks(2, 8, sp, 0.05, 6);
+  ortune_ab_data d = {b, 2, 8, 2};
+  ortune_ratio a, c;
+  ortune_ratio_estimate(&d, 1, 1000, 11, &a);
+  ortune_ratio_estimate(&d, 1, 1000, 11, &c);
+  assert_true(a.ci_low == c.ci_low && a.ci_high == c.ci_high);
+  b[3] = NAN; /* a missing block is skipped, not propagated */
+  ortune_ratio_estimate(&d, 1, 1000, 11, &a);
+  assert_int_equal(a.samples, 15);
+  assert_false(isnan(a.ci_low));
+  ortune_ratio_estimate(&d, 0, 1000, 11, &a); /* config 0 against itself: not an estimate */
+  assert_true(isnan(a.speedup));
+  assert_int_equal(ortune_verdict_of(&a, 0.01), ORTUNE_VERDICT_SAME);
+  free(b);
+}
+
+static void test_modes(void **state) {
+  (void)state;
+  double lat[100];
+  uint64_t s = 12;
+  for (int i = 0; i < 100; i++) lat[i] = (i % 3 ? 68.0 : 125.0) * (1 + 0.01 * noise(&s)); /* the CPU demo's 68/125 ms */
+  ortune_modes m;
+  ortune_modes_find(lat, 100, &m);
+  assert_int_equal(m.count, 2);
+  assert_true(fabs(m.median[0] - 68) < 1 && fabs(m.median[1] - 125) < 2);
+  assert_true(fabs(m.share[1] - 0.34) < 0.02);
+  for (int i = 0; i < 100; i++) lat[i] = 70.0 * (1 + 0.05 * noise(&s));
+  ortune_modes_find(lat, 100, &m);
+  assert_int_equal(m.count, 1);
+  for (int i = 0; i < 100; i++) lat[i] = 5.0;
+  ortune_modes_find(lat, 100, &m);
+  assert_int_equal(m.count, 1);
+  for (int i = 0; i < 100; i++) lat[i] = i < 95 ? 10.0 + 0.01 * i : 50.0; /* a 5% tail is not a mode */
+  ortune_modes_find(lat, 100, &m);
+  assert_int_equal(m.count, 1);
+}
+
+static void test_parsimony(void **state) {
+  (void)state;
+  ortune_ratio r[3] = {{.speedup = 1.40, .ci_low = 1.35, .ci_high = 1.45},
+                       {.speedup = 1.38, .ci_low = 1.33, .ci_high = 1.43},
+                       {.speedup = 1.10, .ci_low = 1.05, .ci_high = 1.15}};
+  int changed[3] = {3, 1, 0};
+  assert_int_equal(ortune_parsimony_pick(r, changed, 3), 1); /* equal within noise, fewer changes */
+  r[1].ci_high = 1.34;                                          /* now clearly slower than the best */
+  assert_int_equal(ortune_parsimony_pick(r, changed, 3), 0);
+  int same[3] = {2, 2, 2};
+  r[1].ci_high = 1.43;
+  assert_int_equal(ortune_parsimony_pick(r, same, 3), 0); /* a tie in changes: the faster */
+  assert_int_equal(ortune_parsimony_pick(r, changed, 0), -1);
+}
+
+static void test_budget(void **state) {
+  (void)state;
+  ortune_budget b;
+  ortune_budget_start(&b, 100.0, 30);
+  assert_true(fabs(ortune_budget_left(&b, 110.0) - 20) < 1e-9);
+  assert_true(ortune_budget_left(&b, 200.0) == 0);
+  ortune_budget_start(&b, 100.0, 0);
+  assert_true(isinf(ortune_budget_left(&b, 1e9)));
+  ortune_budget_start(&b, 100.0, NAN);
+  assert_true(isinf(ortune_budget_left(&b, 1e9)));
+  assert_int_equal(ortune_block_runs(2.0, 0.2), 100);
+  assert_int_equal(ortune_block_runs(3700.0, 0.2), 3); /* a 3.7 s model: 3 runs per block at least */
+  assert_int_equal(ortune_block_runs(0.001, 10), 1000);
+  assert_int_equal(ortune_rounds_fit(10.0, 2, 0.5, 4, 30), 10);
+  assert_int_equal(ortune_rounds_fit(100.0, 2, 0.5, 4, 30), 30);
+  assert_int_equal(ortune_rounds_fit(3.0, 2, 0.5, 4, 30), 0);
+  assert_int_equal(ortune_rounds_fit(INFINITY, 2, 0.5, 4, 30), 30);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_identical_configs_same), cmocka_unit_test(test_faster_and_slower),
+      cmocka_unit_test(test_sessions_widen_interval), cmocka_unit_test(test_seeded_and_robust),
+      cmocka_unit_test(test_modes), cmocka_unit_test(test_parsimony), cmocka_unit_test(test_budget),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
