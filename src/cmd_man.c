@@ -151,7 +151,7 @@ static void configuration(FILE *f) {
      "AddFreeDimensionOverrideByName; the same as --free-dim SYM=N."},
     {"provenance",
      "A mapping written by `ortune tune`: tool, date, model, model_sha256, inputs, ort_version, cpu, host, gpu, "
-     "gpu_detail, search, verdict, baseline_p50_ms, baseline_p99_ms, p50_ms, p99_ms, speedup. A config whose "
+     "gpu_detail, gpu_class, search, verdict, baseline_p50_ms, baseline_p99_ms, p50_ms, p99_ms, speedup. A config whose "
      "model_sha256, ort_version, cpu or gpu differ from the present ones is stale: loading it prints one warning."},
     {"profiles",
      "A mapping of profile name to a profile tuned on one kind of machine: match: (gpu, compute_capability, class; or "

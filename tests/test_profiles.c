@@ -366,6 +366,9 @@ static void test_auto_name_and_provenance_match(void **state) {
   assert_string_equal(m.gpu, "Tesla T4");
   assert_string_equal(m.cc, "7.5");
   assert_string_equal(m.gpu_class, "mid"); /* 15 GiB, SMs unknown: mid by memory */
+  ortune_config_set_provenance(c, "gpu_class", "entry"); /* tune records the class it computed (SMs known) */
+  assert_int_equal(ortune_match_from_provenance(c, &m), 1);
+  assert_string_equal(m.gpu_class, "entry");
   ortune_config_set(c, "provider", "cpu");
   ortune_config_set_provenance(c, "cpu", "Test Xeon");
   ortune_config_set_provenance(c, "host", "8 cores, 32000 MiB");
