@@ -195,7 +195,9 @@ static int check_output_paths(const tune_opts *o, const char *model) {
   if (!p) return ortune_set_error(ORTUNE_ENOMEM, "tune: out of memory");
   cli_paths_inputs(p, &o->common, model, !o->dry_run);
   if (!o->dry_run) ortune_paths_out(p, "--config", o->common.config, ORTUNE_OUT_CONFIG);
-  ortune_paths_out(p, "--results", o->results, ORTUNE_OUT_RESULTS);
+  /* --resume reads --results first (its own validated loader says what is wrong with a damaged file) */
+  if (o->resume) ortune_paths_in(p, "--results", o->results);
+  else ortune_paths_out(p, "--results", o->results, ORTUNE_OUT_RESULTS);
   ortune_paths_out(p, "--csv", o->csv, ORTUNE_OUT_CSV);
   ortune_paths_out(p, "--report", o->report, ORTUNE_OUT_REPORT);
   int rc = ortune_paths_check(p, o->force);
@@ -203,6 +205,45 @@ static int check_output_paths(const tune_opts *o, const char *model) {
     if (p->e[i].output && p->e[i].kind != ORTUNE_OUT_CONFIG) rc = ortune_out_probe(p->e[i].path, p->e[i].what);
   free(p);
   return rc;
+}
+
+/* The output check in one line: what the reference is and the defaults' own error per output (main inputs). */
+static void print_check(const cJSON *res) {
+  const cJSON *ref = cJSON_GetObjectItem(res, "reference"), *o;
+  const char *check = cJSON_GetStringValue(cJSON_GetObjectItem(ref, "check"));
+  if (!check) return;
+  if (strcmp(check, "exact")) {
+    printf("output check: %s\n\n", !strcmp(check, "shapes") ? "shape, dtype and NaN/Inf only (random operators)"
+                                                             : "against the defaults' outputs (the exact reference failed)");
+    return;
+  }
+  printf("output check: against an exact CPU float32 reference; the defaults' own error (of scale):");
+  int shown = 0, more = 0;
+  cJSON_ArrayForEach(o, cJSON_GetObjectItem(ref, "outputs")) {
+    if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(o, "set")), "main")) continue;
+    if (shown++ == 8) more = 1;
+    if (shown > 8) continue;
+    const cJSON *d = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "default_err"), "norm");
+    printf(" %s %.2g%s", cJSON_GetStringValue(cJSON_GetObjectItem(o, "name")), cJSON_IsNumber(d) ? d->valuedouble : NAN,
+           cJSON_GetObjectItem(o, "weak") ? " (weak)" : "");
+  }
+  printf("%s\n\n", more ? " ... (all in the results JSON)" : "");
+}
+
+/* A trial's worst output error against the reference, as a fraction of the output's scale ("-": not checked);
+ * for the baseline rows, the defaults' own. */
+static void out_err(const cJSON *res, const cJSON *tr, char *buf, size_t len) {
+  double worst = -1;
+  const cJSON *o;
+  const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(tr, "stage"));
+  int base = stage && !strcmp(stage, "baseline");
+  const cJSON *outs = base ? cJSON_GetObjectItem(cJSON_GetObjectItem(res, "reference"), "outputs") : cJSON_GetObjectItem(tr, "outputs");
+  cJSON_ArrayForEach(o, outs) {
+    const cJSON *n = cJSON_GetObjectItem(cJSON_GetObjectItem(o, base ? "default_err" : "cand_err"), "norm");
+    if (cJSON_IsNumber(n) && n->valuedouble > worst) worst = n->valuedouble;
+  }
+  if (worst < 0) snprintf(buf, len, "-");
+  else snprintf(buf, len, "%.2g", worst);
 }
 
 static void print_table(const cJSON *res) {
@@ -218,16 +259,20 @@ static void print_table(const cJSON *res) {
       double pb = okb && cJSON_GetObjectItem(b, "p50_ms") ? cJSON_GetObjectItem(b, "p50_ms")->valuedouble : INFINITY;
       if (pb < pa) { int t = order[j]; order[j] = order[j - 1]; order[j - 1] = t; }
     }
-  printf("%-4s %-58s %-13s %9s %9s %8s %9s\n", "rank", "candidate", "status", "p50 ms", "p99 ms", "speedup", "peak MB");
+  print_check(res);
+  printf("%-4s %-58s %-13s %9s %9s %8s %9s %9s\n", "rank", "candidate", "status", "p50 ms", "p99 ms", "speedup", "peak MB", "out err");
   for (int i = 0; i < k; i++) {
     tr = cJSON_GetArrayItem(trials, order[i]);
     const cJSON *p50 = cJSON_GetObjectItem(tr, "p50_ms"), *p99 = cJSON_GetObjectItem(tr, "p99_ms"), *sp = cJSON_GetObjectItem(tr, "speedup");
     const cJSON *gm = cJSON_GetObjectItem(tr, "peak_gpu_mb"), *hm = cJSON_GetObjectItem(tr, "peak_host_mb");
     const cJSON *dropped = cJSON_GetObjectItem(tr, "dropped");
     const char *st = cJSON_GetObjectItem(tr, "status")->valuestring;
-    printf("%-4d %-58.58s %-13s %9.3f %9.3f %8.3f %9.0f\n", i + 1, cJSON_GetObjectItem(tr, "name")->valuestring,
-           cJSON_IsTrue(dropped) ? "dropped" : st, p50 ? p50->valuedouble : NAN, p99 ? p99->valuedouble : NAN,
-           sp ? sp->valuedouble : NAN, gm && gm->valuedouble >= 0 ? gm->valuedouble : hm ? hm->valuedouble : NAN);
+    char err[16];
+    out_err(res, tr, err, sizeof err);
+    printf("%-4d %-58.58s %-13s %9.3f %9.3f %8.3f %9.0f %9s\n", i + 1, cJSON_GetObjectItem(tr, "name")->valuestring,
+           cJSON_IsTrue(dropped) && !strcmp(st, "ok") ? "dropped" : st, p50 ? p50->valuedouble : NAN, p99 ? p99->valuedouble : NAN,
+           sp ? sp->valuedouble : NAN, gm && gm->valuedouble >= 0 ? gm->valuedouble : hm ? hm->valuedouble : NAN, err);
+    if (!strcmp(st, "mismatch")) printf("       %s\n", cJSON_GetStringValue(cJSON_GetObjectItem(tr, "reason")));
   }
   const cJSON *imp = cJSON_GetObjectItem(res, "impact"), *x;
   if (cJSON_GetArraySize(imp)) {

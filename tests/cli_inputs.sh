@@ -69,7 +69,8 @@ expect_error "--free-dim with an unknown dim" "$E_USAGE" - "$ORTUNE" run "$data/
 grep -q "no symbolic dim 'bach' (did you mean 'batch'?): the model's symbolic dims: batch" "$work/.err" &&
   t_pass "--free-dim error: did you mean batch" || t_fail "--free-dim: $(cat "$work/.err")"
 expect_error "tune: unknown --shape name" "$E_USAGE" - "$ORTUNE" tune "$data/dyn_relu.onnx" --dry-run --space cpu --shape z=2x3 --quiet
-run_cmd "$work/o" "$work/e" "$ORTUNE" compare "$data/dyn_relu.onnx" --config /dev/null --free-dim b=2 --rounds 2 --runs 1
+: >"$work/empty.yaml"
+run_cmd "$work/o" "$work/e" "$ORTUNE" compare "$data/dyn_relu.onnx" --config "$work/empty.yaml" --free-dim b=2 --rounds 2 --runs 1
 [ "$rc" -eq "$E_USAGE" ] && tail -n 1 "$work/e" | grep -q "^ortune: .*no symbolic dim 'b'" && t_pass "compare: unknown --free-dim name" ||
   t_fail "compare --free-dim b=2: exit $rc $(cat "$work/e")"
 

@@ -18,7 +18,7 @@
 #include "report.h"
 #include "testutil.h"
 
-static const char *const sections[] = {"provenance", "summary", "latency", "speedup", "pareto", "impact", "failures", "trials"};
+static const char *const sections[] = {"provenance", "summary", "latency", "speedup", "pareto", "impact", "failures", "outputs", "trials"};
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 #define NPLOTS 3 /* latency, speedup, pareto; plus one glyph SVG per impact row */
 
@@ -287,6 +287,34 @@ static void test_all_failed(void **state) {
   cJSON_Delete(root);
 }
 
+/* The output check: the defaults' error per output, and each rejected candidate's beside the defaults'. */
+static void test_output_check(void **state) {
+  (void)state;
+  cJSON *root = make_results();
+  cJSON *ref = cJSON_Parse("{\"check\": \"exact\", \"outputs\": [{\"name\": \"probs\", \"set\": \"main\", \"ref_max_abs\": 0.5,"
+                           " \"default_err\": {\"max_abs\": 0.0002, \"max_rel\": 0.001, \"norm\": 0.0004},"
+                           " \"weak\": \"max|ref| 0.0002 (near zero)\"}]}");
+  cJSON_AddItemToObject(root, "reference", ref);
+  cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "trials"), 2);
+  cJSON_ReplaceItemInObject(t, "status", cJSON_CreateString("mismatch"));
+  cJSON_AddItemToObject(t, "outputs", cJSON_Parse("[{\"name\": \"probs\", \"set\": \"set2\", \"default_err\": {\"max_abs\": 0.0002, "
+                                                  "\"norm\": 0.0004}, \"cand_err\": {\"max_abs\": 0.0375, \"norm\": 0.075}, "
+                                                  "\"allowed\": 0.0008, \"verdict\": \"less exact\"}]"));
+  char *html = render(root, "outputs.html");
+  const char *sec = strstr(html, "<section id=\"outputs\">"), *end = sec ? strstr(sec, "</section>") : NULL;
+  assert_non_null(end);
+  char *part = strndup(sec, (size_t)(end - sec));
+  assert_non_null(strstr(part, "The defaults' error"));
+  assert_non_null(strstr(part, "weak check: max|ref| 0.0002 (near zero)"));
+  assert_non_null(strstr(part, "0.0004"));  /* the defaults' error */
+  assert_non_null(strstr(part, "0.075"));   /* the candidate's, in the same row */
+  assert_non_null(strstr(part, "0.0375"));
+  assert_non_null(strstr(part, "v-bad\">less exact"));
+  free(part);
+  free(html);
+  cJSON_Delete(root);
+}
+
 static void test_one_trial(void **state) {
   (void)state;
   cJSON *root = make_results();
@@ -366,7 +394,8 @@ static void test_missing_directory(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_full_report),   cmocka_unit_test(test_empty_trials),   cmocka_unit_test(test_all_failed),
-      cmocka_unit_test(test_one_trial),     cmocka_unit_test(test_odd_roots),      cmocka_unit_test(test_missing_fields),
+      cmocka_unit_test(test_one_trial),     cmocka_unit_test(test_output_check),   cmocka_unit_test(test_odd_roots),
+      cmocka_unit_test(test_missing_fields),
       cmocka_unit_test(test_overwrite),     cmocka_unit_test(test_missing_directory),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -994,6 +994,104 @@ static void sec_failures(sbuf *b, const report *r) {
   sec_close(b);
 }
 
+/* ---- output check: the defaults' and each candidate's error against the exact reference ------------------------ */
+
+/* Errors span many decades (0, 1e-7, 0.05): 3 significant digits in %g form. */
+static void td_err(sbuf *b, double v) {
+  if (isfinite(v)) sb_printf(b, "<td class=\"n\">%.3g</td>", v);
+  else sb_puts(b, "<td class=\"n\">" NDASH "</td>");
+}
+
+static void err_cells(sbuf *b, const cJSON *e) {
+  td_err(b, e ? num(e, "norm") : NAN);
+  td_err(b, e ? num(e, "max_abs") : NAN);
+}
+
+static void check_intro(sbuf *b, const cJSON *ref) {
+  const char *check = str(ref, "check", "");
+  sb_puts(b, "<p class=\"muted\">");
+  if (!strcmp(check, "exact"))
+    sb_puts(b, "Every candidate's outputs are compared with an exact float32 reference (ORT's CPU EP, one thread) on the same "
+               "inputs, and so are the defaults'. Error of scale = max|got &minus; ref| / max|ref|. A candidate passes when its "
+               "error is at most max(2 &times; the defaults', the float32 rounding floor), and within --atol/--rtol when given.");
+  else if (!strcmp(check, "shapes"))
+    sb_puts(b, "The model has random operators: outputs are checked for shape, dtype and NaN/Inf only.");
+  else
+    sb_puts(b, "The exact reference could not be computed: outputs were compared with the defaults' outputs.");
+  const char *note = str(ref, "note", NULL);
+  if (note) { sb_puts(b, " "); sb_esc(b, note); }
+  sb_puts(b, "</p>\n");
+}
+
+static void defaults_err_table(sbuf *b, const cJSON *ref) {
+  const cJSON *o;
+  sb_puts(b, "<h3>The defaults' error</h3>\n<table><thead><tr><th>output</th><th>inputs</th><th class=\"n\">scale</th>"
+             "<th class=\"n\">error of scale</th><th class=\"n\">max abs</th><th>note</th></tr></thead><tbody>\n");
+  cJSON_ArrayForEach(o, get(ref, "outputs")) {
+    sb_puts(b, "<tr><td>");
+    sb_esc(b, str(o, "name", "?"));
+    sb_puts(b, "</td><td>");
+    sb_esc(b, str(o, "set", ""));
+    sb_puts(b, "</td>");
+    td_num(b, num(o, "ref_max_abs"));
+    err_cells(b, get(o, "default_err"));
+    sb_puts(b, "<td>");
+    const char *weak = str(o, "weak", NULL);
+    if (weak) { sb_puts(b, "weak check: "); sb_esc(b, weak); }
+    sb_puts(b, "</td></tr>\n");
+  }
+  sb_puts(b, "</tbody></table>\n");
+}
+
+static void cand_err_rows(sbuf *b, const trial *t) {
+  const cJSON *o;
+  cJSON_ArrayForEach(o, get(t->j, "outputs")) {
+    const char *v = str(o, "verdict", "");
+    int bad = strcmp(v, "ok") && strcmp(v, "more exact");
+    sb_puts(b, "<tr>");
+    trial_id_cell(b, t);
+    sb_puts(b, "<td>");
+    sb_esc(b, t->name);
+    sb_puts(b, "</td><td>");
+    sb_esc(b, str(o, "name", "?"));
+    sb_puts(b, "</td><td>");
+    sb_esc(b, str(o, "set", ""));
+    sb_puts(b, "</td>");
+    err_cells(b, get(o, "default_err"));
+    err_cells(b, get(o, "cand_err"));
+    td_err(b, num(o, "allowed"));
+    sb_printf(b, "<td><span class=\"badge %s\">", bad ? "v-bad" : "v-good");
+    sb_esc(b, v);
+    sb_puts(b, "</span></td></tr>\n");
+  }
+}
+
+static void sec_output_check(sbuf *b, const report *r) {
+  const cJSON *ref = get(r->root, "reference");
+  sec_open(b, "outputs", "Output check");
+  if (!ref) {
+    muted(b, "No output check in the results.");
+    sec_close(b);
+    return;
+  }
+  check_intro(b, ref);
+  if (!strcmp(str(ref, "check", ""), "exact")) defaults_err_table(b, ref);
+  sb_puts(b, "<h3>Finalists and rejected candidates</h3>\n<table><thead><tr><th class=\"n\">id</th><th>name</th><th>output</th>"
+             "<th>inputs</th><th class=\"n\">defaults' err</th><th class=\"n\">max abs</th>"
+             "<th class=\"n\">candidate err</th><th class=\"n\">max abs</th><th class=\"n\">allowed</th>"
+             "<th>verdict</th></tr></thead><tbody>\n");
+  int rows = 0;
+  for (int i = 0; i < r->n; i++) {
+    const trial *t = &r->t[i];
+    if (!t->cand && strcmp(t->status, "mismatch")) continue;
+    cand_err_rows(b, t);
+    rows++;
+  }
+  sb_puts(b, "</tbody></table>\n");
+  if (!rows) muted(b, "No finalist and no candidate rejected by the output check.");
+  sec_close(b);
+}
+
 static void trial_row(sbuf *b, const trial *t, int rank) {
   sb_printf(b, "<tr class=\"%s\">", mark_class(t));
   if (rank > 0) sb_printf(b, "<td class=\"n\">%d</td>", rank);
@@ -1114,7 +1212,7 @@ static void render_head(sbuf *b, const report *r) {
   }
   sb_puts(b, "</p>\n<nav><a href=\"#provenance\">Provenance</a><a href=\"#summary\">Summary</a><a href=\"#latency\">Latency</a>"
              "<a href=\"#speedup\">Speedup</a><a href=\"#pareto\">Latency vs memory</a><a href=\"#impact\">Impact</a>"
-             "<a href=\"#failures\">Failures</a><a href=\"#trials\">Trials</a></nav>\n</div></header>\n<main class=\"wrap\">\n");
+             "<a href=\"#failures\">Failures</a><a href=\"#outputs\">Output check</a><a href=\"#trials\">Trials</a></nav>\n</div></header>\n<main class=\"wrap\">\n");
 }
 
 static void render(sbuf *b, report *r) {
@@ -1126,6 +1224,7 @@ static void render(sbuf *b, report *r) {
   sec_pareto(b, r);
   sec_impact(b, r);
   sec_failures(b, r);
+  sec_output_check(b, r);
   sec_trials(b, r);
   sb_puts(b, "</main>\n<footer class=\"wrap\">Generated by ortune");
   const char *v = str(r->root, "ortune_version", NULL);

@@ -139,6 +139,10 @@ static int save_outputs(ortune_runner *r, const char *dir, const char *fault) {
   if (rc) return rc;
   if (fault && !strcmp(fault, "wrong") && n && out[0].dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT && out[0].count)
     ((float *)out[0].data)[0] += 1.0f;
+  /* skewX: element 0 of each float output moves by X of the output's scale; nan: becomes NaN */
+  for (int i = 0; fault && (!strncmp(fault, "skew", 4) || !strcmp(fault, "nan")) && i < n; i++)
+    if (out[i].dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT && out[i].count)
+      ((float *)out[i].data)[0] = fault[0] == 'n' ? NAN : ((float *)out[i].data)[0] + (float)(atof(fault + 4) * ortune_tensor_max_abs(&out[i]));
   if (dir && *dir) rc = ortune_mkdir_p(dir);
   for (int i = 0; !rc && dir && *dir && i < n; i++) {
     char path[1200];

@@ -3,6 +3,7 @@
 #include "tune.h"
 #include "report.h"
 #include "results.h"
+#include "verify.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -56,6 +57,7 @@ typedef struct {
   int total_hint;             /* for the progress line */
   char inputs[2048];          /* the inputs every trial is measured with (shapes, free dims, --input sources) */
   int stale_previous;         /* --resume: trials of the earlier run measured with other inputs (not reused) */
+  ortune_verify *verify;      /* the output check (verify.c) */
 } tuner;
 
 /* The objective: p50, p99 or mean latency (over all --shapes), plus first_run_weight x the mean first run. */
@@ -167,41 +169,21 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
 }
 static void rm_rf(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
-/* Compare dir's outputs with the baseline's; fills tr's error fields; 0 = within tolerance.
- * Default float tolerance: |got - want| <= 1e-3 * max|want| + 1e-2 * |want|. */
-static int check_outputs(tuner *t, const char *dir, cJSON *tr) {
-  double max_abs = 0, max_rel = 0;
-  int bad = 0;
-  /* the outputs of every input set: the main one, the second random set, and each --shapes set */
-  for (int sub = 0; sub < 2 + t->o->nextra; sub++) {
-    char sd[32] = "";
-    if (sub == 1) snprintf(sd, sizeof sd, "/set2");
-    else if (sub > 1) snprintf(sd, sizeof sd, "/shape%d", sub - 1);
-    for (int i = 0; i < ORTUNE_MAX_IO; i++) {
-      char rp[700], op[700];
-      snprintf(rp, sizeof rp, "%s/ref%s/output_%d.pb", t->work, sd, i);
-      snprintf(op, sizeof op, "%s%s/output_%d.pb", dir, sd, i);
-      if (access(rp, R_OK) != 0) break;
-      ortune_tensor a, b;
-      if (ortune_tensor_read_pb(op, &a)) {
-        cJSON_AddStringToObject(tr, "reason", "outputs missing");
-        return 1;
-      }
-      if (ortune_tensor_read_pb(rp, &b)) { ortune_tensor_release(&a); return 1; }
-      ortune_diff d;
-      double rtol, atol;
-      ortune_config_tol(&b, t->o->rtol, t->o->atol, &rtol, &atol);
-      if (ortune_tensor_compare(&a, &b, rtol, atol, &d) != ORTUNE_OK && !bad++)
-        cJSON_AddStringToObject(tr, "reason", d.what);
-      if (d.max_abs > max_abs) max_abs = d.max_abs;
-      if (d.max_rel > max_rel) max_rel = d.max_rel;
-      ortune_tensor_release(&a);
-      ortune_tensor_release(&b);
-    }
-  }
-  cJSON_AddNumberToObject(tr, "max_abs_err", max_abs);
-  cJSON_AddNumberToObject(tr, "max_rel_err", max_rel);
-  return bad;
+/* Check dir's outputs against the exact reference (verify.c); fills tr's error fields; 0 = acceptable. */
+static int check_outputs(tuner *t, const char *dir, cJSON *tr) { return ortune_verify_check(t->verify, dir, tr); }
+
+static int spawn_cb(void *t, const char *spec, const char *res, const char *log, double timeout) {
+  return spawn(t, spec, res, log, timeout);
+}
+
+/* The exact reference and the defaults' error against it, before any candidate is checked. */
+static int prepare_check(tuner *t) {
+  const ortune_tune_opts *o = t->o;
+  if (!(t->verify = calloc(1, sizeof *t->verify))) return ortune_set_error(ORTUNE_ENOMEM, "tune: out of memory");
+  progress(t, "exact reference (cpu float32)", "computing");
+  double limit = 2 * o->trial_timeout_s > 300 ? 2 * o->trial_timeout_s : 300; /* one thread on the CPU: slower than a trial */
+  return ortune_verify_prepare(t->verify, o->model, o->base, &o->spec, o->extra, o->nextra, o->rtol, o->atol, limit, t->work,
+                               spawn_cb, t, cJSON_AddObjectToObject(t->results, "reference"), o->quiet ? NULL : stderr);
 }
 
 static const char *classify(int code, const char *phase) {
@@ -947,6 +929,7 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
     cJSON_AddNumberToObject(b2, "speedup", t.base_score / score_of(&t, b2));
   }
   cJSON_AddNumberToObject(t.results, "noise", t.noise);
+  if ((rc = prepare_check(&t))) goto fail_search;
 
   ortune_gpu g[8];
   int ng = ortune_gpu_list(g, 8), dev = atoi(ortune_config_get(o->base, "device_id"));
@@ -980,6 +963,7 @@ done:
   sigaction(SIGHUP, &old_hup, NULL);
   rm_rf(t.work);
   cJSON_Delete(t.previous);
+  free(t.verify);
   if (rc == ORTUNE_EINTR) ortune_set_error(ORTUNE_EINTR, "interrupted by signal %d: %d trials kept%s%s; config not written", got_signal,
                                            cJSON_GetArraySize(t.trials), o->results_json ? " in " : "", o->results_json ? o->results_json : "");
   *results = t.results;

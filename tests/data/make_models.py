@@ -12,6 +12,12 @@ The protobuf wire format is written by hand (no onnx package needed on CI):
   noshape_relu.onnx    y = Relu(x), x: float32 with no shape at all (rank unknown)
   longname.onnx        y = Relu(x), input and output names of 150 and 139 characters
   reshape_k.onnx       y = Reshape(x, k), x: float32 [6], k: int64 [1] (random k in 0..3 fails; 6 or -1 works)
+  mlp.onnx             y = MatMul(Relu(MatMul(x, W1) + b1), W2), x: float32 [1, 16], y [1, 4]; and z = x * 1e-6
+                       (an output that is near zero on any input: a weak check)
+  random_like.onnx     y = x + RandomNormalLike(x), x: float32 [2, 3] (a random operator)
+  dropout_eval.onnx    y = Dropout(x, ratio, training_mode=false initializer): not random
+  dropout_train.onnx   the same with training_mode = true: random
+  random_in_if.onnx    y = If(c) then RandomUniformLike(x) else x: a random operator inside a subgraph
 """
 import os
 import struct
@@ -76,8 +82,9 @@ def node(inputs, outputs, op, name, domain=""):
     return b
 
 
-def model(nodes, inputs, outputs, name, opsets):
+def model(nodes, inputs, outputs, name, opsets, inits=()):
     graph = b"".join(f_bytes(1, n) for n in nodes) + f_bytes(2, name)
+    graph += b"".join(f_bytes(5, t) for t in inits)
     graph += b"".join(f_bytes(11, i) for i in inputs) + b"".join(f_bytes(12, o) for o in outputs)
     m = f_int(1, 8) + f_bytes(2, "ortune-tests") + f_bytes(3, "1")
     m += f_bytes(7, graph)
@@ -91,6 +98,25 @@ def tensor(name, dims, values):
     b = b"".join(f_int(1, d) for d in dims) + f_int(2, FLOAT) + f_bytes(8, name)
     b += f_bytes(9, struct.pack("<%df" % len(values), *values))
     return b
+
+
+def graph_attr(name, graph):
+    # AttributeProto: 1 name, 20 type (GRAPH = 5), 6 g
+    return f_bytes(1, name) + f_int(20, 5) + f_bytes(6, graph)
+
+
+def subgraph(nodes, outputs, name):
+    return b"".join(f_bytes(1, n) for n in nodes) + f_bytes(2, name) + b"".join(f_bytes(12, o) for o in outputs)
+
+
+def bool_tensor(name, value):
+    # a scalar BOOL (data_type 9) in raw_data
+    return f_int(2, 9) + f_bytes(8, name) + f_bytes(9, bytes([1 if value else 0]))
+
+
+def weights(n, k):
+    import math
+    return [round(0.5 * math.sin(1.0 + 0.37 * i + k), 6) for i in range(n)]
 
 
 def write(path, data):
@@ -135,6 +161,29 @@ def main():
     write(os.path.join(ds, "input_0.pb"), tensor("a", [2, 3], a))
     write(os.path.join(ds, "input_1.pb"), tensor("b", [2, 3], b))
     write(os.path.join(ds, "output_0.pb"), tensor("c", [2, 3], [x + y for x, y in zip(a, b)]))
+    write(os.path.join(out, "mlp.onnx"), model(
+        [node(["x", "W1"], ["h1"], "MatMul", "mm1"), node(["h1", "b1"], ["h2"], "Add", "bias"),
+         node(["h2"], ["h3"], "Relu", "relu"), node(["h3", "W2"], ["y"], "MatMul", "mm2"),
+         node(["x", "tiny"], ["z"], "Mul", "tiny")],
+        [value_info("x", FLOAT, [1, 16])], [value_info("y", FLOAT, [1, 4]), value_info("z", FLOAT, [1, 16])], "mlp",
+        [("", 13)],
+        [tensor("W1", [16, 16], weights(256, 0)), tensor("b1", [16], weights(16, 1)),
+         tensor("W2", [16, 4], weights(64, 2)), tensor("tiny", [], [1e-6])]))
+    write(os.path.join(out, "random_like.onnx"), model(
+        [node(["x"], ["r"], "RandomNormalLike", "noise"), node(["x", "r"], ["y"], "Add", "add")],
+        [value_info("x", FLOAT, [2, 3])], [value_info("y", FLOAT, [2, 3])], "random_like", [("", 13)]))
+    then_g = subgraph([node(["x"], ["r"], "RandomUniformLike", "noise")], [value_info("r", FLOAT, [2, 3])], "then")
+    else_g = subgraph([node(["x"], ["e"], "Identity", "same")], [value_info("e", FLOAT, [2, 3])], "else")
+    if_node = node(["c"], ["y"], "If", "branch") + f_bytes(5, graph_attr("then_branch", then_g)) + \
+        f_bytes(5, graph_attr("else_branch", else_g))
+    write(os.path.join(out, "random_in_if.onnx"), model(
+        [if_node], [value_info("x", FLOAT, [2, 3]), value_info("c", 9, [])], [value_info("y", FLOAT, [2, 3])],
+        "random_in_if", [("", 13)]))
+    for mode in ("eval", "train"):
+        write(os.path.join(out, "dropout_%s.onnx" % mode), model(
+            [node(["x", "ratio", "training"], ["y"], "Dropout", "drop")],
+            [value_info("x", FLOAT, [2, 3])], [value_info("y", FLOAT, [2, 3])], "dropout_" + mode, [("", 13)],
+            [tensor("ratio", [], [0.5]), bool_tensor("training", mode == "train")]))
 
 
 if __name__ == "__main__":
