@@ -151,8 +151,14 @@ static void configuration(FILE *f) {
      "AddFreeDimensionOverrideByName; the same as --free-dim SYM=N."},
     {"provenance",
      "A mapping written by `ortune tune`: tool, date, model, model_sha256, inputs, ort_version, cpu, host, gpu, "
-     "gpu_detail, search, verdict, baseline_p50_ms, baseline_p99_ms, p50_ms, p99_ms, speedup. A config whose "
+     "gpu_detail, gpu_class, search, verdict, baseline_p50_ms, baseline_p99_ms, p50_ms, p99_ms, speedup. A config whose "
      "model_sha256, ort_version, cpu or gpu differ from the present ones is stale: loading it prints one warning."},
+    {"profiles",
+     "A mapping of profile name to a profile tuned on one kind of machine: match: (gpu, compute_capability, class; or "
+     "cpu, cores), its options and its provenance. Loading picks the one that fits this machine: the exact GPU name, "
+     "else the same compute capability and class, else the section's top-level keys (the default); without a CUDA EP "
+     "a cpu profile. `ortune info --config FILE` says which and why; `ortune tune` adds or replaces this machine's; "
+     "`ortune merge` combines files tuned elsewhere (docs/config.md, Profiles)."},
   };
   for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
     fputs(".TP\n\\fB", f);
@@ -208,6 +214,12 @@ static const char *const tail =
   ".PP\nCheck the tuned config against ONNX Runtime's defaults again (interleaved A/B with a confidence interval):\n"
   ".PP\n.RS\n.nf\n"
   "ortune compare model.onnx \\-\\-config config.yaml\n"
+  ".fi\n.RE\n"
+  ".PP\nOne config for several kinds of machine: tune on each (writing a.yaml, b.yaml), then merge them into one "
+  "file with a profile per machine; every machine loading it picks its own:\n"
+  ".PP\n.RS\n.nf\n"
+  "ortune merge a.yaml b.yaml \\-o config.yaml\n"
+  "ortune info \\-\\-config config.yaml\n"
   ".fi\n.RE\n"
   ".PP\nApply the config in production, in C:\n"
   ".PP\n.RS\n.nf\n"

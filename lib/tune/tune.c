@@ -730,6 +730,7 @@ static int write_config(tuner *t, const cJSON *winner) {
     ortune_config_set_provenance(c, "gpu", ortune_jstr(gpu, "name"));
     snprintf(buf, sizeof buf, "%.0f MiB, driver %s, compute %s", ortune_jnum(gpu, "memory_mb", 0), ortune_jstr(gpu, "driver"), ortune_jstr(gpu, "cc"));
     ortune_config_set_provenance(c, "gpu_detail", buf);
+    ortune_config_set_provenance(c, "gpu_class", ortune_jstr(gpu, "class")); /* for `ortune merge`: the profile's match */
   }
   snprintf(buf, sizeof buf, "space %s, strategy %s, objective %s, %d trials", t->o->space, t->o->strategy, t->o->objective,
            cJSON_GetArraySize(t->trials));
