@@ -236,6 +236,7 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   bo.max_runs = (int)ortune_jnum(bj, "max_runs", bo.max_runs);
   bo.duration_s = ortune_jnum(bj, "duration_s", bo.duration_s);
   bo.warmup_max_s = ortune_jnum(bj, "warmup_max_s", bo.warmup_max_s);
+  bo.max_s = ortune_jnum(bj, "max_s", 0);
   double cutoff = ortune_jnum(bj, "cutoff_ms", 0);
   bo.cutoff_ms = cutoff;
   int dev = atoi(ortune_config_get(cfg, "device_id"));

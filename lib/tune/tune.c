@@ -216,6 +216,8 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
   cJSON_AddNumberToObject(bench, "max_runs", t->o->bench.max_runs);
   cJSON_AddNumberToObject(bench, "duration_s", t->o->bench.duration_s);
   cJSON_AddNumberToObject(bench, "warmup_max_s", t->o->bench.warmup_max_s);
+  /* --budget covers everything: each trial (the baselines too) gets a share of it, at least 3 timed runs */
+  if (t->o->budget_s > 0) cJSON_AddNumberToObject(bench, "max_s", fmax(1.0, t->o->budget_s * (is_baseline ? 0.08 : 0.05)));
   if (!is_baseline && isfinite(t->best_score)) cJSON_AddNumberToObject(bench, "cutoff_ms", t->best_score);
   if (t->o->event_timing) cJSON_AddNumberToObject(bench, "event_timing", 1);
   cJSON_AddItemToObject(spec, "bench", bench);
@@ -307,10 +309,29 @@ static int budget_left(const tuner *t) {
 }
 
 /* A candidate: cfg with option idx set to v, named by its changes from the baseline. */
+/* Options that do nothing on their own: a candidate never carries one without what it needs, so a winner never
+ * writes an option with no effect (tuning TunableOp kernels that are not enabled; inter-op threads without the
+ * parallel executor). The user's own settings (the base) are left as they are. */
+static const struct { const char *opt, *needs, *value; } inert_rules[] = {
+  {"tunable_op_tuning_enable", "tunable_op_enable", "1"},
+  {"tunable_op_max_tuning_duration_ms", "tunable_op_tuning_enable", "1"},
+  {"inter_op_num_threads", "execution_mode", "ORT_PARALLEL"},
+};
+
+void ortune_drop_inert(const ortune_config *base, ortune_config *c) {
+  for (int pass = 0; pass < 2; pass++) /* twice: a dropped option can make another inert */
+    for (size_t i = 0; i < sizeof inert_rules / sizeof inert_rules[0]; i++) {
+      int o = ortune_option_index(inert_rules[i].opt), nd = ortune_option_index(inert_rules[i].needs);
+      if (o < 0 || nd < 0 || !strcmp(ortune_config_value(c, o), ortune_config_value(base, o))) continue;
+      if (strcmp(ortune_config_value(c, nd), inert_rules[i].value)) ortune_config_set(c, inert_rules[i].opt, ortune_config_value(base, o));
+    }
+}
+
 static int make_candidate(tuner *t, const ortune_config *from, int idx, const char *v, const char *stage, ortune_candidate *c) {
   int rc = ortune_config_clone(from, &c->cfg);
   if (!rc && idx >= 0) rc = ortune_config_set(c->cfg, ortune_options[idx].name, v);
   if (rc) return rc;
+  ortune_drop_inert(t->o->base, c->cfg);
   snprintf(c->stage, sizeof c->stage, "%s", stage);
   char sum[sizeof c->name];
   sum[0] = '\0';
@@ -559,6 +580,10 @@ static void ab_plan(tuner *t, ortune_config **cfgs, int n, ortune_ab_plan *p) {
   if (o->budget_s > 0) { /* the A/B is inside the budget: what is left, at least one short session */
     double left = o->budget_s - (ortune_now() - t->t_start);
     p->budget_s = left > 1 ? left : 1;
+    /* a block holds at least 3 runs: on a model of seconds per run, fewer rounds fit */
+    double block = fmax(p->block_s, 3 * (isfinite(t->base_score) ? t->base_score : 0) / 1e3);
+    int fit = ortune_rounds_fit(p->budget_s, n, block, 2, p->rounds);
+    p->rounds = fit ? fit : 2;
   }
   p->session_timeout_s = o->trial_timeout_s * 2;
   p->worker_exe = o->worker_exe;

@@ -73,6 +73,10 @@ typedef struct {
 int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortune_input_spec *spec, const ortune_ab_opts *ao,
                       ortune_ab_child *out, ortune_tensor **outs /* NULL, or n slots: each config's last outputs */, int *nouts);
 
+/* Reset, in c, the options that do nothing without another (TunableOp tuning without TunableOp, inter-op threads
+ * without the parallel executor) to their value in base: no candidate, and so no winner, carries them. */
+void ortune_drop_inert(const ortune_config *base, ortune_config *c);
+
 /* ---- OOM kills (oom.c) ---- */
 /* The kernel's count of OOM kills seen from here (system-wide + this cgroup), -1 if unknown: a child that died
  * of SIGKILL while it grew was killed by the OOM killer. */
