@@ -171,7 +171,8 @@ static int in_list(const char *list, const char *op) {
 static int onnx_domain(const Onnx__NodeProto *n) { return !n->domain || !*n->domain || !strcmp(n->domain, "ai.onnx"); }
 
 static int kept(const conv *cv, const Onnx__NodeProto *n) {
-  return !onnx_domain(n) || in_list(cv->o->keep_ops ? cv->o->keep_ops : ORTUNE_FP16_KEEP_DEFAULT, n->op_type);
+  return !onnx_domain(n) || in_list(ORTUNE_FP16_KEEP_ALWAYS, n->op_type) ||
+         in_list(cv->o->keep_ops ? cv->o->keep_ops : ORTUNE_FP16_KEEP_DEFAULT, n->op_type);
 }
 
 /* Inputs the standard types tensor(float) whatever the data's type: they stay float32. */
@@ -659,12 +660,19 @@ int ortune_fp16_convert_buf(const void *in, size_t len, const ortune_fp16_opts *
   if (!m) return ortune_set_error(ORTUNE_EMODEL, "fp16: not an ONNX model (the protobuf does not parse): give a .onnx file");
   int rc = 0;
   conv cv = {o, st, 0, 0};
+  int64_t opset = 0;
+  for (size_t i = 0; i < m->n_opset_import; i++)
+    if (!m->opset_import[i]->domain || !*m->opset_import[i]->domain || !strcmp(m->opset_import[i]->domain, "ai.onnx"))
+      opset = m->opset_import[i]->version;
   if (!m->graph) {
     rc = ortune_set_error(ORTUNE_EMODEL, "fp16: the model has no graph: give a complete .onnx model");
   } else if (marked(m)) {
     st->already = 1;
     if ((*out = malloc(len ? len : 1))) memcpy(*out, in, len), *outlen = len;
     else rc = oom();
+  } else if (opset && opset < 6) {
+    rc = ortune_set_error(ORTUNE_EUNSUPPORTED, "fp16: the model uses opset %lld, older than 6 (Cast took a type name then): "
+                          "upgrade its opset first (onnx.version_converter)", (long long)opset);
   } else if (!(rc = convert_graph(&cv, m->graph, NULL, 1))) {
     if (!cv.nfloat)
       rc = ortune_set_error(ORTUNE_EUNSUPPORTED, "fp16: the model has no float32 tensor to convert (already float16, "

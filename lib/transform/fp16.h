@@ -5,10 +5,13 @@
 
 /* Operators kept in float32 unless --keep-fp32 says otherwise: no float16 kernel in ORT's CUDA EP (Range,
  * RoiAlign, NonMaxSuppression's boxes), random generators (their dtype attribute) and quantization (scales stay
- * float32). Nodes of other domains than ONNX's (ai.onnx.ml, com.microsoft, model-local functions) are always kept. */
+ * float32), EyeLike (no float16 kernel on ORT's CPU). Nodes of other domains than ONNX's (ai.onnx.ml, com.microsoft,
+ * model-local functions) and ops whose standard types allow float32 only (ORTUNE_FP16_KEEP_ALWAYS) are always kept. */
+#define ORTUNE_FP16_KEEP_ALWAYS                                                                                       \
+  "Celu,IsInf,MeanVarianceNormalization,DynamicQuantizeLinear,QLinearConv,QLinearMatMul"
 #define ORTUNE_FP16_KEEP_DEFAULT                                                                                      \
   "NonMaxSuppression,RoiAlign,Range,RandomNormal,RandomUniform,RandomNormalLike,RandomUniformLike,Multinomial,"      \
-  "Bernoulli,QuantizeLinear,DequantizeLinear,DynamicQuantizeLinear"
+  "Bernoulli,EyeLike,QuantizeLinear,DequantizeLinear"
 
 /* The metadata_props key marking a model this converter wrote (value "fp16"). */
 #define ORTUNE_FP16_MARK "ortune.transform"
