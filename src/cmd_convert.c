@@ -12,7 +12,8 @@ typedef struct {
 
 static const cli_opt convert_table[] = {
   OPT_FLAG("fp16", convert_opts, fp16, "convert float32 weights, values and types to float16"),
-  OPT_STR("keep-fp32", convert_opts, keep, "OP,OP", "operators kept in float32, Casts around them (default: " ORTUNE_FP16_KEEP_DEFAULT ")"),
+  OPT_STR("keep-fp32", convert_opts, keep, "OP,OP", "operators kept in float32, Casts around them (default: NonMaxSuppression, RoiAlign, Range, "
+          "the random generators, EyeLike, QuantizeLinear, DequantizeLinear)"),
   OPT_FLAG("keep-io-fp32", convert_opts, keep_io, "keep the model's inputs and outputs float32, Casts at the boundary (default)"),
   OPT_FLAG("no-keep-io-fp32", convert_opts, no_keep_io, "make the model's float inputs and outputs float16 too"),
   OPT_STR("output", convert_opts, out, "FILE", "where to write the converted model (required, short -o; never the input)"),

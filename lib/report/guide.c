@@ -1047,7 +1047,7 @@ const ortune_guide_entry ortune_guide[] = {
     "\n"
     "Seed guide: not mentioned.\n",
     "애플리케이션이 지정한 모델 대신 열 파일(변환된 모델).",
-    "범위:        ortune 하니스\n"
+    "범위:        ortune 하네스\n"
     "값:          파일 이름. 애플리케이션이 여는 모델의 디렉터리 기준 상대 경로\n"
     "             (또는 절대 경로)\n"
     "기본값:      없음\n"
