@@ -147,7 +147,7 @@ int ortune_accuracy_check(const ortune_accuracy *acc, const char *ref_dir, const
   cJSON_AddNumberToObject(tr, "max_abs_err", max_abs);
   cJSON_AddNumberToObject(tr, "max_rel_err", max_rel);
   if (bad) cJSON_AddStringToObject(tr, "reason", why[0] ? why : "accuracy rule not met");
-  return bad;
+  return bad != 0;
 }
 
 int ortune_tune_fp16_prepare(const char *model, const char *work, const char *keep_ops, char *path, size_t len, cJSON *results) {
