@@ -37,6 +37,15 @@ if [ -d "$td" ]; then
   # float16 at the model's inputs too: the float32 inputs of the test data no longer fit
   "$ORTUNE" convert "$c2" --fp16 -o "$work/io16.onnx" --no-keep-io-fp32 --quiet && "$ORTUNE" info "$work/io16.onnx" | grep -q 'float16' &&
     t_pass "--no-keep-io-fp32: the model's inputs are float16" || t_fail "--no-keep-io-fp32: inputs not float16"
+  # subgraphs with float32 islands inside them (body inputs typed from the Loop/Scan, outer tensors cast inside)
+  k=0
+  for m in node/test_if node/test_loop11 node/test_scan_sum node/test_scan9_sum node/test_range_float_type_positive_delta_expanded; do
+    "$ORTUNE" convert "$td/$m/model.onnx" --fp16 -o "$work/sk.onnx" --quiet --keep-fp32 Add,Sub,Mul,Identity,Cast,Unsqueeze,Concat &&
+      "$ORTUNE" run "$work/sk.onnx" --check "$td/$m/test_data_set_0" --atol 1e-2 --rtol 1e-2 >/dev/null 2>&1 && k=$((k + 1)) ||
+      t_fail "$m with float32 islands in its subgraph"
+  done
+  [ "$k" -eq 5 ] && t_pass "If/Loop/Scan with ops kept float32 inside their bodies: outputs match"
+  expect_error "convert: a sequence output cannot stay float32" "$E_UNSUPPORTED" - "$ORTUNE" convert "$td/node/test_if_seq/model.onnx" --fp16 -o "$work/x.onnx"
   expect_error "convert: an integer-only model" "$E_UNSUPPORTED" - "$ORTUNE" convert "$td/node/test_and2d/model.onnx" --fp16 -o "$work/x.onnx"
   expect_error "convert: opset 1 model" "$E_UNSUPPORTED" - "$ORTUNE" convert "$td/node/test_globalmaxpool/model.onnx" --fp16 -o "$work/x.onnx"
 else

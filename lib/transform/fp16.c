@@ -225,8 +225,14 @@ static int out_type(const Onnx__NodeProto *n, size_t k, const scope *sc) {
   if (!strcmp(op, "QuantizeLinear")) return n->n_input > 2 ? type_of(sc, n->input[2]) : T_UINT8;
   if (!strcmp(op, "DynamicQuantizeLinear")) return k == 1 ? T_FLOAT : T_UINT8;
   if (!strcmp(op, "If")) return subgraph_output_type(n, "then_branch", k);
-  if (!strcmp(op, "Loop")) return subgraph_output_type(n, "body", k + 1);
-  if (!strcmp(op, "Scan")) return subgraph_output_type(n, "body", k);
+  if (!strcmp(op, "Loop")) { /* undeclared body outputs: a loop-carried value keeps its initial value's type */
+    int t = subgraph_output_type(n, "body", k + 1);
+    return t || k + 2 >= n->n_input ? t : type_of(sc, n->input[k + 2]);
+  }
+  if (!strcmp(op, "Scan")) {
+    int t = subgraph_output_type(n, "body", k);
+    return t || k >= n->n_input ? t : type_of(sc, n->input[k]); /* state variables come first (opset 9+) */
+  }
   if (in_list("SequenceEmpty,SequenceConstruct,SequenceInsert,SplitToSequence,SequenceAt,ConcatFromSequence,Optional,"
               "OptionalGetElement,OptionalHasElement,SequenceLength", op))
     return 0; /* sequences and optionals: their element types are not tracked */
@@ -405,7 +411,7 @@ static int fp16_zero_value(Onnx__NodeProto *n) {
   return add_attr(n, a) ? oom() : 0;
 }
 
-static int convert_graph(conv *cv, Onnx__GraphProto *g, const scope *parent, int top);
+static int convert_graph(conv *cv, Onnx__GraphProto *g, const scope *parent, int top, const Onnx__NodeProto *owner);
 
 /* The attributes of a node converted to float16: Cast targets, constants, dtypes, subgraphs. */
 static int convert_attrs(conv *cv, Onnx__NodeProto *n, const scope *sc) {
@@ -413,8 +419,8 @@ static int convert_attrs(conv *cv, Onnx__NodeProto *n, const scope *sc) {
   const char *op = n->op_type;
   for (size_t i = 0; i < n->n_attribute && !rc; i++) {
     Onnx__AttributeProto *a = n->attribute[i];
-    if (a->g) rc = convert_graph(cv, a->g, sc, 0), cv->st->subgraphs++;
-    for (size_t k = 0; k < a->n_graphs && !rc; k++) rc = convert_graph(cv, a->graphs[k], sc, 0), cv->st->subgraphs++;
+    if (a->g) rc = convert_graph(cv, a->g, sc, 0, n), cv->st->subgraphs++;
+    for (size_t k = 0; k < a->n_graphs && !rc; k++) rc = convert_graph(cv, a->graphs[k], sc, 0, n), cv->st->subgraphs++;
     if (rc) break;
     if (a->has_i && a->i == T_FLOAT && ((!strcmp(op, "Cast") && !strcmp(a->name, "to")) || !strcmp(a->name, "dtype")))
       a->i = T_FLOAT16, cv->nfloat++;
@@ -443,11 +449,25 @@ static int declare(conv *cv, scope *sc, Onnx__ValueInfoProto **v, size_t n) {
   return 0;
 }
 
+/* The type of input i of a Loop or Scan body that does not declare it: from the owner's inputs. */
+static int body_input_type(const Onnx__NodeProto *owner, size_t i, size_t nbody, const scope *parent) {
+  if (!strcmp(owner->op_type, "Loop")) return i == 0 ? T_INT64 : i == 1 ? T_BOOL : i < owner->n_input ? type_of(parent, owner->input[i]) : 0;
+  if (!strcmp(owner->op_type, "Scan")) { /* Scan-8 has sequence_lens first */
+    size_t off = owner->n_input == nbody + 1 ? 1 : 0;
+    return i + off < owner->n_input ? type_of(parent, owner->input[i + off]) : 0;
+  }
+  return 0;
+}
+
 /* Types of every tensor of g: declared ones, then node outputs by out_type() in node order. */
-static int infer_types(conv *cv, Onnx__GraphProto *g, scope *sc) {
+static int infer_types(conv *cv, Onnx__GraphProto *g, scope *sc, const Onnx__NodeProto *owner) {
   if (declare(cv, sc, g->input, g->n_input) || declare(cv, sc, g->value_info, g->n_value_info) ||
       declare(cv, sc, g->output, g->n_output))
     return ORTUNE_ENOMEM;
+  for (size_t i = 0; owner && i < g->n_input; i++)
+    if (!type_of(sc, g->input[i]->name) &&
+        smap_put(&sc->types, g->input[i]->name, body_input_type(owner, i, g->n_input, sc->parent), NULL))
+      return oom();
   for (size_t i = 0; i < g->n_initializer; i++) {
     Onnx__TensorProto *t = g->initializer[i];
     if (t->has_data_location && t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
@@ -505,6 +525,21 @@ static int is_initializer(const Onnx__GraphProto *g, const char *name) {
   return 0;
 }
 
+/* Mark g's initializers that nodes of subgraphs read from the outer scope as read in float16. */
+static int mark_subgraph_uses(const Onnx__GraphProto *g, Onnx__NodeProto **nodes, size_t n, smap *use) {
+  for (size_t i = 0; i < n; i++) {
+    for (size_t k = 0; k < nodes[i]->n_input; k++)
+      if (*nodes[i]->input[k] && is_initializer(g, nodes[i]->input[k]) && smap_put(use, nodes[i]->input[k], 1, NULL)) return oom();
+    for (size_t a = 0; a < nodes[i]->n_attribute; a++) {
+      const Onnx__AttributeProto *at = nodes[i]->attribute[a];
+      if (at->g && mark_subgraph_uses(g, at->g->node, at->g->n_node, use)) return ORTUNE_ENOMEM;
+      for (size_t k = 0; k < at->n_graphs; k++)
+        if (mark_subgraph_uses(g, at->graphs[k]->node, at->graphs[k]->n_node, use)) return ORTUNE_ENOMEM;
+    }
+  }
+  return 0;
+}
+
 /* Initializers read only by float32 consumers stay float32 (they are their own float32 copy). */
 static int keep_f32_initializers(conv *cv, Onnx__GraphProto *g, scope *sc) {
   smap use = {0}; /* initializer -> 1: some float16 consumer, 2: float32 consumers only */
@@ -518,6 +553,12 @@ static int keep_f32_initializers(conv *cv, Onnx__GraphProto *g, scope *sc) {
       if (smap_put(&use, n->input[k], f32 && was != 1 ? 2 : 1, NULL)) rc = oom();
     }
   }
+  for (size_t i = 0; i < g->n_node && !rc; i++) /* what subgraphs read is float16 there */
+    for (size_t a = 0; a < g->node[i]->n_attribute && !rc; a++) {
+      const Onnx__AttributeProto *at = g->node[i]->attribute[a];
+      if (at->g) rc = mark_subgraph_uses(g, at->g->node, at->g->n_node, &use);
+      for (size_t k = 0; k < at->n_graphs && !rc; k++) rc = mark_subgraph_uses(g, at->graphs[k]->node, at->graphs[k]->n_node, &use);
+    }
   for (size_t i = 0; i < use.cap && !rc; i++)
     if (use.key[i] && use.type[i] == 2 && smap_put(&sc->f32, use.key[i], -1, use.key[i])) rc = oom();
   smap_free(&use);
@@ -559,8 +600,33 @@ static int io_outputs(conv *cv, Onnx__GraphProto *g, scope *sc, nodelist *l) {
   return 0;
 }
 
+/* Does t hold float32 inside a sequence, optional or map (where no Cast reaches)? */
+static int nested_float(const Onnx__TypeProto *t, int depth) {
+  if (!t) return 0;
+  switch (t->value_case) {
+    case ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE: return depth && elem_type(t) == T_FLOAT;
+    case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE: return nested_float(t->sequence_type->elem_type, depth + 1);
+    case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE: return nested_float(t->optional_type->elem_type, depth + 1);
+    case ONNX__TYPE_PROTO__VALUE_MAP_TYPE: return nested_float(t->map_type->value_type, depth + 1);
+    default: return 0;
+  }
+}
+
+/* Model inputs and outputs that cannot stay float32 behind a Cast. */
+static int check_io(const Onnx__GraphProto *g) {
+  for (int out = 0; out < 2; out++)
+    for (size_t i = 0; i < (out ? g->n_output : g->n_input); i++) {
+      const Onnx__ValueInfoProto *v = out ? g->output[i] : g->input[i];
+      if (nested_float(v->type, 0))
+        return ortune_set_error(ORTUNE_EUNSUPPORTED, "fp16: model %s '%s' is a sequence, optional or map of float32, which "
+                                "no Cast keeps float32: convert with --no-keep-io-fp32", out ? "output" : "input", v->name);
+    }
+  return 0;
+}
+
 static int rebuild_nodes(conv *cv, Onnx__GraphProto *g, scope *sc, nodelist *l, int top) {
   int rc = 0;
+  if (top && cv->o->keep_io_fp32 && (rc = check_io(g))) return rc;
   if (top && cv->o->keep_io_fp32 && (rc = io_inputs(cv, g, sc, l))) return rc;
   for (size_t i = 0; i < g->n_node && !rc; i++) {
     Onnx__NodeProto *n = g->node[i];
@@ -585,10 +651,10 @@ static int rebuild_nodes(conv *cv, Onnx__GraphProto *g, scope *sc, nodelist *l, 
   return rc;
 }
 
-static int convert_graph(conv *cv, Onnx__GraphProto *g, const scope *parent, int top) {
+static int convert_graph(conv *cv, Onnx__GraphProto *g, const scope *parent, int top, const Onnx__NodeProto *owner) {
   scope sc = {parent, {0}, {0}};
   nodelist l = {0};
-  int rc = infer_types(cv, g, &sc);
+  int rc = infer_types(cv, g, &sc, owner);
   if (!rc) rc = keep_f32_initializers(cv, g, &sc);
   if (!rc) rc = rebuild_nodes(cv, g, &sc, &l, top);
   for (size_t i = 0; i < g->n_node; i++) /* those not moved into l (an error part way) */
@@ -673,7 +739,7 @@ int ortune_fp16_convert_buf(const void *in, size_t len, const ortune_fp16_opts *
   } else if (opset && opset < 6) {
     rc = ortune_set_error(ORTUNE_EUNSUPPORTED, "fp16: the model uses opset %lld, older than 6 (Cast took a type name then): "
                           "upgrade its opset first (onnx.version_converter)", (long long)opset);
-  } else if (!(rc = convert_graph(&cv, m->graph, NULL, 1))) {
+  } else if (!(rc = convert_graph(&cv, m->graph, NULL, 1, NULL))) {
     if (!cv.nfloat)
       rc = ortune_set_error(ORTUNE_EUNSUPPORTED, "fp16: the model has no float32 tensor to convert (already float16, "
                             "or integer only): use it as it is");
