@@ -69,6 +69,19 @@ expect_error "convert: missing model" "$E_IO" - "$ORTUNE" convert "$work/nosuch.
 printf 'onnxruntime:\n  model_override: a.ortune-fp16.onnx\n' >"$work/ov.yaml"
 run_cmd "$work/o.out" "$work/o.err" "$ORTUNE" run "$work/a.onnx" --config "$work/ov.yaml" --check "$data/add2_data" --atol 1e-2 --rtol 1e-3
 [ "$rc" -eq 0 ] && t_pass "model_override: run through the float16 model" || t_fail "model_override: exit $rc: $(cat "$work/o.err")"
+# compare holds a tuned float16 config to the accuracy rule tune recorded in its provenance
+printf 'onnxruntime:\n  model_override: a.ortune-fp16.onnx\n  provenance:\n    accuracy: "atol=0.01,rtol=0.01"\n' >"$work/acc.yaml"
+run_cmd "$work/o.out" "$work/o.err" "$ORTUNE" compare "$work/a.onnx" --config "$work/acc.yaml" --rounds 2 --runs 2
+[ "$rc" -eq 0 ] && grep -q 'outputs match' "$work/o.out" && t_pass "compare: float16 config within its recorded accuracy rule" ||
+  t_fail "compare with an accuracy rule: exit $rc: $(cat "$work/o.out" "$work/o.err")"
+if [ -d "$td" ]; then # weights rounded to float16 move the outputs (ORT's CPU EP runs add2's Add in float32 anyway)
+  cp "$td/pytorch-converted/test_Conv2d/model.onnx" "$work/conv.onnx"
+  "$ORTUNE" convert "$work/conv.onnx" --fp16 -o "$work/conv.ortune-fp16.onnx" --quiet
+  printf 'onnxruntime:\n  model_override: conv.ortune-fp16.onnx\n  provenance:\n    accuracy: "atol=0,rtol=0"\n' >"$work/acc0.yaml"
+  run_cmd "$work/o.out" "$work/o.err" "$ORTUNE" compare "$work/conv.onnx" --config "$work/acc0.yaml" --rounds 2 --runs 2
+  [ "$rc" -eq "$E_MISMATCH" ] && grep -q 'rule atol=0' "$work/o.out" && t_pass "compare: a float16 config outside its rule differs (exit $rc)" ||
+    t_fail "compare with atol=0: exit $rc: $(cat "$work/o.out" "$work/o.err")"
+fi
 printf 'onnxruntime:\n  model_override: gone.onnx\n' >"$work/gone.yaml"
 expect_error "model_override: missing file" "$E_IO" - "$ORTUNE" run "$work/a.onnx" --config "$work/gone.yaml"
 

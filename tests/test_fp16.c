@@ -303,6 +303,23 @@ static void test_accuracy(void **state) {
   assert_contains(ortune_jstr(tr, "reason"), "scores");
   assert_contains(ortune_jstr(tr, "reason"), "no rule");
   cJSON_Delete(tr);
+  /* the rules as text (provenance) and back from a config */
+  ortune_accuracy two = {0}, back;
+  char text[256];
+  assert_int_equal(ortune_accuracy_parse("atol=0.5", &two), 0);
+  assert_int_equal(ortune_accuracy_parse("scores:argmax", &two), 0);
+  ortune_accuracy_text(&two, text, sizeof text);
+  assert_string_equal(text, "atol=0.5,rtol=0 scores:argmax");
+  ortune_config *c;
+  assert_int_equal(ortune_config_new(&c), ORTUNE_OK);
+  ortune_config_set_provenance(c, "accuracy", text);
+  assert_int_equal(ortune_accuracy_of_config(c, &back), 0); /* no model_override: the float32 check */
+  ortune_config_set(c, "model_override", "m.ortune-fp16.onnx");
+  assert_int_equal(ortune_accuracy_of_config(c, &back), 1);
+  assert_int_equal(back.n, 2);
+  assert_true(back.r[1].argmax);
+  assert_string_equal(back.r[1].output, "scores");
+  ortune_config_release(c);
   float out0b[4] = {0.95f, 0.9f, 0.8f, 0.2f}; /* row 0's argmax moves */
   write_out(tmp_path("out"), 0, "scores", out0b, 4);
   assert_int_equal(check("scores:argmax", "boxes:atol=1", &tr), 1);
@@ -324,10 +341,10 @@ static void test_override(void **state) {
   ortune_config *c;
   char path[4096], hex[65];
   assert_int_equal(ortune_config_new(&c), ORTUNE_OK);
-  assert_int_equal(ortune_tune_transform_finish(c, model), ORTUNE_OK); /* no override: nothing happens */
+  assert_int_equal(ortune_tune_transform_finish(c, model, NULL), ORTUNE_OK); /* no override: nothing happens */
   assert_int_equal(access(dst, F_OK), -1);
   assert_int_equal(ortune_config_set(c, "model_override", work), ORTUNE_OK);
-  assert_int_equal(ortune_tune_transform_finish(c, model), ORTUNE_OK);
+  assert_int_equal(ortune_tune_transform_finish(c, model, NULL), ORTUNE_OK);
   assert_string_equal(ortune_config_get(c, "model_override"), "m.ortune-fp16.onnx");
   assert_int_equal(ortune_sha256_file(dst, hex), ORTUNE_OK);
   assert_string_equal(ortune_config_provenance(c, "model_override_sha256"), hex);
@@ -349,14 +366,14 @@ static void test_override(void **state) {
   assert_contains(ortune_last_error(), "changed since tune wrote it");
   /* tune again replaces its own file, never a foreign one */
   assert_int_equal(ortune_config_set(c, "model_override", work), ORTUNE_OK);
-  assert_int_equal(ortune_tune_transform_finish(c, model), ORTUNE_EIO); /* the appended byte: not ours any more */
+  assert_int_equal(ortune_tune_transform_finish(c, model, NULL), ORTUNE_EIO); /* the appended byte: not ours any more */
   unlink(dst);
   assert_int_equal(ortune_config_set(c, "model_override", "m.ortune-fp16.onnx"), ORTUNE_OK);
   assert_int_equal(ortune_session_create_cfg(model, c, NULL, &s), ORTUNE_EIO);
   assert_contains(ortune_last_error(), "m.ortune-fp16.onnx");
   write_text(dst, "not ortune's");
   assert_int_equal(ortune_config_set(c, "model_override", work), ORTUNE_OK);
-  assert_int_equal(ortune_tune_transform_finish(c, model), ORTUNE_EIO);
+  assert_int_equal(ortune_tune_transform_finish(c, model, NULL), ORTUNE_EIO);
   assert_contains(ortune_last_error(), "not written by ortune");
   ortune_config_release(c);
 }

@@ -83,9 +83,10 @@ static size_t argmax_disagree(const ortune_tensor *a, const ortune_tensor *b) {
   return bad;
 }
 
-/* One output against its reference under its rule; appends the record to arr; 0 when within the rule. */
+/* One output against its reference under its rule; appends the record to arr (may be NULL); 0 when within the rule. */
 static int check_one(const ortune_accuracy *acc, const ortune_tensor *got, const ortune_tensor *want, const char *set, cJSON *arr,
                      char *why, size_t whylen) {
+  cJSON *tmp = arr ? NULL : (arr = cJSON_CreateArray());
   const ortune_acc_rule *r = rule_for(acc, want->name);
   ortune_diff d;
   double rtol, atol;
@@ -111,7 +112,41 @@ static int check_one(const ortune_accuracy *acc, const ortune_tensor *got, const
   }
   cJSON_AddBoolToObject(x, "pass", !bad);
   cJSON_AddItemToArray(arr, x);
+  cJSON_Delete(tmp);
   return bad;
+}
+
+int ortune_accuracy_tensor(const ortune_accuracy *acc, const ortune_tensor *got, const ortune_tensor *want, char *why, size_t len) {
+  if (why && len) why[0] = '\0';
+  return check_one(acc, got, want, "", NULL, why, len);
+}
+
+void ortune_accuracy_text(const ortune_accuracy *acc, char *buf, size_t len) {
+  size_t n = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < acc->n && n < len; i++) {
+    const ortune_acc_rule *r = &acc->r[i];
+    int w = r->argmax ? snprintf(buf + n, len - n, "%s%s%sargmax", i ? " " : "", r->output, r->output[0] ? ":" : "")
+                      : snprintf(buf + n, len - n, "%s%s%satol=%g,rtol=%g", i ? " " : "", r->output, r->output[0] ? ":" : "",
+                                 r->atol, r->rtol);
+    if (w < 0) break;
+    n += (size_t)w;
+  }
+}
+
+int ortune_accuracy_of_config(const ortune_config *cfg, ortune_accuracy *acc) {
+  const char *ov = ortune_config_get(cfg, "model_override"), *rules = ortune_config_provenance(cfg, "accuracy");
+  memset(acc, 0, sizeof *acc);
+  if (!ov || !*ov || !rules || !*rules) return 0;
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s", rules);
+  for (char *save = NULL, *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+    if (ortune_accuracy_parse(tok, acc)) {
+      ortune_clear_error();
+      memset(acc, 0, sizeof *acc);
+      return 0;
+    }
+  return acc->n > 0;
 }
 
 int ortune_accuracy_check(const ortune_accuracy *acc, const char *ref_dir, const char *out_dir, int nsets, cJSON *tr) {
@@ -195,7 +230,7 @@ static int replaceable(const char *path) {
   return ours;
 }
 
-int ortune_tune_transform_finish(ortune_config *c, const char *model) {
+int ortune_tune_transform_finish(ortune_config *c, const char *model, const ortune_accuracy *acc) {
   const char *ov = ortune_config_get(c, "model_override");
   if (!ov || !*ov) return 0;
   char dst[PATH_MAX], hex[65], *data = NULL;
@@ -213,5 +248,10 @@ int ortune_tune_transform_finish(ortune_config *c, const char *model) {
   rc = ortune_config_set(c, "model_override", base ? base + 1 : dst);
   if (!rc) rc = ortune_config_set_provenance(c, "model_override_sha256", hex);
   if (!rc) rc = ortune_config_set_provenance(c, "transform", "fp16 (float32 inputs and outputs, Casts at the boundary)");
+  if (!rc && acc) {
+    char rules[1024];
+    ortune_accuracy_text(acc, rules, sizeof rules);
+    rc = ortune_config_set_provenance(c, "accuracy", rules);
+  }
   return rc;
 }

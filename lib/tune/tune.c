@@ -513,6 +513,8 @@ static int search_fp16(tuner *t) {
     if (!t->o->quiet) fprintf(stderr, "ortune: warning: float16 model not tried: %s\n", ortune_last_error());
     return ORTUNE_OK;
   }
+  for (int i = cJSON_GetArraySize(t->previous) - 1; i >= 0; i--) /* --resume: they measured a model of another work dir */
+    if (!strcmp(ortune_jstr(cJSON_GetArrayItem(t->previous, i), "stage"), "fp16")) cJSON_DeleteItemFromArray(t->previous, i);
   cJSON *tr, *best = NULL;
   cJSON_ArrayForEach(tr, t->trials)
     if (eligible(t, tr) && strcmp(ortune_jstr(tr, "stage"), "baseline") && (!best || score_of(t, tr) < score_of(t, best))) best = tr;
@@ -740,7 +742,7 @@ static int write_config(tuner *t, const cJSON *winner) {
   const cJSON *wt = winner ? cJSON_GetArrayItem(t->trials, (int)ortune_jnum(winner, "id", 0)) : NULL;
   const cJSON *kv;
   if (wt) cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(wt, "config")) ortune_config_set(c, kv->string, kv->valuestring);
-  if ((rc = ortune_tune_transform_finish(c, t->o->model))) { /* a float16 winner: model.ortune-fp16.onnx */
+  if ((rc = ortune_tune_transform_finish(c, t->o->model, t->o->accuracy))) { /* a float16 winner: model.ortune-fp16.onnx */
     ortune_config_release(c);
     return rc;
   }

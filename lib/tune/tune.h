@@ -95,11 +95,18 @@ int ortune_accuracy_parse(const char *text, ortune_accuracy *acc);
  * "accuracy" (per output: max_abs, max_rel, rule, pass), max_abs_err, max_rel_err and a reason in tr.
  * Outputs without a rule get the float32 check. Returns 0 when every output is within its rule. */
 int ortune_accuracy_check(const ortune_accuracy *acc, const char *ref_dir, const char *out_dir, int nsets, cJSON *tr);
+/* One output (got) against its float32 reference (want) under acc; 0 when within its rule, else why is set. */
+int ortune_accuracy_tensor(const ortune_accuracy *acc, const ortune_tensor *got, const ortune_tensor *want, char *why, size_t len);
+/* The rules as text: "atol=0.01,rtol=0 scores:argmax" (what --accuracy takes, space-separated). */
+void ortune_accuracy_text(const ortune_accuracy *acc, char *buf, size_t len);
+/* A config with a model_override and provenance accuracy (written by tune): its rules into acc, returns 1; else 0. */
+int ortune_accuracy_of_config(const ortune_config *cfg, ortune_accuracy *acc);
 /* Convert model to float16 into work/model.ortune-fp16.onnx (path gets it); records "transform_fp16" in results. */
 int ortune_tune_fp16_prepare(const char *model, const char *work, const char *keep_ops, char *path, size_t len, cJSON *results);
 /* When c's model_override names a transformed model in the work dir: write it next to model
- * (model.ortune-fp16.onnx), point model_override at it and record its sha256 in c's provenance. */
-int ortune_tune_transform_finish(ortune_config *c, const char *model);
+ * (model.ortune-fp16.onnx), point model_override at it and record its sha256 (and acc's rules, for compare) in c's
+ * provenance. */
+int ortune_tune_transform_finish(ortune_config *c, const char *model, const ortune_accuracy *acc);
 
 /* ---- the tuner (tune.c) ---- */
 typedef struct {
