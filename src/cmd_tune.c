@@ -352,6 +352,17 @@ static int tune_run(void *vo, int argc, char **argv) {
     ortune_config_release(file);
     return cli_fail(rc);
   }
+  if (o->acc.n && !o->dry_run) { /* a float16 winner goes next to the model: fail now, not after the search */
+    char dir[4096];
+    const char *slash = strrchr(argv[0], '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - argv[0]) + 1 : 1, slash ? argv[0] : ".");
+    if (access(dir, W_OK) != 0) {
+      ortune_config_release(file);
+      ortune_set_error(ORTUNE_EIO, "tune --accuracy: %s is not writable, and a float16 winner is written there "
+                       "(model.ortune-fp16.onnx): copy the model to a writable directory, or add --dry-run; nothing was tuned", dir);
+      return cli_fail(ORTUNE_EIO);
+    }
+  }
   if ((rc = ortune_config_new(&base))) {
     ortune_config_release(file);
     return cli_fail(rc);

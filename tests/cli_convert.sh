@@ -114,6 +114,13 @@ EOF
   run_cmd "$work/t.out" "$work/t.err" "$ORTUNE" tune "$work/cls.onnx" $fast --config "$work/n.yaml" --results "$work/n.json"
   ! grep -q '"fp16' "$work/n.json" && [ ! -e "$work/cls.ortune-fp16.onnx" ] && t_pass "no --accuracy: no float16 candidate, nothing written" ||
     t_fail "float16 tried without --accuracy"
+  if ro_dir_ok; then # the float16 winner would go next to the model: a read-only model directory fails first
+    mkdir "$work/romodel" && cp "$ppocr_cls" "$work/romodel/cls.onnx"
+    expect_error "tune --accuracy: model in a read-only directory" "$E_IO" "$work/ro.yaml" in_ro_dir "$work/romodel" \
+      "$ORTUNE" tune "$work/romodel/cls.onnx" $fast --accuracy "atol=1e-2" --config "$work/ro.yaml"
+  else
+    t_skip "read-only model directory: root without mount namespaces"
+  fi
   expect_error "tune: bad --accuracy" "$E_USAGE" - "$ORTUNE" tune "$work/cls.onnx" --accuracy "atol=x" --dry-run
   expect_error "tune: --keep-fp32 without --accuracy" "$E_USAGE" - "$ORTUNE" tune "$work/cls.onnx" --keep-fp32 Conv --dry-run
 else
