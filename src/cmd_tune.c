@@ -355,7 +355,7 @@ static int tune_run(void *vo, int argc, char **argv) {
   if (o->acc.n && !o->dry_run) { /* a float16 winner goes next to the model: fail now, not after the search */
     char dir[4096];
     const char *slash = strrchr(argv[0], '/');
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - argv[0]) + 1 : 1, slash ? argv[0] : ".");
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - argv[0] + (slash == argv[0])) : 1, slash ? argv[0] : ".");
     if (access(dir, W_OK) != 0) {
       ortune_config_release(file);
       ortune_set_error(ORTUNE_EIO, "tune --accuracy: %s is not writable, and a float16 winner is written there "
