@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "onnx.pb-c.h"
 #include <errno.h>
+#include <math.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,7 @@ static void smap_free(smap *m) {
 typedef struct scope {
   const struct scope *parent;
   smap types, f32;
+  smap big; /* float32 weights and constants with values beyond float16's range */
 } scope;
 
 static int type_of(const scope *sc, const char *name) {
@@ -145,6 +147,27 @@ static const char *f32_of(const scope *sc, const char *name) {
     if (s >= 0 && sc->f32.key[s]) return sc->f32.name[s];
   }
   return NULL;
+}
+
+static int is_big(const scope *sc, const char *name) {
+  for (; sc && name && *name; sc = sc->parent) {
+    long s = smap_slot(&sc->big, name);
+    if (s >= 0 && sc->big.key[s]) return 1;
+  }
+  return 0;
+}
+
+/* Does float32 tensor t hold a finite value beyond float16's range? */
+static int out_of_range(const Onnx__TensorProto *t) {
+  if (!t || !t->has_data_type || t->data_type != 1) return 0;
+  size_t n = t->has_raw_data ? t->raw_data.len / 4 : t->n_float_data;
+  for (size_t i = 0; i < n; i++) {
+    float f;
+    if (t->has_raw_data) memcpy(&f, t->raw_data.data + 4 * i, 4);
+    else f = t->float_data[i];
+    if (isfinite(f) && fabsf(f) > 65504.0f) return 1;
+  }
+  return 0;
 }
 
 /* ---- the conversion state ------------------------------------------------------------------------- */
@@ -170,9 +193,19 @@ static int in_list(const char *list, const char *op) {
 
 static int onnx_domain(const Onnx__NodeProto *n) { return !n->domain || !*n->domain || !strcmp(n->domain, "ai.onnx"); }
 
-static int kept(const conv *cv, const Onnx__NodeProto *n) {
-  return !onnx_domain(n) || in_list(ORTUNE_FP16_KEEP_ALWAYS, n->op_type) ||
-         in_list(cv->o->keep_ops ? cv->o->keep_ops : ORTUNE_FP16_KEEP_DEFAULT, n->op_type);
+static int is_big(const scope *sc, const char *name);
+
+/* Is n kept in float32: the keep lists, other domains, and readers of weights beyond float16's range (except
+ * Clip, Min and Max, whose bounds clamped to +-65504 change no float16 result)? */
+static int kept_in(const conv *cv, const scope *sc, const Onnx__NodeProto *n) {
+  if (!onnx_domain(n) || in_list(ORTUNE_FP16_KEEP_ALWAYS, n->op_type) ||
+      in_list(cv->o->keep_ops ? cv->o->keep_ops : ORTUNE_FP16_KEEP_DEFAULT, n->op_type))
+    return 1;
+  if (!strcmp(n->op_type, "Constant")) return n->n_output && is_big(sc, n->output[0]);
+  if (in_list("Clip,Min,Max", n->op_type)) return 0;
+  for (size_t k = 0; k < n->n_input; k++)
+    if (is_big(sc, n->input[k])) return 1;
+  return 0;
 }
 
 /* Inputs the standard types tensor(float) whatever the data's type: they stay float32. */
@@ -473,7 +506,14 @@ static int infer_types(conv *cv, Onnx__GraphProto *g, scope *sc, const Onnx__Nod
     if (t->has_data_location && t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
       return ortune_set_error(ORTUNE_EUNSUPPORTED, "fp16: initializer '%s' keeps its data in an external file: "
                               "convert a model with its weights inside the .onnx file", t->name ? t->name : "");
-    if (smap_put(&sc->types, t->name, t->data_type, NULL)) return oom();
+    if (smap_put(&sc->types, t->name, t->data_type, NULL) || (out_of_range(t) && smap_put(&sc->big, t->name, 0, NULL)))
+      return oom();
+  }
+  for (size_t i = 0; i < g->n_node; i++) { /* Constant values beyond float16 */
+    const Onnx__AttributeProto *v = attr(g->node[i], "value");
+    if (!strcmp(g->node[i]->op_type, "Constant") && g->node[i]->n_output && v && out_of_range(v->t) &&
+        smap_put(&sc->big, g->node[i]->output[0], 0, NULL))
+      return oom();
   }
   for (size_t i = 0; i < g->n_sparse_initializer; i++)
     if (g->sparse_initializer[i]->values && g->sparse_initializer[i]->values->data_type == T_FLOAT)
@@ -549,7 +589,7 @@ static int keep_f32_initializers(conv *cv, Onnx__GraphProto *g, scope *sc) {
     for (size_t k = 0; k < n->n_input && !rc; k++) {
       if (!*n->input[k] || !is_initializer(g, n->input[k])) continue;
       long s = smap_slot(&use, n->input[k]);
-      int was = s >= 0 && use.key[s] ? use.type[s] : 0, f32 = kept(cv, n) || float_only_input(n, k);
+      int was = s >= 0 && use.key[s] ? use.type[s] : 0, f32 = kept_in(cv, sc, n) || float_only_input(n, k);
       if (smap_put(&use, n->input[k], f32 && was != 1 ? 2 : 1, NULL)) rc = oom();
     }
   }
@@ -631,7 +671,7 @@ static int rebuild_nodes(conv *cv, Onnx__GraphProto *g, scope *sc, nodelist *l, 
   for (size_t i = 0; i < g->n_node && !rc; i++) {
     Onnx__NodeProto *n = g->node[i];
     nodelist after = {0};
-    if (kept(cv, n)) {
+    if (kept_in(cv, sc, n)) {
       rc = keep_node(cv, sc, l, n, &after);
     } else {
       for (size_t k = 0; k < n->n_input && !rc; k++)
@@ -652,7 +692,7 @@ static int rebuild_nodes(conv *cv, Onnx__GraphProto *g, scope *sc, nodelist *l, 
 }
 
 static int convert_graph(conv *cv, Onnx__GraphProto *g, const scope *parent, int top, const Onnx__NodeProto *owner) {
-  scope sc = {parent, {0}, {0}};
+  scope sc = {parent, {0}, {0}, {0}};
   nodelist l = {0};
   int rc = infer_types(cv, g, &sc, owner);
   if (!rc) rc = keep_f32_initializers(cv, g, &sc);
@@ -679,6 +719,7 @@ static int convert_graph(conv *cv, Onnx__GraphProto *g, const scope *parent, int
   for (size_t i = 0; i < g->n_value_info && !rc; i++) type_to_f16(cv, g->value_info[i]->type);
   smap_free(&sc.types);
   smap_free(&sc.f32);
+  smap_free(&sc.big);
   return rc;
 }
 
