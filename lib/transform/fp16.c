@@ -7,7 +7,8 @@
  * comparisons, Cast, Constant, If/Loop/Scan and a few others by their own rule). Float32 initializers, Constant
  * and ConstantOfShape values become float16 (raw_data, little-endian, clamped to +-65504); Cast-to-float and
  * dtype attributes become float16; every declared float32 type becomes float16. Nodes of the keep list (and of
- * other domains) stay float32: a Cast to float32 goes in front of each float input (shared by the consumers of
+ * other domains, and the readers of weights or constants beyond float16's range, Clip/Min/Max bounds excepted) stay
+ * float32: a Cast to float32 goes in front of each float input (shared by the consumers of
  * one tensor; an initializer only such nodes read stays float32) and a Cast back to float16 after each float
  * output. Resize's and Upsample's scales stay float32 as the standard requires. The model's float32 inputs and
  * outputs stay float32 by default (a Cast after each input, before each output). Subgraphs (If/Loop/Scan) are

@@ -28,7 +28,8 @@ typedef struct {
   size_t casts;         /* Cast nodes inserted */
   size_t kept;          /* nodes left in float32 */
   size_t subgraphs;     /* If/Loop/Scan bodies converted */
-  size_t clamped;       /* weights outside float16's range, clamped to +-65504 */
+  size_t clamped;       /* values beyond float16's range clamped to +-65504 (Clip/Min/Max bounds; other readers of such
+                           weights are kept float32 instead) */
 } ortune_fp16_stats;
 
 void ortune_fp16_opts_default(ortune_fp16_opts *o);
