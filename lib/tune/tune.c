@@ -147,6 +147,12 @@ static int prepare_check(tuner *t) {
                                spawn_cb, t, cJSON_AddObjectToObject(t->results, "reference"), o->quiet ? NULL : stderr);
 }
 
+/* A transformed model's outputs in dir against the reference check_outputs uses (the exact CPU float32 one, or the
+ * defaults' when it could not run), under the --accuracy rule (transform.c). */
+static int accuracy_check(tuner *t, const char *dir, cJSON *tr) {
+  return ortune_accuracy_check(t->o->accuracy, t->verify->dir, dir, t->verify->nsets, tr);
+}
+
 static const char *classify(int code, const char *phase) {
   if (code == ORTUNE_EOOM) return "oom";
   if (!strcmp(phase, "options") || !strcmp(phase, "create") || !strcmp(phase, "bind") || code == ORTUNE_EVALUE ||
@@ -276,7 +282,7 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
         cJSON_AddStringToObject(tr, "status", classify(code, ortune_jstr(res, "phase")));
         snprintf(reason, sizeof reason, "%s", ortune_jstr(res, "error"));
       } else if (!is_baseline && (ortune_config_is_set(c->cfg, "model_override") && t->o->accuracy
-                                      ? ortune_accuracy_check(t->o->accuracy, ref, out_d, 2 + t->o->nextra, tr)
+                                      ? accuracy_check(t, out_d, tr) /* a float16 model: the user's rule */
                                       : check_outputs(t, out_d, tr))) {
         cJSON_AddStringToObject(tr, "status", "mismatch");
       } else {
