@@ -67,8 +67,9 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
   return remove(p);
 }
 
-/* Config k's outputs (the first session's) against config 0's: 1 and what when they differ. */
-static int outputs_differ(const char *dir, int k, char *what, size_t len) {
+/* Config k's outputs (the first session's) against config 0's: 1 and what when they differ. acc: a tuned transformed
+ * (float16) config's accuracy rule, which replaces the float32 tolerance. */
+static int outputs_differ(const char *dir, int k, const ortune_accuracy *acc, char *what, size_t len) {
   for (int i = 0;; i++) {
     char pa[900], pb[900];
     snprintf(pa, sizeof pa, "%s/c0/output_%d.pb", dir, i);
@@ -82,8 +83,8 @@ static int outputs_differ(const char *dir, int k, char *what, size_t len) {
     if (ortune_tensor_read_pb(pa, &a)) return snprintf(what, len, "%s", ortune_last_error()), 1;
     if (ortune_tensor_read_pb(pb, &b)) return ortune_tensor_release(&a), snprintf(what, len, "%s", ortune_last_error()), 1;
     ortune_config_tol(&a, -1, -1, &rtol, &atol);
-    int bad = ortune_tensor_compare(&b, &a, rtol, atol, &d) != ORTUNE_OK;
-    if (bad) snprintf(what, len, "%s", d.what);
+    int bad = acc ? ortune_accuracy_tensor(acc, &b, &a, what, len) : ortune_tensor_compare(&b, &a, rtol, atol, &d) != ORTUNE_OK;
+    if (bad && !acc) snprintf(what, len, "%s", d.what);
     ortune_tensor_release(&a);
     ortune_tensor_release(&b);
     if (bad) return 1;
@@ -111,7 +112,7 @@ static void print_modes(const char *const *names, const ortune_ab_outcome *ab) {
 }
 
 /* Print (or build JSON of) every config's result; returns EMISMATCH when outputs differ. */
-static int report(const compare_opts *o, const char *const *names, const ortune_ab_outcome *ab) {
+static int report(const compare_opts *o, const char *const *names, ortune_config *const *cfg, const ortune_ab_outcome *ab) {
   int any_mismatch = 0;
   cJSON *root = o->common.json ? cJSON_CreateObject() : NULL, *list = NULL; /* JSON built by cJSON: any path is escaped */
   if (root) {
@@ -125,8 +126,10 @@ static int report(const compare_opts *o, const char *const *names, const ortune_
   }
   for (int k = 1; k < ab->n; k++) {
     const char *verdict = ortune_ab_verdict_word(ab->verdict[k]);
-    char what[200] = "";
-    int mismatch = outputs_differ(ab->out_dir, k, what, sizeof what);
+    char what[300] = "";
+    ortune_accuracy acc; /* a tuned float16 config: held to the accuracy rule tune recorded */
+    int gated = ortune_accuracy_of_config(cfg[k], &acc);
+    int mismatch = outputs_differ(ab->out_dir, k, gated ? &acc : NULL, what, sizeof what);
     if (mismatch && !any_mismatch++) ortune_set_error(ORTUNE_EMISMATCH, "outputs of %s differ from %s: %s", names[k], names[0], what);
     if (!root) {
       print_row(names[k], ab, k, verdict, mismatch, what);
@@ -219,7 +222,7 @@ static int compare_run(void *vo, int argc, char **argv) {
     fprintf(stderr, "comparing %d configs against %s: %d sessions, %d interleaved rounds in all\n", n - 1,
             ortune_term_escape(names[0], (char[1024]){0}, 1024), o->sessions > 0 ? o->sessions : 3, o->rounds > 1 ? o->rounds : 18);
   if ((rc = measure(o, argv[0], cfg, n, work, &ab))) goto done;
-  rc = report(o, names, &ab);
+  rc = report(o, names, cfg, &ab);
   char note[400];
   ortune_ab_load_note(&ab, note, sizeof note);
   if (note[0] && !o->common.quiet) fprintf(stderr, "ortune: note: %s\n", note);

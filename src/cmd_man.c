@@ -138,9 +138,10 @@ static void configuration(FILE *f) {
       case ORTUNE_KIND_BOOL: fputs("\\fB0\\fR or \\fB1\\fR (also true/false, yes/no, on/off)", f); break;
       case ORTUNE_KIND_INT: fprintf(f, "a whole number from %lld to %lld", o->min, o->max); break;
       case ORTUNE_KIND_BYTES: fputs("bytes, a size such as \\fB8GiB\\fR or \\fB512MiB\\fR, or \\fBmax\\fR", f); break;
+      case ORTUNE_KIND_PATH: fputs("a file name", f); break;
     }
     fputs("; default \\fB", f);
-    roff(f, o->def, 0);
+    roff(f, *o->def ? o->def : "none", 0);
     fputs("\\fR)\n.br\n", f);
     sentence(f, o->help, ".\n");
   }

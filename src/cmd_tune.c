@@ -15,7 +15,11 @@ typedef struct {
   ortune_input_spec sets[8];
   int nsets;
   int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing, search_set, force;
+  ortune_accuracy acc;     /* --accuracy rules: also try the float16 model */
+  const char *keep_fp32;
 } tune_opts;
+
+static int add_accuracy(void *v, const char *arg) { return ortune_accuracy_parse(arg, &((tune_opts *)v)->acc); }
 
 
 /* --shapes "x=1x3x480x640[;y=...]": one more set of input shapes every trial is measured at. */
@@ -38,6 +42,8 @@ static int add_shapes(void *v, const char *arg) {
 
 static const cli_opt tune_table[] = {
   OPT_INT("ab-rounds", tune_opts, ab_rounds, "N", "interleaved A/B rounds in the final check (default 16)"),
+  OPT_CALL("accuracy", "[OUT:]RULE", add_accuracy,
+           "also try a float16 model, kept only within RULE: atol=X,rtol=Y or argmax, per output with OUT: (repeatable)"),
   OPT_INT("ab-runs", tune_opts, ab_runs, "N", "runs per candidate per A/B round (default: about 0.15 s worth)"),
   CLI_COMMON_INPUT_OPTS(tune_opts),
   CLI_TOL_OPTS,
@@ -51,6 +57,7 @@ static const cli_opt tune_table[] = {
   CLI_FORCE_OPT(tune_opts, force),
   OPT_INT("finalists", tune_opts, finalists, "N", "best candidates re-measured against the defaults (default 3)"),
   OPT_FLAG("json", tune_opts, common.json, "print the results JSON on stdout"),
+  OPT_STR("keep-fp32", tune_opts, keep_fp32, "OP,OP", "with --accuracy: operators the float16 model keeps in float32"),
   OPT_STR("list-space", tune_opts, list_space, "NAME", "print the options and candidates of a space, run nothing"),
   OPT_DBL("max-gpu-mem", tune_opts, max_gpu_mem, "MB", "only accept candidates whose peak GPU memory is below this"),
   OPT_DBL("max-startup", tune_opts, max_startup, "MS", "only accept candidates whose session create + first run is below this"),
@@ -345,6 +352,17 @@ static int tune_run(void *vo, int argc, char **argv) {
     ortune_config_release(file);
     return cli_fail(rc);
   }
+  if (o->acc.n && !o->dry_run) { /* a float16 winner goes next to the model: fail now, not after the search */
+    char dir[4096];
+    const char *slash = strrchr(argv[0], '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - argv[0] + (slash == argv[0])) : 1, slash ? argv[0] : ".");
+    if (access(dir, W_OK) != 0) {
+      ortune_config_release(file);
+      ortune_set_error(ORTUNE_EIO, "tune --accuracy: %s is not writable, and a float16 winner is written there "
+                       "(model.ortune-fp16.onnx): copy the model to a writable directory, or add --dry-run; nothing was tuned", dir);
+      return cli_fail(ORTUNE_EIO);
+    }
+  }
   if ((rc = ortune_config_new(&base))) {
     ortune_config_release(file);
     return cli_fail(rc);
@@ -431,6 +449,13 @@ static int tune_run(void *vo, int argc, char **argv) {
   to.quiet = o->common.quiet;
   to.no_write = o->dry_run;
   to.event_timing = o->event_timing;
+  to.accuracy = o->acc.n ? &o->acc : NULL;
+  to.fp16_keep = o->keep_fp32;
+  if (o->keep_fp32 && !o->acc.n) {
+    ortune_config_release(base);
+    ortune_set_error(ORTUNE_EUSAGE, "tune: --keep-fp32 shapes the float16 model, which only --accuracy RULE tries: add --accuracy");
+    return cli_fail(ORTUNE_EUSAGE);
+  }
 
   cJSON *res = NULL;
   rc = ortune_tune_run(&to, &res);

@@ -64,7 +64,7 @@ n=0
 for opt in $("$ORTUNE" explain | awk '/^  [a-z_.0-9]+ / {print $1}'); do
   "$ORTUNE" explain "$opt" --json >"$work/x.json" 2>/dev/null || continue # a word of the intro's example
   n=$((n + 1))
-  case $opt in provider|io|free_dimension_overrides) continue ;; esac
+  case $opt in provider|io|free_dimension_overrides|model_override) continue ;; esac # model_override: a file, none by default
   v=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("default", ""))' "$work/x.json")
   [ "$v" = max ] && v=1GiB
   printf 'onnxruntime:\n  %s: %s\n' "$opt" "$v" >"$work/g.yaml"

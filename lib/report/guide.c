@@ -922,6 +922,68 @@ const ortune_guide_entry ortune_guide[] = {
     "시드 가이드: 언급 없음.\n",
   },
   {
+    "session.set_denormal_as_zero",
+    "Flush denormal floats to zero on the CPU (FTZ/DAZ) to avoid slow denormal math.",
+    "Scope:       session\n"
+    "Values:      \"0\" | \"1\"\n"
+    "ORT default: \"0\"\n"
+    "\n"
+    "Denormals are floats too small for the normal exponent range (below about\n"
+    "1.2e-38). x86 CPUs handle them in microcode, 10 to 100 times slower than\n"
+    "normal math, so a network whose activations or weights decay into that range\n"
+    "can run many times slower (ORT issue #7448: 2400 ms down to 70 ms). With \"1\"\n"
+    "ORT sets flush-to-zero and denormals-are-zero on its threads: such values\n"
+    "become 0, which may move outputs slightly. It has no effect on GPU kernels.\n"
+    "The first session of a process sets it for the calling thread; later\n"
+    "sessions do not change it back. `tune --space cpu` tries it and keeps it only\n"
+    "when it is faster and the outputs still match.\n"
+    "\n"
+    "Seed guide: not mentioned.\n",
+    "CPU에서 비정규(denormal) 실수를 0으로 바꿔(FTZ/DAZ) 느린 연산을 피합니다.",
+    "범위:        세션\n"
+    "값:          \"0\" | \"1\"\n"
+    "ORT 기본값:  \"0\"\n"
+    "\n"
+    "비정규 수는 정규 지수 범위보다 작은 실수(약 1.2e-38 미만)입니다. x86 CPU는\n"
+    "이를 마이크로코드로 처리해 보통 연산보다 10~100배 느리므로, 활성값이나\n"
+    "가중치가 이 범위로 작아지는 네트워크는 몇 배씩 느려질 수 있습니다(ORT 이슈\n"
+    "#7448: 2400 ms에서 70 ms로). \"1\"이면 ORT가 자기 스레드에 flush-to-zero와\n"
+    "denormals-are-zero를 켜서 그런 값이 0이 되며, 출력이 조금 달라질 수 있습니다.\n"
+    "GPU 커널에는 영향이 없습니다. 프로세스의 첫 세션이 호출 스레드에 설정하고\n"
+    "이후 세션은 되돌리지 않습니다. `tune --space cpu`가 시도하며, 더 빠르고\n"
+    "출력이 여전히 일치할 때만 남깁니다.\n"
+    "\n"
+    "시드 가이드: 언급 없음.\n",
+  },
+  {
+    "session.dynamic_block_base",
+    "Split parallel loops into shrinking blocks for better load balance on the CPU.",
+    "Scope:       session\n"
+    "Values:      integer >= 0 (as a string)\n"
+    "ORT default: \"0\" (off)\n"
+    "\n"
+    "With a positive value the intra-op thread pool splits a loop of N iterations\n"
+    "into blocks that start at N / (threads x this value) and shrink as the work\n"
+    "runs out, instead of equal static shares. It evens out threads that finish\n"
+    "at different times (other load on the machine, hybrid cores) and can cut\n"
+    "latency variance; on an idle machine with equal cores it often changes\n"
+    "nothing. ORT suggests 4 as a first value, which is what `tune` tries.\n"
+    "\n"
+    "Seed guide: not mentioned.\n",
+    "CPU 병렬 루프를 점점 작아지는 블록으로 나눠 부하를 고르게 합니다.",
+    "범위:        세션\n"
+    "값:          정수 >= 0 (문자열)\n"
+    "ORT 기본값:  \"0\" (꺼짐)\n"
+    "\n"
+    "양수이면 intra-op 스레드 풀이 N번 반복하는 루프를 고정된 같은 몫 대신\n"
+    "N / (스레드 수 x 이 값)에서 시작해 남은 일에 따라 작아지는 블록으로 나눕니다.\n"
+    "스레드마다 끝나는 시각이 다를 때(머신의 다른 부하, 하이브리드 코어) 고르게\n"
+    "맞춰 지연 편차를 줄일 수 있고, 코어가 같은 한가한 머신에서는 대개 차이가\n"
+    "없습니다. ORT가 첫 값으로 권하는 4를 `tune`이 시도합니다.\n"
+    "\n"
+    "시드 가이드: 언급 없음.\n",
+  },
+  {
     "session.inter_op.allow_spinning",
     "Whether idle inter-op threads busy-wait (ORT_PARALLEL only).",
     "Scope:       session\n"
@@ -964,6 +1026,39 @@ const ortune_guide_entry ortune_guide[] = {
     "따릅니다. 튜닝 결과는 특정 GPU 모델에 속합니다. 한 종류의 GPU에서 튜닝한\n"
     "설정은 다른 GPU에서는 낡은(stale) 설정이며, 머신이 설정에 기록된\n"
     "출처(provenance)와 맞지 않으면 ortune이 경고합니다.\n"
+    "\n"
+    "시드 가이드: 언급 없음.\n",
+  },
+  {
+    "model_override",
+    "The model file to open instead of the one the application names (a transformed model).",
+    "Scope:       ortune harness\n"
+    "Values:      a file name, relative to the directory of the model the\n"
+    "             application opens (or absolute)\n"
+    "Default:     none\n"
+    "\n"
+    "`ortune tune --accuracy RULE` also tries a float16 copy of the model and, when\n"
+    "it wins the final A/B within the accuracy rule, writes it next to the model\n"
+    "(model.ortune-fp16.onnx), its sha256 as provenance model_override_sha256, and\n"
+    "this key. ortune_session_create() then opens that file for model.onnx: the\n"
+    "application code does not change. A missing file, or one whose sha256 differs\n"
+    "from the provenance, is an error naming it. Remove the key to go back to the\n"
+    "float32 model. Without --accuracy tune never writes it.\n"
+    "\n"
+    "Seed guide: not mentioned.\n",
+    "애플리케이션이 지정한 모델 대신 열 파일(변환된 모델).",
+    "범위:        ortune 하네스\n"
+    "값:          파일 이름. 애플리케이션이 여는 모델의 디렉터리 기준 상대 경로\n"
+    "             (또는 절대 경로)\n"
+    "기본값:      없음\n"
+    "\n"
+    "`ortune tune --accuracy 규칙`은 모델의 float16 사본도 시도하고, 그것이 정확도\n"
+    "규칙 안에서 최종 A/B를 이기면 모델 옆에 (model.ortune-fp16.onnx) 쓰고 sha256을\n"
+    "provenance model_override_sha256에, 그리고 이 키를 기록합니다. 그러면\n"
+    "ortune_session_create()가 model.onnx 대신 그 파일을 열므로 애플리케이션 코드는\n"
+    "바뀌지 않습니다. 파일이 없거나 sha256이 provenance와 다르면 그 파일을 밝히는\n"
+    "오류입니다. float32 모델로 돌아가려면 키를 지우십시오. --accuracy가 없으면\n"
+    "tune은 이 키를 쓰지 않습니다.\n"
     "\n"
     "시드 가이드: 언급 없음.\n",
   },

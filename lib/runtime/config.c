@@ -65,7 +65,7 @@ static int set_freedim(ortune_config *cfg, const char *name, const char *value) 
 }
 
 int ortune_config_set(ortune_config *cfg, const char *key, const char *value) {
-  char norm[64];
+  char norm[1024]; /* model_override: a path */
   if (!strncmp(key, "free_dimension_overrides.", 25)) return set_freedim(cfg, key + 25, value);
   if (!strcmp(key, "gpu_mem_limit_gb")) { /* the seed's spelling: GiB */
     char *end;

@@ -148,7 +148,7 @@ int ortune_model_check_freedims(const ortune_model_info *mi, const ortune_config
 
 /* ---- option table (options.c) ------------------------------------------- */
 typedef enum { ORTUNE_SCOPE_SESSION, ORTUNE_SCOPE_CUDA, ORTUNE_SCOPE_CPU, ORTUNE_SCOPE_HARNESS } ortune_scope;
-typedef enum { ORTUNE_KIND_ENUM, ORTUNE_KIND_BOOL, ORTUNE_KIND_INT, ORTUNE_KIND_BYTES } ortune_kind;
+typedef enum { ORTUNE_KIND_ENUM, ORTUNE_KIND_BOOL, ORTUNE_KIND_INT, ORTUNE_KIND_BYTES, ORTUNE_KIND_PATH } ortune_kind;
 
 typedef struct ortune_option {
   const char *name;          /* ORT's own name */
@@ -242,6 +242,9 @@ int ortune_config_drop_section_text(const char *label, const char *old, size_t o
 int ortune_config_load_text(ortune_config **out, const char *label, const char *text, size_t len, const char *profile);
 
 /* ---- session (session.c) -------------------------------------------------- */
+/* The model file a session for model_path opens under cfg: model_path, or cfg's model_override (relative to
+ * model_path's directory), which must exist and match provenance model_override_sha256 when that is recorded. */
+int ortune_config_model_path(const ortune_config *cfg, const char *model_path, char *out, size_t outlen);
 /* Build OrtSessionOptions from cfg (CUDA EP appended when provider=cuda). */
 int ortune_session_options_build(const ortune_config *cfg, OrtSessionOptions **out);
 /* The same, with ORT's CUDA work on the given stream (user_compute_stream); NULL: ORT's own. */

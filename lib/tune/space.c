@@ -100,10 +100,13 @@ int ortune_space_has(const char *space, int idx) {
       if (!strcmp(o->name, core[i])) return 1;
     return 0;
   }
-  if (!strcmp(space, "full")) /* CUDA options, and session options except CPU threading */
-    return o->scope == ORTUNE_SCOPE_CUDA ||
-           (o->scope == ORTUNE_SCOPE_SESSION && strcmp(o->name, "intra_op_num_threads") &&
-            strcmp(o->name, "session.intra_op.allow_spinning"));
+  if (!strcmp(space, "full")) { /* CUDA options, and session options except the CPU-only ones (threading, denormals) */
+    static const char *const cpu_only[] = {"intra_op_num_threads", "session.intra_op.allow_spinning", "session.inter_op.allow_spinning",
+                                           "session.set_denormal_as_zero", "session.dynamic_block_base"};
+    for (size_t i = 0; i < sizeof cpu_only / sizeof cpu_only[0]; i++)
+      if (!strcmp(o->name, cpu_only[i])) return 0;
+    return o->scope == ORTUNE_SCOPE_CUDA || o->scope == ORTUNE_SCOPE_SESSION;
+  }
   return 0;
 }
 

@@ -147,6 +147,12 @@ static int prepare_check(tuner *t) {
                                spawn_cb, t, cJSON_AddObjectToObject(t->results, "reference"), o->quiet ? NULL : stderr);
 }
 
+/* A transformed model's outputs in dir against the reference check_outputs uses (the exact CPU float32 one, or the
+ * defaults' when it could not run), under the --accuracy rule (transform.c). */
+static int accuracy_check(tuner *t, const char *dir, cJSON *tr) {
+  return ortune_accuracy_check(t->o->accuracy, t->verify->dir, dir, t->verify->nsets, tr);
+}
+
 static const char *classify(int code, const char *phase) {
   if (code == ORTUNE_EOOM) return "oom";
   if (!strcmp(phase, "options") || !strcmp(phase, "create") || !strcmp(phase, "bind") || code == ORTUNE_EVALUE ||
@@ -277,7 +283,9 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
         cJSON_AddNumberToObject(tr, "error_code", code);
         cJSON_AddStringToObject(tr, "status", classify(code, ortune_jstr(res, "phase")));
         snprintf(reason, sizeof reason, "%s", ortune_jstr(res, "error"));
-      } else if (!is_baseline && check_outputs(t, out_d, tr)) {
+      } else if (!is_baseline && (ortune_config_is_set(c->cfg, "model_override") && t->o->accuracy
+                                      ? accuracy_check(t, out_d, tr) /* a float16 model: the user's rule */
+                                      : check_outputs(t, out_d, tr))) {
         cJSON_AddStringToObject(tr, "status", "mismatch");
       } else {
         cJSON_AddStringToObject(tr, "status", "ok");
@@ -525,6 +533,33 @@ static int search_seed14(tuner *t, uint64_t gpu_total) {
   return rc ? rc : got_signal ? ORTUNE_EINTR : ORTUNE_OK;
 }
 
+/* --accuracy: the float16 model with the defaults' options and with the best float32 candidate's (transform.c). */
+static int search_fp16(tuner *t) {
+  char path[700];
+  if (ortune_tune_fp16_prepare(t->o->model, t->work, t->o->fp16_keep, path, sizeof path, t->results)) {
+    if (!t->o->quiet) fprintf(stderr, "ortune: warning: float16 model not tried: %s\n", ortune_last_error());
+    return ORTUNE_OK;
+  }
+  for (int i = cJSON_GetArraySize(t->previous) - 1; i >= 0; i--) /* --resume: they measured a model of another work dir */
+    if (!strcmp(ortune_jstr(cJSON_GetArrayItem(t->previous, i), "stage"), "fp16")) cJSON_DeleteItemFromArray(t->previous, i);
+  cJSON *tr, *best = NULL;
+  cJSON_ArrayForEach(tr, t->trials)
+    if (eligible(t, tr) && strcmp(ortune_jstr(tr, "stage"), "baseline") && (!best || score_of(t, tr) < score_of(t, best))) best = tr;
+  for (int k = 0; k < 2 && !got_signal; k++) { /* asked for: past --max-trials and --budget too */
+    if (k == 1 && !best) break;
+    ortune_candidate c = {.stage = "fp16"};
+    int rc = ortune_config_clone(t->o->base, &c.cfg);
+    const cJSON *kv;
+    if (!rc && k == 1) cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(best, "config")) ortune_config_set(c.cfg, kv->string, kv->valuestring);
+    if (!rc) rc = ortune_config_set(c.cfg, "model_override", path);
+    snprintf(c.name, sizeof c.name, "fp16 + %.140s", k ? ortune_jstr(best, "name") : "defaults");
+    if (!rc && !run_trial(t, &c, 0) && !got_signal) rc = t->last_rc;
+    ortune_config_release(c.cfg);
+    if (rc) return rc;
+  }
+  return ORTUNE_OK;
+}
+
 /* ---- final A/B and verdict ---------------------------------------------------------------- */
 
 static int cmp_score(const void *a, const void *b) {
@@ -738,6 +773,10 @@ static int write_config(tuner *t, const cJSON *winner) {
   const cJSON *wt = winner ? cJSON_GetArrayItem(t->trials, (int)ortune_jnum(winner, "id", 0)) : NULL;
   const cJSON *kv;
   if (wt) cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(wt, "config")) ortune_config_set(c, kv->string, kv->valuestring);
+  if ((rc = ortune_tune_transform_finish(c, t->o->model, t->o->accuracy))) { /* a float16 winner: model.ortune-fp16.onnx */
+    ortune_config_release(c);
+    return rc;
+  }
   const cJSON *m = cJSON_GetObjectItemCaseSensitive(t->results, "machine"), *md = cJSON_GetObjectItemCaseSensitive(t->results, "model");
   const cJSON *fin = cJSON_GetObjectItemCaseSensitive(t->results, "final");
   const cJSON *gpu = cJSON_GetObjectItemCaseSensitive(m, "gpu");
@@ -957,6 +996,7 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   else if (!strcmp(o->strategy, "grid")) rc = search_grid(&t);
   else rc = search_staged(&t);
   if (rc && rc != ORTUNE_EINTR) goto fail_search;
+  if (o->accuracy && !got_signal && (rc = search_fp16(&t))) goto fail_search;
 
   cJSON *winner = NULL;
   if (!got_signal) rc = final_ab(&t, &winner);

@@ -82,6 +82,36 @@ void ortune_drop_inert(const ortune_config *base, ortune_config *c);
  * of SIGKILL while it grew was killed by the OOM killer. */
 long long ortune_oom_kills(void);
 
+/* ---- transformed models and the accuracy gate (transform.c) ---- */
+#define ORTUNE_MAX_ACC_RULES 16
+typedef struct {
+  char output[64];     /* "": every output without a rule of its own */
+  double atol, rtol;   /* |got - ref| <= atol + rtol x |ref| */
+  int argmax;          /* instead: the argmax over the last axis agrees everywhere */
+} ortune_acc_rule;
+typedef struct {
+  int n;
+  ortune_acc_rule r[ORTUNE_MAX_ACC_RULES];
+} ortune_accuracy;
+/* Add the rule "[OUTPUT:]atol=X,rtol=Y" or "[OUTPUT:]argmax" (--accuracy) to acc. */
+int ortune_accuracy_parse(const char *text, ortune_accuracy *acc);
+/* Check out_dir's output_N.pb against ref_dir's (and the set2/shapeK subdirs, nsets in all) under acc; records
+ * "accuracy" (per output: max_abs, max_rel, rule, pass), max_abs_err, max_rel_err and a reason in tr.
+ * Outputs without a rule get the float32 check. Returns 0 when every output is within its rule. */
+int ortune_accuracy_check(const ortune_accuracy *acc, const char *ref_dir, const char *out_dir, int nsets, cJSON *tr);
+/* One output (got) against its float32 reference (want) under acc; 0 when within its rule, else why is set. */
+int ortune_accuracy_tensor(const ortune_accuracy *acc, const ortune_tensor *got, const ortune_tensor *want, char *why, size_t len);
+/* The rules as text: "atol=0.01,rtol=0 scores:argmax" (what --accuracy takes, space-separated). */
+void ortune_accuracy_text(const ortune_accuracy *acc, char *buf, size_t len);
+/* A config with a model_override and provenance accuracy (written by tune): its rules into acc, returns 1; else 0. */
+int ortune_accuracy_of_config(const ortune_config *cfg, ortune_accuracy *acc);
+/* Convert model to float16 into work/model.ortune-fp16.onnx (path gets it); records "transform_fp16" in results. */
+int ortune_tune_fp16_prepare(const char *model, const char *work, const char *keep_ops, char *path, size_t len, cJSON *results);
+/* When c's model_override names a transformed model in the work dir: write it next to model
+ * (model.ortune-fp16.onnx), point model_override at it and record its sha256 (and acc's rules, for compare) in c's
+ * provenance. */
+int ortune_tune_transform_finish(ortune_config *c, const char *model, const ortune_accuracy *acc);
+
 /* ---- the tuner (tune.c) ---- */
 typedef struct {
   const char *model, *config_path, *space, *strategy, *objective;
@@ -103,6 +133,8 @@ typedef struct {
   int resume, quiet, no_write;
   int event_timing;           /* record CUDA-event time per run too (harness overhead check) */
   const char *worker_exe;     /* re-executed as `worker_exe _trial SPEC RESULT` */
+  const ortune_accuracy *accuracy; /* non-NULL: also try the float16 model, gated by this rule */
+  const char *fp16_keep;      /* op types kept float32 in it (NULL: the converter's default list) */
 } ortune_tune_opts;
 void ortune_tune_opts_default(ortune_tune_opts *o);
 /* Run the search; *results gets the results JSON (caller deletes). Writes the
