@@ -14,9 +14,9 @@ mkdir tmp
 quick="--max-trials 1 --duration 0.05 --min-runs 3 --ab-rounds 2 --ab-runs 2 --quiet"
 
 # the child processes of pid (the running trial)
-children() { cat /proc/"$1"/task/*/children 2>/dev/null; }
+children() { cat /proc/"$1"/task/*/children 2>/dev/null | awk '{ print $1; exit }'; }
 # is pid gone (or a zombie waiting for its reaper)?
-gone() { ! [ -e /proc/"$1" ] || grep -q '^State:.*Z' /proc/"$1"/status 2>/dev/null; }
+gone() { [ -n "$1" ] && ! [ -e /proc/"$1" ] || grep -q '^State:.*Z' /proc/"$1"/status 2>/dev/null; }
 # wait_gone PID: up to 20 s (a hang guard, not a timing check)
 wait_gone() {
   _i=0
