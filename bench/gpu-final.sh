@@ -1,0 +1,95 @@
+#!/bin/sh
+# gpu-final.sh - the GPU checks of issues 13-16 on the lent H200, in stages (run on the GPU host with
+# /root/ortgpu/env.sh sourced and the binaries carried in .gpuwork/; outputs under $OUT):
+#   fp16     issue 14: tune --accuracy per bench model, then runner_bench of the written config (float16 model
+#            through model_override, host tensors) vs ORT defaults (float32, plain Run), outputs compared
+#   ocr      issue 16: PP-OCRv4 rec, tune --space full: use_tf32=0 accepted, fuse_conv_bias=1 rejected, both errors
+#   profile  issue 15: a config with an H200 profile and a CPU profile: the GPU one here, the CPU one without CUDA
+#   aa       issue 13: A/A calibration, compares of identical configs (separate sessions)
+#   repeat   issue 13: repeated tunes of each bench model
+set -u
+W=$PWD/.gpuwork
+O=${OUT:-/tmp/ortune-final}
+M=/root/models
+mkdir -p "$O" "$M"
+export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}:$W/lib"
+T=$W/ortune
+MODELS=${ONLY:-"rtmo_like resnet50_640 mnv3_b8"}
+[ -f $M/mnv3_b8.onnx ] || python3 $W/export.py $M 2>&1 | tail -1
+printf 'onnxruntime:\n  provider: cuda\n' >$O/defaults.yaml
+for stage in "$@"; do
+  echo "=== stage $stage $(date -u +%FT%TZ)"
+  case $stage in
+  fp16)
+    for m in $MODELS; do
+      mkdir -p $O/fp16; cp $M/$m.onnx $O/fp16/$m.onnx
+      $T tune $O/fp16/$m.onnx --space full --budget ${BUDGET:-60} --accuracy "${ACC:-atol=1e-2,rtol=1e-2}" --io host \
+        --config $O/$m.fp16.yaml --results $O/$m.fp16.json --quiet 2>&1 | grep -E "^verdict|fp16|float16|error" | head -8
+      python3 - $O/$m.fp16.json <<'PY'
+import json,sys
+r=json.load(open(sys.argv[1]))
+for t in r["trials"]:
+    if t["stage"]=="fp16":
+        print(f'  {t["name"][:60]:60s} {t["status"]:9s} p50 {t.get("p50_ms",0):.4f} ms')
+        for a in t.get("accuracy",[]):
+            print(f'    {a["output"][:30]:30s} {a["set"]:5s} max_abs {a["max_abs"]:.3g} max_rel {a["max_rel"]:.3g} rule {a["rule"]} {"pass" if a["pass"] else "FAIL"}')
+f=r.get("final",{}); print("  final:", f.get("message"))
+PY
+      grep -E "model_override|enable_cuda_graph|speedup:" $O/$m.fp16.yaml
+      echo "--- $m runner_bench: tuned (fp16 if chosen) through the runner vs ORT defaults float32"
+      $W/runner_bench $O/fp16/$m.onnx $O/$m.fp16.yaml $O/defaults.yaml 15 20 2>&1 | tail -12
+    done ;;
+  ocr)
+    $T tune $W/ocr/rec.onnx --provider cuda --space full --budget ${BUDGET:-60} --shape x=1x3x48x320 --io host --dry-run \
+      --results $O/ocr_rec.json --quiet 2>&1 | tail -3
+    python3 - $O/ocr_rec.json <<'PY'
+import json,sys
+r=json.load(open(sys.argv[1]))
+ref=r.get("reference",{})
+print("reference:", ref.get("check"), [(o["name"], o.get("default_err",{}).get("norm")) for o in ref.get("outputs",[]) if o.get("set")=="main"])
+for t in r["trials"]:
+    n=t["name"]
+    if any(k in n for k in ("use_tf32","fuse_conv_bias","cudnn_conv_algo_search","prefer_nhwc")):
+        errs=[(o["name"][:20], o.get("set"), (o.get("default_err") or {}).get("norm"), (o.get("cand_err") or {}).get("norm"), o.get("verdict")) for o in t.get("outputs",[])]
+        print(f'{n[:50]:50s} {t["status"]:9s} {errs[:2]} {t.get("reason","")[:120]}')
+PY
+    ;;
+  profile)
+    cat >$O/fleet.yaml <<'Y'
+onnxruntime:
+  provider: cpu
+  profiles:
+    h200:
+      match:
+        gpu: "NVIDIA H200"
+        compute_capability: "9.0"
+      provider: cuda
+      enable_cuda_graph: 1
+    cpu:
+      match:
+        cpu: any
+      provider: cpu
+      intra_op_num_threads: 4
+Y
+    $T info $M/rtmo_like.onnx --config $O/fleet.yaml 2>&1 | grep -iE "profile|uses|why" | head -5
+    $T run $M/rtmo_like.onnx --config $O/fleet.yaml 2>&1 | tail -2
+    echo "--- without the CUDA libraries (LD_LIBRARY_PATH: the ORT core only)"
+    cat /root/ortgpu/env.sh | head -5
+    LD_LIBRARY_PATH=/root/ortgpu/lib:$W/lib $T info $M/rtmo_like.onnx --config $O/fleet.yaml 2>&1 | grep -iE "profile|uses|why|cuda" | head -6
+    LD_LIBRARY_PATH=/root/ortgpu/lib:$W/lib $T run $M/rtmo_like.onnx --config $O/fleet.yaml 2>&1 | tail -2 ;;
+  aa)
+    n=0
+    while [ $n -lt ${AA:-20} ]; do
+      n=$((n + 1))
+      $T compare $M/mnv3_b8.onnx --config $O/defaults.yaml --against defaults --rounds 9 --json 2>/dev/null |
+        python3 -c 'import json,sys; c=json.load(sys.stdin)["configs"][0]; print("aa", c["speedup"], c["ci_low"], c["ci_high"], c["verdict"])'
+    done ;;
+  repeat)
+    for m in $MODELS; do
+      for k in 1 2 3; do
+        $T tune $M/$m.onnx --space full --budget ${BUDGET:-30} --io host --dry-run --results $O/$m.rep$k.json --quiet >/dev/null 2>&1
+        python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); f=r["final"]; w=[c for c in f["candidates"] if c["id"]==f["winner"]]; w=w[0] if w else {}; print("repeat", sys.argv[2], sys.argv[3], w.get("name","defaults"), w.get("speedup",1), w.get("ci_low",1), w.get("ci_high",1), f["verdict"])' $O/$m.rep$k.json $m $k
+      done
+    done ;;
+  esac
+done
