@@ -58,10 +58,32 @@ static void test_unknown_space(void **state) {
   for (int i = 0; i < ortune_noptions; i++) assert_false(ortune_space_has("gpu", i));
 }
 
+/* The spaces column: a space searches exactly the rows that carry its bit; a row has bits iff it has values to search. */
+static void test_spaces_column(void **state) {
+  (void)state;
+  static const struct {
+    const char *space;
+    unsigned bit;
+  } named[] = {{"cpu", ORTUNE_SPACE_CPU}, {"cuda", ORTUNE_SPACE_CUDA}, {"cuda-core", ORTUNE_SPACE_CUDA_CORE},
+               {"full", ORTUNE_SPACE_FULL}};
+  for (int i = 0; i < ortune_noptions; i++) {
+    const ortune_option *o = &ortune_options[i];
+    if ((o->spaces != 0) != (o->tune_values != NULL))
+      fail_msg("%s: spaces 0x%x but tune_values %s", o->name, o->spaces, o->tune_values ? o->tune_values : "NULL");
+    if (o->spaces & ~(unsigned)(ORTUNE_SPACE_CPU | ORTUNE_SPACE_CUDA | ORTUNE_SPACE_CUDA_CORE | ORTUNE_SPACE_FULL))
+      fail_msg("%s: unknown space bits 0x%x", o->name, o->spaces);
+    for (size_t s = 0; s < sizeof named / sizeof named[0]; s++)
+      if ((ortune_space_has(named[s].space, i) != 0) != ((o->spaces & named[s].bit) != 0))
+        fail_msg("space %s and %s's spaces column disagree", named[s].space, o->name);
+    assert_false(ortune_space_has("seed14", i)); /* seed14 is its own fixed list */
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_spaces_as_captured),
       cmocka_unit_test(test_unknown_space),
+      cmocka_unit_test(test_spaces_column),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

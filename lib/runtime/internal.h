@@ -150,6 +150,31 @@ int ortune_model_check_freedims(const ortune_model_info *mi, const ortune_config
 typedef enum { ORTUNE_SCOPE_SESSION, ORTUNE_SCOPE_CUDA, ORTUNE_SCOPE_CPU, ORTUNE_SCOPE_HARNESS } ortune_scope;
 typedef enum { ORTUNE_KIND_ENUM, ORTUNE_KIND_BOOL, ORTUNE_KIND_INT, ORTUNE_KIND_BYTES } ortune_kind;
 
+/* How a value reaches ORT (session.c switches on it; no option name is compared there). */
+typedef enum {
+  ORTUNE_APPLY_SETTER,       /* an OrtApi session-options call, chosen by the row's setter */
+  ORTUNE_APPLY_CONFIG_ENTRY, /* AddSessionConfigEntry(name, value) */
+  ORTUNE_APPLY_CUDA_OPTION,  /* UpdateCUDAProviderOptions(name, value); a BYTES "max" is ORT's default and not passed */
+  ORTUNE_APPLY_HARNESS,      /* ortune's own key: read by the runner/tuner, never passed to ORT */
+} ortune_apply;
+/* The OrtApi call of an ORTUNE_APPLY_SETTER row (ORTUNE_SETTER_NONE for every other row). */
+typedef enum {
+  ORTUNE_SETTER_NONE,
+  ORTUNE_SETTER_GRAPH_OPT_LEVEL,   /* SetSessionGraphOptimizationLevel, the value's index in values */
+  ORTUNE_SETTER_EXECUTION_MODE,    /* SetSessionExecutionMode */
+  ORTUNE_SETTER_CPU_MEM_ARENA,     /* EnableCpuMemArena / DisableCpuMemArena */
+  ORTUNE_SETTER_MEM_PATTERN,       /* EnableMemPattern / DisableMemPattern */
+  ORTUNE_SETTER_INTRA_OP_THREADS,  /* SetIntraOpNumThreads */
+  ORTUNE_SETTER_INTER_OP_THREADS,  /* SetInterOpNumThreads */
+} ortune_setter;
+/* The named search spaces an option belongs to (lib/tune/space.c maps names to bits; seed14 is a fixed list). */
+enum {
+  ORTUNE_SPACE_CPU = 1 << 0,       /* `--space cpu`: CPU session options */
+  ORTUNE_SPACE_CUDA = 1 << 1,      /* `--space cuda`: CUDA EP options */
+  ORTUNE_SPACE_CUDA_CORE = 1 << 2, /* `--space cuda-core`: the GPU options that matter, small enough for a grid */
+  ORTUNE_SPACE_FULL = 1 << 3,      /* `--space full`: CUDA options and session options except CPU threading */
+};
+
 typedef struct ortune_option {
   const char *name;          /* ORT's own name */
   ortune_scope scope;
@@ -159,6 +184,9 @@ typedef struct ortune_option {
   long long min, max;        /* INT/BYTES range */
   const char *tune_values;   /* values searched by `tune` ('|'-separated), NULL: not tuned */
   const char *help;          /* one line */
+  ortune_apply apply;        /* how session.c hands it to ORT */
+  ortune_setter setter;      /* for ORTUNE_APPLY_SETTER */
+  unsigned spaces;           /* ORTUNE_SPACE_* bits: the spaces that search it (0 when tune_values is NULL) */
 } ortune_option;
 
 extern const ortune_option ortune_options[];
@@ -189,6 +217,9 @@ void ortune_config_summary(const ortune_config *cfg, char *buf, size_t len);
 char *ortune_config_to_yaml(const ortune_config *cfg);
 
 /* ---- session (session.c) -------------------------------------------------- */
+/* Hand one option's canonical value to so through the row's apply column (SETTER, CONFIG_ENTRY); CUDA options go
+ * with the CUDA EP when it is appended, harness keys never reach ORT (both: ORTUNE_OK, nothing done). */
+int ortune_option_apply(const OrtApi *api, OrtSessionOptions *so, const ortune_option *o, const char *value);
 /* Build OrtSessionOptions from cfg (CUDA EP appended when provider=cuda). */
 int ortune_session_options_build(const ortune_config *cfg, OrtSessionOptions **out);
 /* The same, with ORT's CUDA work on the given stream (user_compute_stream); NULL: ORT's own. */
