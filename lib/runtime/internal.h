@@ -11,7 +11,7 @@
  * names what failed first, then the way out. */
 int ortune_set_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ortune_clear_error(void);
-/* Turn an OrtStatus into an ortune error (releases status). what: "create session". */
+/* Turn an OrtStatus into an ortune error (releases status). what: "create session". (ort.c) */
 int ortune_ort_error(OrtStatus *st, const char *what);
 /* In a function with `int rc` and a `fail:` label: on an ORT error set rc and jump there. */
 #define ORTUNE_ORT_TRY(call, what)           \
@@ -49,7 +49,7 @@ int ortune_open_regular(const char *path, const char *what, int *fd);
 int ortune_mkdir_p(const char *path);
 char *ortune_strdup(const char *s);
 /* Copy in to out (len bytes, NUL-terminated, cut at a character) safe for a terminal: control characters and UTF-8
- * C1 controls (ESC sequences, BEL, ...) as \xNN text; tab, CR and newline as spaces. Returns out. */
+ * C1 controls (ESC sequences, BEL, ...) as \xNN text; tab, CR and newline as spaces. Returns out. (error.c) */
 char *ortune_term_escape(const char *in, char *out, size_t len);
 /* Levenshtein distance, for "did you mean" hints. */
 int ortune_edit_distance(const char *a, const char *b);

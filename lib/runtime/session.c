@@ -6,39 +6,6 @@
 
 const char *ortune_version(void) { return ORTUNE_VERSION; }
 
-static const OrtApi *ort_api;
-static pthread_once_t ort_api_once = PTHREAD_ONCE_INIT;
-static void ort_api_load(void) { ort_api = OrtGetApiBase()->GetApi(ORT_API_VERSION); }
-
-const OrtApi *ortune_ort_api(void) {
-  pthread_once(&ort_api_once, ort_api_load);
-  return ort_api;
-}
-
-static OrtEnv *shared_env;
-static pthread_mutex_t env_lock = PTHREAD_MUTEX_INITIALIZER;
-
-int ortune_env_get(OrtEnv **out) {
-  int rc = ORTUNE_OK;
-  pthread_mutex_lock(&env_lock);
-  if (!shared_env) {
-    const OrtApi *api = ortune_ort_api();
-    if (!api) {
-      rc = ortune_set_error(ORTUNE_EORT, "onnx runtime: the loaded library does not offer API version %d: use ORT 1.29 or newer",
-                            ORT_API_VERSION);
-    } else {
-      /* FATAL only: ORT's ERROR log lines repeat (in colour, on stderr) what the returned status says, and
-       * ortune reports that itself in one line */
-      OrtStatus *st = api->CreateEnv(ORT_LOGGING_LEVEL_FATAL, "ortune", &shared_env);
-      if (st) rc = ortune_ort_error(st, "create onnx runtime environment");
-    }
-  }
-  *out = shared_env;
-  pthread_mutex_unlock(&env_lock);
-  return rc;
-}
-
-
 static int enum_index(const char *values, const char *v) {
   int i = 0;
   for (const char *p = values; *p; i++) {
@@ -164,38 +131,4 @@ int ortune_session_create(const char *model_path, const char *config_path, OrtEn
   rc = ortune_session_create_cfg(model_path, cfg, env, out);
   ortune_config_release(cfg);
   return rc;
-}
-
-/* ---- provenance ----------------------------------------------------------- */
-
-int ortune_config_check_stale(const ortune_config *cfg, const char *model_path, char *why, size_t whylen) {
-  int bad = 0;
-  const char *want;
-  if (why && whylen) why[0] = '\0';
-#define STALE(...)                                           \
-  do {                                                       \
-    if (!bad++ && why) snprintf(why, whylen, __VA_ARGS__);  \
-  } while (0)
-  if ((want = ortune_config_provenance(cfg, "model_sha256")) && model_path) {
-    char hex[65];
-    if (ortune_sha256_file(model_path, hex) == ORTUNE_OK && strcmp(hex, want))
-      STALE("it was tuned for another model (sha256 %.12s..., this one is %.12s...)", want, hex);
-  }
-  if ((want = ortune_config_provenance(cfg, "ort_version"))) {
-    const char *have = OrtGetApiBase()->GetVersionString();
-    if (strcmp(have, want)) STALE("it was tuned with ONNX Runtime %s, this is %s", want, have);
-  }
-  if ((want = ortune_config_provenance(cfg, "cpu"))) {
-    char cpu[256];
-    ortune_cpu_name(cpu, sizeof cpu);
-    if (strcmp(cpu, want)) STALE("it was tuned on CPU '%s', this is '%s'", want, cpu);
-  }
-  if ((want = ortune_config_provenance(cfg, "gpu")) && *want) {
-    ortune_gpu g[8];
-    int n = ortune_gpu_list(g, 8), dev = atoi(ortune_config_get(cfg, "device_id"));
-    const char *have = dev < n ? g[dev].name : "no GPU";
-    if (strcmp(have, want)) STALE("it was tuned on GPU '%s', this is '%s'", want, have);
-  }
-#undef STALE
-  return bad;
 }
