@@ -1,6 +1,6 @@
 #!/bin/sh
 # gpu-bench.sh - the H100 benchmark (issue 4): run on the GPU host with the ortune binary carried in .gpuwork/.
-# usage: sh bench/gpu-bench.sh STAGE...   stages: setup smoke tune-full seed14 final overhead grid
+# usage: sh bench/gpu-bench.sh STAGE...   stages: setup smoke tune-full seed14 final overhead grid fp16
 # Needs /root/ortgpu/env.sh sourced (ORT 1.29 + CUDA EP). Writes everything under $OUT (or /tmp/ortune-bench).
 set -u
 W=$PWD/.gpuwork
@@ -71,6 +71,27 @@ PY
     for m in ${ONLY:-rtmo_like}; do
       $T tune $M/$m.onnx --space full --budget $BUDGET --io device --config $R/$m.device.yaml --results $R/$m.device.json \
         2>/dev/null | grep -E "^A/B|^verdict"
+    done ;;
+  fp16)
+    # issue 14: the float16 model as a tune candidate, kept only within ACC (per output: "NAME:atol=1e-2"),
+    # checked on two input sets; the winner's model.ortune-fp16.onnx lands next to the copied model.
+    # ortune now links libprotobuf-c.so.1: carry it in .gpuwork/lib (cp /usr/lib/x86_64-linux-gnu/libprotobuf-c.so.1*).
+    for m in ${ONLY:-$MODELS}; do
+      cp $M/$m.onnx $R/$m.onnx
+      $T tune $R/$m.onnx --space ${SPACE:-full} --budget $BUDGET --accuracy "${ACC:-atol=1e-2,rtol=1e-2}" --io ${IO:-host} \
+        --config $R/$m.fp16.yaml --results $R/$m.fp16.json 2>/dev/null | grep -E "^A/B|^verdict|fp16"
+      python3 - $R/$m.fp16.json <<'PY'
+import json,sys
+r=json.load(open(sys.argv[1]))
+print("transform:", r.get("transform_fp16"))
+for t in r["trials"]:
+    if t["stage"]=="fp16":
+        print(f'{t["name"][:50]:50s} {t["status"]:9s} p50 {t.get("p50_ms",0):.4f} ms speedup {t.get("speedup",0):.3f} {t.get("reason","")}')
+        for a in t.get("accuracy",[]):
+            print(f'    {a["output"][:30]:30s} {a["set"]:5s} max_abs {a["max_abs"]:.3g} max_rel {a["max_rel"]:.3g} rule {a["rule"]} {"pass" if a["pass"] else "FAIL"}')
+PY
+      grep -E "model_override|speedup" $R/$m.fp16.yaml
+      $T compare $R/$m.onnx --config $R/$m.fp16.yaml --against defaults --rounds 20 --runs 15 2>&1
     done ;;
   gputest)
     ORTUNE=$T ORTUNE_SRC=$PWD ORTUNE_GPU_MODEL=$M/rtmo_like.onnx sh tests/cli_gpu.sh ;;

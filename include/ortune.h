@@ -71,10 +71,22 @@ ORTUNE_API int ortune_config_new(ortune_config **out);               /* all ORT 
 ORTUNE_API void ortune_config_release(ortune_config *cfg);
 ORTUNE_API int ortune_config_clone(const ortune_config *cfg, ortune_config **out);
 /* Read the `onnxruntime:` section of path. A file without the section gives the
- * defaults. Unknown key, wrong value or malformed YAML: an error naming it. */
+ * defaults. Unknown key, wrong value or malformed YAML: an error naming it. A section with `profiles:` gives the
+ * profile that fits this machine (see ortune_config_load_profile). */
 ORTUNE_API int ortune_config_load(ortune_config **out, const char *path);
+/* The same, choosing a profile of the section's `profiles:` by name: NULL or "auto" picks the one that fits this
+ * machine (what ortune_config_load does; the rule is in docs/config.md: exact GPU name, then same compute
+ * capability and class, then the default; a cpu profile when the CUDA EP is unavailable), "default" takes the
+ * section's top-level keys. A file without profiles: NULL, "auto" and "default" all give its section. No fitting
+ * profile and no default, or an unknown name: an error naming the profiles present. */
+ORTUNE_API int ortune_config_load_profile(ortune_config **out, const char *path, const char *profile);
+/* The profile cfg was loaded from ("default": the top-level keys, or a file without profiles), and why it was
+ * chosen (one line, "" for a config not loaded from a file). Never NULL. */
+ORTUNE_API const char *ortune_config_profile_name(const ortune_config *cfg);
+ORTUNE_API const char *ortune_config_profile_reason(const ortune_config *cfg);
 /* Write cfg into the `onnxruntime:` section of path, atomically (temp file +
- * rename), keeping every other key and comment of the file byte for byte. */
+ * rename), keeping every other key and comment of the file byte for byte. A config loaded from a profile is
+ * written back into that profile; the other profiles are kept byte for byte. */
 ORTUNE_API int ortune_config_save(const ortune_config *cfg, const char *path);
 /* Set one option by name (an ORT name or an accepted alias such as
  * gpu_mem_limit_gb); value as text. Validates. */
@@ -100,7 +112,8 @@ ORTUNE_API int ortune_config_check_stale(const ortune_config *cfg, const char *m
  * Nothing is printed; check staleness with ortune_config_check_stale.
  * A config that a plain session cannot run as tuned (enable_cuda_graph: 1 needs
  * fixed device buffers) is ORTUNE_EUNSUPPORTED naming ortune_runner_open():
- * use the runner for those (and for every config, to run what tune measured). */
+ * use the runner for those (and for every config, to run what tune measured).
+ * A config with profiles gives the one that fits this machine (ortune_config_load). */
 ORTUNE_API int ortune_session_create(const char *model_path, const char *config_path, OrtEnv *env, OrtSession **out);
 ORTUNE_API int ortune_session_create_cfg(const char *model_path, const ortune_config *cfg, OrtEnv *env, OrtSession **out);
 

@@ -72,7 +72,7 @@ void cli_paths_inputs(ortune_paths *p, const cli_common *c, const char *model, i
 /* Load the config named by common (or defaults) and apply --provider/--io/--device/--free-dim. */
 int cli_config(const cli_common *c, ortune_config **out);
 
-extern const cli_cmd cmd_info, cmd_run, cmd_tune, cmd_compare, cmd_explain, cmd_report, cmd_trial;
+extern const cli_cmd cmd_convert, cmd_info, cmd_run, cmd_tune, cmd_compare, cmd_explain, cmd_report, cmd_trial, cmd_merge;
 extern const cli_cmd *const cli_commands[];
 
 void cli_usage(FILE *f);

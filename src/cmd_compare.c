@@ -1,17 +1,24 @@
-/* cmd_compare.c - `ortune compare MODEL --config A.yaml [--against B.yaml|defaults]`: interleaved before/after check. */
+/* cmd_compare.c - `ortune compare MODEL --config A.yaml [--against B.yaml|defaults]`: the before/after check, measured
+ * exactly as tune's final A/B is (ab.c: several fresh sessions, interleaved rounds, one verdict rule). */
+#define _GNU_SOURCE
+#include "ab.h"
 #include "cli.h"
 #include "tune.h"
 #include <cjson/cJSON.h>
+#include <ftw.h>
+#include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
   cli_common common;
   const char *against;
   const char *also[6];
   int nalso;
-  int rounds, runs;
-  double min_gain;
+  int rounds, runs, sessions;
+  double min_gain, budget;
 } compare_opts;
 
 static int add_also(void *v, const char *f) {
@@ -24,12 +31,14 @@ static int add_also(void *v, const char *f) {
 static const cli_opt compare_table[] = {
   OPT_CALL("also", "FILE", add_also, "another config measured in the same interleaved rounds (repeatable)"),
   OPT_STR("against", compare_opts, against, "FILE|defaults", "the other side (default: ORT defaults)"),
+  OPT_DBL("budget", compare_opts, budget, "SECONDS", "time limit for the whole comparison; sessions that would not fit are skipped (default 600)"),
   OPT_STR("config", compare_opts, common.config, "FILE", "the tuned config.yaml"),
   CLI_COMMON_INPUT_OPTS(compare_opts),
   OPT_FLAG("json", compare_opts, common.json, "machine-readable output"),
   OPT_DBL("min-gain", compare_opts, min_gain, "FRACTION", "smallest speedup called faster (default 0.01)"),
-  OPT_INT("rounds", compare_opts, rounds, "N", "interleaved rounds (default 20)"),
-  OPT_INT("runs", compare_opts, runs, "N", "runs per side per round (default 20)"),
+  OPT_INT("rounds", compare_opts, rounds, "N", "interleaved rounds in all, spread over the sessions (default 18)"),
+  OPT_INT("runs", compare_opts, runs, "N", "runs per side per round (default: about 0.15 s worth)"),
+  OPT_INT("sessions", compare_opts, sessions, "N", "fresh sessions (separate processes) the rounds are spread over (default 3)"),
   {0},
 };
 
@@ -50,6 +59,132 @@ static int against_config(const compare_opts *o, const ortune_config *a, ortune_
   return rc;
 }
 
+static volatile sig_atomic_t compare_signal;
+static void on_signal(int sig) { compare_signal = sig; }
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
+  (void)sb, (void)flag, (void)ftw;
+  return remove(p);
+}
+
+/* Config k's outputs (the first session's) against config 0's: 1 and what when they differ. acc: a tuned transformed
+ * (float16) config's accuracy rule, which replaces the float32 tolerance. */
+static int outputs_differ(const char *dir, int k, const ortune_accuracy *acc, char *what, size_t len) {
+  for (int i = 0;; i++) {
+    char pa[900], pb[900];
+    snprintf(pa, sizeof pa, "%s/c0/output_%d.pb", dir, i);
+    snprintf(pb, sizeof pb, "%s/c%d/output_%d.pb", dir, k, i);
+    int ha = access(pa, R_OK) == 0, hb = access(pb, R_OK) == 0;
+    if (!ha && !hb) return 0;
+    if (ha != hb) return snprintf(what, len, "output %d is missing on one side", i), 1;
+    ortune_tensor a, b;
+    ortune_diff d;
+    double rtol, atol;
+    if (ortune_tensor_read_pb(pa, &a)) return snprintf(what, len, "%s", ortune_last_error()), 1;
+    if (ortune_tensor_read_pb(pb, &b)) return ortune_tensor_release(&a), snprintf(what, len, "%s", ortune_last_error()), 1;
+    ortune_config_tol(&a, -1, -1, &rtol, &atol);
+    int bad = acc ? ortune_accuracy_tensor(acc, &b, &a, what, len) : ortune_tensor_compare(&b, &a, rtol, atol, &d) != ORTUNE_OK;
+    if (bad && !acc) snprintf(what, len, "%s", d.what);
+    ortune_tensor_release(&a);
+    ortune_tensor_release(&b);
+    if (bad) return 1;
+  }
+}
+
+static void print_row(const char *name, const ortune_ab_outcome *ab, int k, const char *verdict, int mismatch, const char *what) {
+  char safe[1024], safe_what[400];
+  ortune_term_escape(name, safe, sizeof safe);
+  if (!k) {
+    printf("%-40s p50 %8.3f ms  p99 %8.3f ms\n", safe, ab->p50[0], ab->p99[0]);
+    return;
+  }
+  const ortune_ratio *r = &ab->ratio[k];
+  printf("%-40s p50 %8.3f ms  p99 %8.3f ms  speedup %.3fx (95%% CI %.3f-%.3f): %s; outputs %s%s\n", safe, ab->p50[k], ab->p99[k],
+         r->speedup, r->ci_low, r->ci_high, verdict, mismatch ? "DIFFER: " : "match", ortune_term_escape(what, safe_what, sizeof safe_what));
+}
+
+static void print_modes(const char *const *names, const ortune_ab_outcome *ab) {
+  for (int k = 0; k < ab->n; k++)
+    if (ab->modes[k].count == 2)
+      printf("  note: %s has two latency modes: %.3f ms (%.0f%% of runs) and %.3f ms (%.0f%%); the verdict pairs rounds, so one mode "
+             "does not decide it alone\n", names[k], ab->modes[k].median[0], 100 * ab->modes[k].share[0], ab->modes[k].median[1],
+             100 * ab->modes[k].share[1]);
+}
+
+/* Print (or build JSON of) every config's result; returns EMISMATCH when outputs differ. */
+static int report(const compare_opts *o, const char *const *names, ortune_config *const *cfg, const ortune_ab_outcome *ab) {
+  int any_mismatch = 0;
+  cJSON *root = o->common.json ? cJSON_CreateObject() : NULL, *list = NULL; /* JSON built by cJSON: any path is escaped */
+  if (root) {
+    cJSON_AddStringToObject(root, "against", names[0]);
+    cJSON_AddNumberToObject(root, "against_p50_ms", ab->p50[0]);
+    cJSON_AddNumberToObject(root, "against_p99_ms", ab->p99[0]);
+    cJSON_AddItemToObject(root, "measurement", ortune_ab_json(ab));
+    list = cJSON_AddArrayToObject(root, "configs");
+  } else {
+    print_row(names[0], ab, 0, NULL, 0, NULL);
+  }
+  for (int k = 1; k < ab->n; k++) {
+    const char *verdict = ortune_ab_verdict_word(ab->verdict[k]);
+    char what[300] = "";
+    ortune_accuracy acc; /* a tuned float16 config: held to the accuracy rule tune recorded */
+    int gated = ortune_accuracy_of_config(cfg[k], &acc);
+    int mismatch = outputs_differ(ab->out_dir, k, gated ? &acc : NULL, what, sizeof what);
+    if (mismatch && !any_mismatch++) ortune_set_error(ORTUNE_EMISMATCH, "outputs of %s differ from %s: %s", names[k], names[0], what);
+    if (!root) {
+      print_row(names[k], ab, k, verdict, mismatch, what);
+      continue;
+    }
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddStringToObject(x, "config", names[k]);
+    cJSON_AddNumberToObject(x, "p50_ms", ab->p50[k]);
+    cJSON_AddNumberToObject(x, "p99_ms", ab->p99[k]);
+    cJSON_AddNumberToObject(x, "speedup", ab->ratio[k].speedup);
+    cJSON_AddNumberToObject(x, "ci_low", ab->ratio[k].ci_low);
+    cJSON_AddNumberToObject(x, "ci_high", ab->ratio[k].ci_high);
+    cJSON_AddNumberToObject(x, "session_spread", ab->ratio[k].session_spread);
+    cJSON_AddStringToObject(x, "verdict", verdict);
+    cJSON_AddBoolToObject(x, "outputs_match", !mismatch);
+    cJSON_AddItemToArray(list, x);
+  }
+  if (root) {
+    char *txt = cJSON_PrintUnformatted(root);
+    if (txt) puts(txt);
+    free(txt);
+    cJSON_Delete(root);
+  } else {
+    print_modes(names, ab);
+  }
+  return any_mismatch ? ORTUNE_EMISMATCH : ORTUNE_OK;
+}
+
+static void compare_progress(void *ctx, int s, int n) {
+  if (!*(int *)ctx) fprintf(stderr, "  session %d/%d\n", s + 1, n);
+}
+
+static int measure(const compare_opts *o, const char *model, ortune_config **cfg, int n, const char *work, ortune_ab_outcome *ab) {
+  int quiet = o->common.quiet || o->common.json;
+  ortune_ab_plan p = {.model = model, .cfgs = cfg, .n = n, .spec = &o->common.spec, .sessions = o->sessions > 0 ? o->sessions : 3,
+                      .runs = o->runs > 0 ? o->runs : 0, .block_s = 0.15, .budget_s = o->budget > 0 ? o->budget : 600,
+                      .session_timeout_s = o->budget > 0 ? o->budget : 600, .worker_exe = "/proc/self/exe", .work = work,
+                      .keep_outputs = 1, .min_gain = o->min_gain > 0 ? o->min_gain : 0.01, .stop = &compare_signal,
+                      .progress = compare_progress, .ctx = &quiet};
+  int total = o->rounds > 1 ? o->rounds : 18;
+  p.rounds = (total + p.sessions - 1) / p.sessions;
+  if (p.rounds < 2) p.rounds = 2;
+  struct sigaction sa = {0}, oi, ot, oh;
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, &oi);
+  sigaction(SIGTERM, &sa, &ot);
+  sigaction(SIGHUP, &sa, &oh);
+  int rc = ortune_ab_run(&p, ab);
+  sigaction(SIGINT, &oi, NULL);
+  sigaction(SIGTERM, &ot, NULL);
+  sigaction(SIGHUP, &oh, NULL);
+  if (rc == ORTUNE_EINTR) ortune_set_error(ORTUNE_EINTR, "compare: interrupted by signal %d: no verdict", (int)compare_signal);
+  return rc;
+}
+
 static int compare_run(void *vo, int argc, char **argv) {
   compare_opts *o = vo;
   if (argc != 1 || !o->common.config) {
@@ -57,12 +192,15 @@ static int compare_run(void *vo, int argc, char **argv) {
     return cli_fail(ORTUNE_EUSAGE);
   }
   if (cli_check_ab("rounds", o->rounds, "runs", o->runs)) return cli_fail(ORTUNE_EUSAGE);
-  int rounds = o->rounds > 1 ? o->rounds : 20, runs = o->runs > 0 ? o->runs : 20, n = 2 + o->nalso;
+  if (o->sessions < 0 || o->sessions > 100 || o->budget < 0 || isnan(o->budget)) {
+    ortune_set_error(ORTUNE_EUSAGE, "compare: --sessions takes 1 to 100 and --budget a positive number of seconds");
+    return cli_fail(ORTUNE_EUSAGE);
+  }
+  int n = 2 + o->nalso;
   ortune_config *cfg[8] = {0};
   const char *names[8] = {o->against ? o->against : "defaults", o->common.config};
-  ortune_tensor *outs[8] = {0};
-  int nouts[8] = {0};
-  double *blocks = NULL, p50[8], p99[8];
+  ortune_ab_outcome ab = {0};
+  char work[700] = "";
   o->common.model = argv[0];
   int rc = cli_config(&o->common, &cfg[1]);
   if (rc) return cli_fail(rc);
@@ -72,70 +210,31 @@ static int compare_run(void *vo, int argc, char **argv) {
     c.config = names[2 + i] = o->also[i];
     if ((rc = cli_config(&c, &cfg[2 + i]))) goto done;
   }
-  if (!o->common.quiet)
-    fprintf(stderr, "comparing %d configs against %s: %d interleaved rounds x %d runs\n", n - 1,
-            ortune_term_escape(names[0], (char[1024]){0}, 1024), rounds, runs);
-  if ((rc = ortune_ab_measure(argv[0], cfg, n, &o->common.spec, rounds, runs, &blocks, p50, p99, outs, nouts))) goto done;
-  int any_mismatch = 0;
-  char safe[1024];
-  cJSON *root = o->common.json ? cJSON_CreateObject() : NULL, *list = NULL; /* JSON built by cJSON: any path is escaped */
-  if (root) {
-    cJSON_AddStringToObject(root, "against", names[0]);
-    cJSON_AddNumberToObject(root, "against_p50_ms", p50[0]);
-    cJSON_AddNumberToObject(root, "against_p99_ms", p99[0]);
-    list = cJSON_AddArrayToObject(root, "configs");
-  } else {
-    printf("%-40s p50 %8.3f ms  p99 %8.3f ms\n", ortune_term_escape(names[0], safe, sizeof safe), p50[0], p99[0]);
+  const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  ortune_sweep_workdirs(tmpdir);
+  snprintf(work, sizeof work, "%s/" ORTUNE_WORKDIR_PREFIX "%ld.XXXXXX", tmpdir, (long)getpid());
+  if (!mkdtemp(work)) {
+    work[0] = '\0';
+    rc = ortune_set_error(ORTUNE_EIO, "compare: cannot make a temp dir in %s: set TMPDIR", tmpdir);
+    goto done;
   }
-  for (int k = 1; k < n; k++) {
-    ortune_ab_stat st;
-    ortune_ab_analyse(blocks, rounds, n, k, o->min_gain > 0 ? o->min_gain : 0.01, &st);
-    const char *verdict = st.significant ? "faster" : st.ci_high < 1.0 ? "slower" : "no significant difference";
-    int mismatch = nouts[0] != nouts[k];
-    char what[200] = "";
-    for (int i = 0; i < nouts[0] && !mismatch; i++) {
-      ortune_diff d;
-      double rtol, atol;
-      ortune_config_tol(&outs[0][i], -1, -1, &rtol, &atol);
-      if (ortune_tensor_compare(&outs[k][i], &outs[0][i], rtol, atol, &d) != ORTUNE_OK) {
-        mismatch = 1;
-        snprintf(what, sizeof what, "%s", d.what);
-      }
-    }
-    if (mismatch && !any_mismatch++) ortune_set_error(ORTUNE_EMISMATCH, "outputs of %s differ from %s: %s", names[k], names[0], what);
-    if (root) {
-      cJSON *x = cJSON_CreateObject();
-      cJSON_AddStringToObject(x, "config", names[k]);
-      cJSON_AddNumberToObject(x, "p50_ms", p50[k]);
-      cJSON_AddNumberToObject(x, "p99_ms", p99[k]);
-      cJSON_AddNumberToObject(x, "speedup", st.speedup);
-      cJSON_AddNumberToObject(x, "ci_low", st.ci_low);
-      cJSON_AddNumberToObject(x, "ci_high", st.ci_high);
-      cJSON_AddStringToObject(x, "verdict", verdict);
-      cJSON_AddBoolToObject(x, "outputs_match", !mismatch);
-      cJSON_AddItemToArray(list, x);
-    } else {
-      char safe_what[400];
-      printf("%-40s p50 %8.3f ms  p99 %8.3f ms  speedup %.3fx (95%% CI %.3f-%.3f): %s; outputs %s%s\n",
-             ortune_term_escape(names[k], safe, sizeof safe), p50[k], p99[k], st.speedup, st.ci_low, st.ci_high, verdict,
-             mismatch ? "DIFFER: " : "match", ortune_term_escape(what, safe_what, sizeof safe_what));
-    }
-  }
-  if (root) {
-    char *txt = cJSON_PrintUnformatted(root);
-    if (txt) puts(txt);
-    free(txt);
-    cJSON_Delete(root);
-  }
-  if (any_mismatch) rc = ORTUNE_EMISMATCH;
+  if (!o->common.quiet && !o->common.json)
+    fprintf(stderr, "comparing %d configs against %s: %d sessions, %d interleaved rounds in all\n", n - 1,
+            ortune_term_escape(names[0], (char[1024]){0}, 1024), o->sessions > 0 ? o->sessions : 3, o->rounds > 1 ? o->rounds : 18);
+  if ((rc = measure(o, argv[0], cfg, n, work, &ab))) goto done;
+  rc = report(o, names, cfg, &ab);
+  char note[400];
+  ortune_ab_load_note(&ab, note, sizeof note);
+  if (note[0] && !o->common.quiet) fprintf(stderr, "ortune: note: %s\n", note);
+  if (ab.budget_cut && !o->common.quiet)
+    fprintf(stderr, "ortune: note: --budget %.0f s allowed %d of the sessions: the interval is wider\n", o->budget > 0 ? o->budget : 600,
+            ab.sessions);
 done:
-  free(blocks);
-  for (int i = 0; i < n; i++) {
-    ortune_tensors_free(outs[i], nouts[i]);
-    ortune_config_release(cfg[i]);
-  }
+  ortune_ab_outcome_free(&ab);
+  if (work[0]) nftw(work, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  for (int i = 0; i < n; i++) ortune_config_release(cfg[i]);
   return rc ? cli_fail(rc) : 0;
 }
 
-const cli_cmd cmd_compare = {"compare", "MODEL", "before/after check: interleaved A/B with a confidence interval and output check",
+const cli_cmd cmd_compare = {"compare", "MODEL", "before/after check: interleaved A/B over fresh sessions, with a confidence interval and output check",
                              compare_table, sizeof(compare_opts), compare_run, 0};

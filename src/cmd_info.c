@@ -1,4 +1,5 @@
-/* cmd_info.c - `ortune info MODEL`: the model's I/O, ORT version and EPs, CUDA EP status, GPUs. */
+/* cmd_info.c - `ortune info MODEL`: the model's I/O, ORT version and EPs, CUDA EP status, GPUs; `--config FILE`:
+ * the profiles of a config and which one this machine would use, and why. */
 #include "cli.h"
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@ typedef struct {
 } info_opts;
 
 static const cli_opt info_table[] = {
+  OPT_STR("config", info_opts, common.config, "FILE", "show the profiles of FILE and which one this machine would use, and why"),
   OPT_FLAG("json", info_opts, common.json, "machine-readable output"),
   {0},
 };
@@ -38,10 +40,79 @@ static void print_io(const char *what, const ortune_io_desc *d, int n) {
   }
 }
 
+/* ---- --config: which profile this machine would use, and why --------------------------------------------------------- */
+
+static cJSON *match_json(const ortune_profile_match *m) {
+  cJSON *j = cJSON_CreateObject();
+  if (m->is_cpu) {
+    cJSON_AddStringToObject(j, "cpu", m->cpu[0] ? m->cpu : "any");
+    if (m->cores) cJSON_AddNumberToObject(j, "cores", m->cores);
+  } else {
+    cJSON_AddStringToObject(j, "gpu", m->gpu);
+    cJSON_AddStringToObject(j, "compute_capability", m->cc);
+    cJSON_AddStringToObject(j, "class", m->gpu_class);
+  }
+  return j;
+}
+
+/* The profiles of path, this machine, the choice: printed (or added to j when j is not NULL). */
+static int config_profiles(const char *path, cJSON *j) {
+  ortune_profile_entry *pe = NULL;
+  int n = 0, def = 0;
+  int rc = ortune_config_list_profiles(path, &pe, &n, &def);
+  if (rc) return rc;
+  ortune_config *cfg = NULL;
+  int lrc = ortune_config_load(&cfg, path);
+  ortune_device_identity id;
+  char here[512] = "", m[400];
+  if (!ortune_device_identify(cfg ? atoi(ortune_config_get(cfg, "device_id")) : 0, &id)) ortune_device_describe(&id, here, sizeof here);
+  if (j) {
+    cJSON *c = cJSON_AddObjectToObject(j, "config");
+    cJSON_AddStringToObject(c, "path", path);
+    cJSON *a = cJSON_AddArrayToObject(c, "profiles");
+    for (int i = 0; i < n; i++) {
+      cJSON *x = cJSON_CreateObject();
+      cJSON_AddStringToObject(x, "name", pe[i].name);
+      cJSON_AddItemToObject(x, "match", match_json(&pe[i].match));
+      cJSON_AddItemToArray(a, x);
+    }
+    cJSON_AddBoolToObject(c, "has_default", def);
+    cJSON_AddStringToObject(c, "this_machine", here);
+    if (cfg) cJSON_AddStringToObject(c, "profile", ortune_config_profile_name(cfg));
+    else cJSON_AddNullToObject(c, "profile");
+    cJSON_AddStringToObject(c, "reason", cfg ? ortune_config_profile_reason(cfg) : ortune_last_error());
+  } else {
+    printf("config:       %s\n", path);
+    for (int i = 0; i < n; i++) {
+      ortune_match_describe(&pe[i].match, m, sizeof m);
+      printf("%-13s %s: %s\n", i ? "" : "profiles:", pe[i].name, m);
+    }
+    if (!n) printf("profiles:     none (one section for every machine)\n");
+    else if (def) printf("              default: the section's top-level keys, for any other machine\n");
+    printf("this machine: %s\n", here);
+    if (cfg) printf("uses:         %s: %s\n", ortune_config_profile_name(cfg), ortune_config_profile_reason(cfg));
+    else printf("uses:         none: %s\n", ortune_last_error());
+  }
+  free(pe);
+  ortune_config_release(cfg);
+  return lrc;
+}
+
 static int info_run(void *vo, int argc, char **argv) {
   info_opts *o = vo;
+  if (argc == 0 && o->common.config) {
+    cJSON *j = o->common.json ? cJSON_CreateObject() : NULL;
+    int rc = config_profiles(o->common.config, j);
+    if (j) {
+      char *txt = cJSON_Print(j);
+      puts(txt);
+      free(txt);
+      cJSON_Delete(j);
+    }
+    return rc ? cli_fail(rc) : 0;
+  }
   if (argc != 1) {
-    ortune_set_error(ORTUNE_EUSAGE, "info: give exactly one MODEL (ortune info model.onnx)");
+    ortune_set_error(ORTUNE_EUSAGE, "info: give exactly one MODEL (ortune info model.onnx), or --config FILE");
     return cli_fail(ORTUNE_EUSAGE);
   }
   const char *model = argv[0];
@@ -66,6 +137,7 @@ static int info_run(void *vo, int argc, char **argv) {
   int ngpu = ortune_gpu_list(gpus, 8);
   char sha[65] = "";
   ortune_sha256_file(model, sha);
+  int crc = 0;
 
   if (o->common.json) {
     cJSON *j = cJSON_CreateObject();
@@ -102,6 +174,7 @@ static int info_run(void *vo, int argc, char **argv) {
       cJSON_AddStringToObject(x, "class", ortune_gpu_class(&gpus[i]));
       cJSON_AddItemToArray(g, x);
     }
+    if (o->common.config) crc = config_profiles(o->common.config, j);
     char *txt = cJSON_Print(j);
     puts(txt);
     free(txt);
@@ -122,6 +195,7 @@ static int info_run(void *vo, int argc, char **argv) {
       printf("gpu %d:       %s, %.0f MiB, driver %s, compute %d.%d, %d SMs, class %s\n", gpus[i].index, gpus[i].name,
              (double)gpus[i].memory_total / 1048576.0, gpus[i].driver, gpus[i].cc_major, gpus[i].cc_minor, gpus[i].sm_count,
              ortune_gpu_class(&gpus[i]));
+    if (o->common.config) crc = config_profiles(o->common.config, NULL);
   }
   if (eps) {
     OrtStatus *rs = api->ReleaseAvailableProviders(eps, neps);
@@ -130,8 +204,9 @@ static int info_run(void *vo, int argc, char **argv) {
   ortune_io_free(in, nin);
   ortune_io_free(out, nout);
   api->ReleaseSession(s);
-  return 0;
+  return crc ? cli_fail(crc) : 0;
 }
 
-const cli_cmd cmd_info = {"info", "MODEL", "show the model's inputs/outputs, ONNX Runtime, execution providers and GPUs",
+const cli_cmd cmd_info = {"info", "[MODEL]", "show the model's inputs/outputs, ONNX Runtime, execution providers and GPUs; "
+                          "--config: which profile this machine uses",
                           info_table, sizeof(info_opts), info_run, 0};

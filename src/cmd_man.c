@@ -138,9 +138,10 @@ static void configuration(FILE *f) {
       case ORTUNE_KIND_BOOL: fputs("\\fB0\\fR or \\fB1\\fR (also true/false, yes/no, on/off)", f); break;
       case ORTUNE_KIND_INT: fprintf(f, "a whole number from %lld to %lld", o->min, o->max); break;
       case ORTUNE_KIND_BYTES: fputs("bytes, a size such as \\fB8GiB\\fR or \\fB512MiB\\fR, or \\fBmax\\fR", f); break;
+      case ORTUNE_KIND_PATH: fputs("a file name", f); break;
     }
     fputs("; default \\fB", f);
-    roff(f, o->def, 0);
+    roff(f, *o->def ? o->def : "none", 0);
     fputs("\\fR)\n.br\n", f);
     sentence(f, o->help, ".\n");
   }
@@ -151,8 +152,14 @@ static void configuration(FILE *f) {
      "AddFreeDimensionOverrideByName; the same as --free-dim SYM=N."},
     {"provenance",
      "A mapping written by `ortune tune`: tool, date, model, model_sha256, inputs, ort_version, cpu, host, gpu, "
-     "gpu_detail, search, verdict, baseline_p50_ms, baseline_p99_ms, p50_ms, p99_ms, speedup. A config whose "
+     "gpu_detail, gpu_class, search, verdict, baseline_p50_ms, baseline_p99_ms, p50_ms, p99_ms, speedup. A config whose "
      "model_sha256, ort_version, cpu or gpu differ from the present ones is stale: loading it prints one warning."},
+    {"profiles",
+     "A mapping of profile name to a profile tuned on one kind of machine: match: (gpu, compute_capability, class; or "
+     "cpu, cores), its options and its provenance. Loading picks the one that fits this machine: the exact GPU name, "
+     "else the same compute capability and class, else the section's top-level keys (the default); without a CUDA EP "
+     "a cpu profile. `ortune info --config FILE` says which and why; `ortune tune` adds or replaces this machine's; "
+     "`ortune merge` combines files tuned elsewhere (docs/config.md, Profiles)."},
   };
   for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
     fputs(".TP\n\\fB", f);
@@ -208,6 +215,12 @@ static const char *const tail =
   ".PP\nCheck the tuned config against ONNX Runtime's defaults again (interleaved A/B with a confidence interval):\n"
   ".PP\n.RS\n.nf\n"
   "ortune compare model.onnx \\-\\-config config.yaml\n"
+  ".fi\n.RE\n"
+  ".PP\nOne config for several kinds of machine: tune on each (writing a.yaml, b.yaml), then merge them into one "
+  "file with a profile per machine; every machine loading it picks its own:\n"
+  ".PP\n.RS\n.nf\n"
+  "ortune merge a.yaml b.yaml \\-o config.yaml\n"
+  "ortune info \\-\\-config config.yaml\n"
   ".fi\n.RE\n"
   ".PP\nApply the config in production, in C:\n"
   ".PP\n.RS\n.nf\n"

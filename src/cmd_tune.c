@@ -10,12 +10,16 @@
 
 typedef struct {
   cli_common common;
-  const char *space, *strategy, *objective, *results, *csv, *report, *list_space;
+  const char *space, *strategy, *objective, *results, *csv, *report, *list_space, *profile;
   double budget, max_gpu_mem, max_startup, trial_timeout, duration, min_gain, first_run_weight;
   ortune_input_spec sets[8];
   int nsets;
   int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing, search_set, force;
+  ortune_accuracy acc;     /* --accuracy rules: also try the float16 model */
+  const char *keep_fp32;
 } tune_opts;
+
+static int add_accuracy(void *v, const char *arg) { return ortune_accuracy_parse(arg, &((tune_opts *)v)->acc); }
 
 
 /* --shapes "x=1x3x480x640[;y=...]": one more set of input shapes every trial is measured at. */
@@ -38,6 +42,8 @@ static int add_shapes(void *v, const char *arg) {
 
 static const cli_opt tune_table[] = {
   OPT_INT("ab-rounds", tune_opts, ab_rounds, "N", "interleaved A/B rounds in the final check (default 16)"),
+  OPT_CALL("accuracy", "[OUT:]RULE", add_accuracy,
+           "also try a float16 model, kept only within RULE: atol=X,rtol=Y or argmax, per output with OUT: (repeatable)"),
   OPT_INT("ab-runs", tune_opts, ab_runs, "N", "runs per candidate per A/B round (default: about 0.15 s worth)"),
   CLI_COMMON_INPUT_OPTS(tune_opts),
   CLI_TOL_OPTS,
@@ -51,12 +57,15 @@ static const cli_opt tune_table[] = {
   CLI_FORCE_OPT(tune_opts, force),
   OPT_INT("finalists", tune_opts, finalists, "N", "best candidates re-measured against the defaults (default 3)"),
   OPT_FLAG("json", tune_opts, common.json, "print the results JSON on stdout"),
+  OPT_STR("keep-fp32", tune_opts, keep_fp32, "OP,OP", "with --accuracy: operators the float16 model keeps in float32"),
   OPT_STR("list-space", tune_opts, list_space, "NAME", "print the options and candidates of a space, run nothing"),
   OPT_DBL("max-gpu-mem", tune_opts, max_gpu_mem, "MB", "only accept candidates whose peak GPU memory is below this"),
   OPT_DBL("max-startup", tune_opts, max_startup, "MS", "only accept candidates whose session create + first run is below this"),
   OPT_INT("max-trials", tune_opts, max_trials, "N", "stop searching after N trials"),
   OPT_DBL("min-gain", tune_opts, min_gain, "FRACTION", "smallest speedup worth changing a default (default 0.01)"),
   OPT_INT("min-runs", tune_opts, min_runs, "N", "timed runs per trial at least (default 20)"),
+  OPT_STR("profile", tune_opts, profile, "auto|default|NAME",
+          "write the winner as a profile: auto = this machine's (the default when --config has profiles)"),
   OPT_STR("objective", tune_opts, objective, "p50|p99|throughput", "what to minimise (default p50)"),
   OPT_FLAG("quiet", tune_opts, common.quiet, "no progress, only the result"),
   OPT_STR("report", tune_opts, report, "FILE.html", "write a self-contained HTML report with plots"),
@@ -99,6 +108,64 @@ static int list_space(const char *space, const ortune_config *base) {
   }
   printf("grid size: %ld candidates (--strategy grid)\n", grid);
   return 0;
+}
+
+/* Fail before the search when the winner could not be spliced into the file (e.g. a flow-style profiles:). */
+static int splice_probe(const char *config, const ortune_config *base) {
+  char *old = NULL, *text = NULL;
+  size_t len = 0;
+  if (access(config, F_OK) == 0 && ortune_read_file(config, &old, &len)) return ORTUNE_OK; /* config_writable says why */
+  int rc = ortune_config_splice_text(base, config, old ? old : "", len, &text);
+  free(old);
+  free(text);
+  return rc ? ortune_set_error(rc, "tune: %s; nothing was tuned", ortune_last_error()) : ORTUNE_OK;
+}
+
+/* Which profile of --config the winner goes to: none (a file without profiles, no --profile: the section as before),
+ * "default" (the top-level keys), or this machine's (auto: the profile whose match is this machine, else a new one
+ * named after it; NAME: that one). Sets base->profile and base->match; decided before the search. */
+static int choose_target(const char *config, const char *want, int gpu, ortune_config *base) {
+  ortune_profile_entry *e = NULL;
+  int n = 0, def = 0, rc;
+  if (config && access(config, F_OK) == 0 && (rc = ortune_config_list_profiles(config, &e, &n, &def))) return rc;
+  if (!want && !n) return ORTUNE_OK;
+  if (!want) want = "auto";
+  if (!strcmp(want, "default")) goto done;
+  if (strcmp(want, "auto") && !ortune_profile_name_valid(want)) {
+    rc = ortune_set_error(ORTUNE_EUSAGE, "tune: --profile '%s': use auto, default, or a name of letters, digits, '-', '_', '.'",
+                          want);
+    goto fail;
+  }
+  ortune_device_identity id;
+  if ((rc = ortune_device_identify(atoi(ortune_config_get(base, "device_id")), &id))) goto fail;
+  if (gpu && !id.gpu) {
+    rc = ortune_set_error(ORTUNE_ENOCUDA, "tune: --profile: this GPU cannot be named (%s): the profile needs its name from "
+                          "NVML (libnvidia-ml.so.1); nothing was tuned", id.why);
+    goto fail;
+  }
+  ortune_match_from_device(&id, gpu, &base->match);
+  if (strcmp(want, "auto")) {
+    snprintf(base->profile, sizeof base->profile, "%s", want);
+    goto done;
+  }
+  for (int i = 0; i < n && !base->profile[0]; i++) /* this machine's profile, replaced */
+    if (ortune_match_same_machine(&e[i].match, &base->match)) snprintf(base->profile, sizeof base->profile, "%s", e[i].name);
+  if (!base->profile[0]) { /* a new one, named after this machine */
+    char name[ORTUNE_PROFILE_NAME];
+    ortune_profile_auto_name(&base->match, name, sizeof name);
+    snprintf(base->profile, sizeof base->profile, "%s", name);
+    for (int k = 2, i = 0; i < n; i++)
+      if (!strcmp(e[i].name, base->profile)) {
+        snprintf(base->profile, sizeof base->profile, "%.50s-%d", name, k++);
+        i = -1;
+      }
+  }
+done:
+  free(e);
+  return n || base->profile[0] ? splice_probe(config, base) : ORTUNE_OK;
+fail:
+  free(e);
+  return rc;
 }
 
 /* Fail before the search, not after it: the winner must be writable where --config says. */
@@ -271,7 +338,12 @@ static int tune_run(void *vo, int argc, char **argv) {
   ortune_config *file = NULL;
   cli_common c = o->common;
   if (c.config && access(c.config, F_OK) != 0) c.config = NULL; /* a new file: defaults */
-  if ((rc = cli_config(&c, &file))) return cli_fail(rc);
+  if ((rc = cli_config(&c, &file)) == ORTUNE_ECONFIG && c.config && strstr(ortune_last_error(), "no profile fits")) {
+    /* a fleet file without a profile for this machine yet: tune from ORT's defaults and add one */
+    c.config = NULL;
+    rc = cli_config(&c, &file);
+  }
+  if (rc) return cli_fail(rc);
   if ((rc = ortune_model_check_freedims(&mi, file))) {
     ortune_config_release(file);
     return cli_fail(rc);
@@ -279,6 +351,17 @@ static int tune_run(void *vo, int argc, char **argv) {
   if (!o->dry_run && (rc = config_writable(o->common.config))) {
     ortune_config_release(file);
     return cli_fail(rc);
+  }
+  if (o->acc.n && !o->dry_run) { /* a float16 winner goes next to the model: fail now, not after the search */
+    char dir[4096];
+    const char *slash = strrchr(argv[0], '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - argv[0] + (slash == argv[0])) : 1, slash ? argv[0] : ".");
+    if (access(dir, W_OK) != 0) {
+      ortune_config_release(file);
+      ortune_set_error(ORTUNE_EIO, "tune --accuracy: %s is not writable, and a float16 winner is written there "
+                       "(model.ortune-fp16.onnx): copy the model to a writable directory, or add --dry-run; nothing was tuned", dir);
+      return cli_fail(ORTUNE_EIO);
+    }
   }
   if ((rc = ortune_config_new(&base))) {
     ortune_config_release(file);
@@ -316,6 +399,15 @@ static int tune_run(void *vo, int argc, char **argv) {
   if (note[0] && !o->common.quiet)
     fprintf(stderr, "ortune: note: keeping %s as set in %s (not searched; --search-set-options to search them)\n", note,
             o->common.config);
+  if (!o->dry_run && (rc = choose_target(o->common.config, o->profile, want_cuda, base))) {
+    ortune_config_release(base);
+    return cli_fail(rc);
+  }
+  if (base->profile[0] && !o->common.quiet) {
+    char m[400];
+    ortune_match_describe(&base->match, m, sizeof m);
+    fprintf(stderr, "ortune: the winner goes to profile '%s' (%s) of %s\n", base->profile, m, o->common.config);
+  }
 
   ortune_tune_opts to;
   ortune_tune_opts_default(&to);
@@ -357,6 +449,13 @@ static int tune_run(void *vo, int argc, char **argv) {
   to.quiet = o->common.quiet;
   to.no_write = o->dry_run;
   to.event_timing = o->event_timing;
+  to.accuracy = o->acc.n ? &o->acc : NULL;
+  to.fp16_keep = o->keep_fp32;
+  if (o->keep_fp32 && !o->acc.n) {
+    ortune_config_release(base);
+    ortune_set_error(ORTUNE_EUSAGE, "tune: --keep-fp32 shapes the float16 model, which only --accuracy RULE tries: add --accuracy");
+    return cli_fail(ORTUNE_EUSAGE);
+  }
 
   cJSON *res = NULL;
   rc = ortune_tune_run(&to, &res);
@@ -368,13 +467,16 @@ static int tune_run(void *vo, int argc, char **argv) {
     free(txt);
   }
   cJSON_Delete(res);
+  char base_profile[ORTUNE_PROFILE_NAME];
+  snprintf(base_profile, sizeof base_profile, "%s", base->profile);
   ortune_config_release(base);
   if (rc == ORTUNE_EINTR) {
     fprintf(stderr, "ortune: %s\n", ortune_last_error());
     return 128 + (sig ? sig : 2);
   }
   if (rc) return cli_fail(rc);
-  if (!o->dry_run && !o->common.quiet) printf("wrote %s\n", o->common.config);
+  if (!o->dry_run && !o->common.quiet && base_profile[0]) printf("wrote %s (profile %s)\n", o->common.config, base_profile);
+  else if (!o->dry_run && !o->common.quiet) printf("wrote %s\n", o->common.config);
   return 0;
 }
 

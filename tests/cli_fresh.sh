@@ -1,6 +1,6 @@
 #!/bin/sh
 # cli_fresh.sh - the build of scripts/demo on a machine without the test packages: with cmocka hidden from
-# pkg-config (PKG_CONFIG_LIBDIR = a dir holding only yaml-0.1.pc, libcjson.pc, libcrypto.pc), a configure of
+# pkg-config (PKG_CONFIG_LIBDIR = a dir holding only yaml-0.1.pc, libcjson.pc, libcrypto.pc, libprotobuf-c.pc), a configure of
 # this source tree with -DBUILD_TESTING=OFF and its build succeed and give a working ortune; the same configure
 # with the tests on fails with one clear message naming cmocka and the way out. Also checks that scripts/demo
 # configures with -DBUILD_TESTING=OFF and that scripts/test turns the tests back on.
@@ -9,7 +9,7 @@
 
 pc=$work/pc
 mkdir -p "$pc"
-for m in yaml-0.1 libcjson libcrypto; do
+for m in yaml-0.1 libcjson libcrypto libprotobuf-c; do
   d=$(pkg-config --variable=pcfiledir "$m" 2>/dev/null) || { echo "skip: pkg-config has no $m"; exit 77; }
   cp "$d/$m.pc" "$pc/"
 done

@@ -180,6 +180,14 @@ with open("config.yaml", "w") as f:
     f.write("onnxruntime:\n  provider: cpu\n  gpu_mem_limit: max\n  io: host\n  provenance:\n    tool: x\n")
 so, providers = snippet["session_args"]("config.yaml")
 assert providers == ["CPUExecutionProvider"], providers
+# a file with profiles: the default by itself, a profile by name (it stands alone)
+with open("config.yaml", "w") as f:
+    f.write("onnxruntime:\n  provider: cpu\n  profiles:\n    h100:\n      match: {gpu: x, compute_capability: '9.0'}\n"
+            "      provider: cuda\n      prefer_nhwc: 1\n")
+so, providers = snippet["session_args"]("config.yaml")
+assert providers == ["CPUExecutionProvider"], providers
+so, providers = snippet["session_args"]("config.yaml", profile="h100")
+assert providers[0] == ("CUDAExecutionProvider", {"prefer_nhwc": "1"}), providers
 EOS
 cp "$work/snippet.py" "$work/py/snippet.py"
 (cd "$work/py" && PYTHONPATH="$work/py" python3 check.py) || fail "the snippet of docs/python.md does not map docs/config.md's example as documented"

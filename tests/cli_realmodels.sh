@@ -46,6 +46,16 @@ while IFS='|' read -r m flags; do
   step "$b: compare --against defaults" "$ORTUNE" compare "$m" --config "$cfg" --rounds 3 --runs 3 $flags
 done <"$work/models"
 
+# --shapes: the value: inputs hold at every shape set too (sr stays 16000 at batch 2)
+step "silero_vad_v5: tune --shapes with --input sr=value:16000" "$ORTUNE" tune "$vad/silero_vad_v5.onnx" --dry-run --space cpu \
+  --max-trials 1 --duration 0.1 --min-runs 5 --ab-rounds 3 --ab-runs 3 --quiet --shape input=1x512 --shape state=2x1x128 \
+  --shapes "input=2x512;state=2x2x128" --input sr=value:16000 --input state=value:0 --results "$work/v5.json"
+pycheck "silero_vad_v5 --shapes: the baseline ran at both shapes" "$work/v5.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["trials"][0]
+assert t["status"] == "ok" and len(t["shapes"]) == 2, t.get("reason", t)
+PY
+
 # silero VAD v5 needs sr=16000: with a random sr the model fails, and the error says how to give it
 run_cmd "$work/o" "$work/e" "$ORTUNE" run "$vad/silero_vad_v5.onnx" --shape input=1x512 --shape state=2x1x128
 [ "$rc" -ne 0 ] && grep -q "integer input 'sr' got random values 0..3: give real ones with --input sr=" "$work/e" &&

@@ -42,7 +42,7 @@ trap 'exit 143' TERM
 
 # Fixtures: tests/data/*.onnx are committed; regenerate them into $work if a checkout lacks them.
 data=$ORTUNE_SRC/tests/data
-if [ ! -f "$data/unknown_op.onnx" ] || [ ! -f "$data/add2_data/output_0.pb" ]; then
+if [ ! -f "$data/unknown_op.onnx" ] || [ ! -f "$data/add2_data/output_0.pb" ] || [ ! -f "$data/denormal_ftz_data/output_0.pb" ]; then
   python3 "$data/make_models.py" "$work/data" >/dev/null || { echo "fail: tests/data/make_models.py failed"; exit 1; }
   data=$work/data
 fi

@@ -41,15 +41,23 @@ static void test_ab_bounds(void **state) {
   ortune_config *c[2];
   assert_int_equal(ortune_config_new(&c[0]), ORTUNE_OK);
   assert_int_equal(ortune_config_new(&c[1]), ORTUNE_OK);
-  double *blocks = NULL, p50[2], p99[2];
-  static const int sizes[][2] = {{8388609, 256}, {0, 20}, {20, 0}, {-1, 5}, {10, 257}, {INT_MAX, INT_MAX}};
+  ortune_ab_child out = {0};
+  static const int sizes[][2] = {{8388609, 256}, {0, 20}, {20, -1}, {-1, 5}, {10, 257}, {INT_MAX, INT_MAX}};
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-    int rc = ortune_ab_measure(ORTUNE_TEST_DATA "/add2.onnx", c, 2, NULL, sizes[i][0], sizes[i][1], &blocks, p50, p99, NULL, NULL);
+    ortune_ab_opts ao = {.rounds = sizes[i][0], .runs = sizes[i][1]};
+    int rc = ortune_ab_measure(ORTUNE_TEST_DATA "/add2.onnx", c, 2, NULL, &ao, &out, NULL, NULL);
     if (rc != ORTUNE_EUSAGE) fail_msg("%d rounds x %d runs: got %s, want EUSAGE", sizes[i][0], sizes[i][1], ortune_err_name(rc));
-    assert_null(blocks);
+    assert_null(out.blocks);
   }
-  assert_int_equal(ortune_ab_measure(ORTUNE_TEST_DATA "/add2.onnx", c, 2, NULL, 2, 256, &blocks, p50, p99, NULL, NULL), ORTUNE_OK);
-  free(blocks);
+  ortune_ab_opts ok = {.rounds = 2, .runs = 256};
+  assert_int_equal(ortune_ab_measure(ORTUNE_TEST_DATA "/add2.onnx", c, 2, NULL, &ok, &out, NULL, NULL), ORTUNE_OK);
+  assert_int_equal(out.runs, 256);
+  free(out.blocks);
+  ortune_ab_opts by_time = {.rounds = 2, .runs = 0, .block_s = 0.01, .order_seed = 3}; /* blocks sized by time: 3..256 runs */
+  assert_int_equal(ortune_ab_measure(ORTUNE_TEST_DATA "/add2.onnx", c, 2, NULL, &by_time, &out, NULL, NULL), ORTUNE_OK);
+  assert_true(out.runs >= 3 && out.runs <= 256);
+  assert_true(out.blocks[0] > 0 && out.blocks[3] > 0);
+  free(out.blocks);
   ortune_config_release(c[0]);
   ortune_config_release(c[1]);
 }

@@ -65,6 +65,9 @@ static void test_entries_well_formed(void **state) {
         if (o->min > o->max) fail_msg("%s: min %lld > max %lld", o->name, o->min, o->max);
         break;
       case ORTUNE_KIND_BYTES: break;
+      case ORTUNE_KIND_PATH:
+        if (o->values || o->tune_values) fail_msg("%s: a path has no value list and is not searched", o->name);
+        break;
     }
   }
 }
@@ -214,6 +217,7 @@ static void test_aliases(void **state) {
   assert_string_equal(ortune_option_closest("cudnn_conv_algo_serch"), "cudnn_conv_algo_search");
   assert_string_equal(ortune_option_closest("intra_op.allow_spinning"), "session.intra_op.allow_spinning");
   assert_string_equal(ortune_option_closest("inter_op.allow_spinning"), "session.inter_op.allow_spinning");
+  assert_string_equal(ortune_option_closest("denormal_as_zero"), "session.set_denormal_as_zero");
   assert_string_equal(ortune_option_closest("intra_op_threads"), "intra_op_num_threads");
 }
 

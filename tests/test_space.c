@@ -10,14 +10,16 @@
 
 #include <string.h>
 
-/* The spaces' contents as space.c's strcmp chains defined them (main at b7dd456), in table order. */
+/* The spaces' contents as space.c's strcmp chains defined them (main at b7dd456, and at 582103e where the float16
+ * work added session.dynamic_block_base and session.set_denormal_as_zero to cpu only), in table order. */
 static const struct {
   const char *space;
   const char *const options[16];
 } captured[] = {
   {"seed14", {NULL}},
   {"cpu", {"enable_cpu_mem_arena", "enable_mem_pattern", "execution_mode", "graph_optimization_level",
-           "intra_op_num_threads", "session.intra_op.allow_spinning", NULL}},
+           "intra_op_num_threads", "session.dynamic_block_base", "session.intra_op.allow_spinning",
+           "session.set_denormal_as_zero", NULL}},
   {"cuda", {"arena_extend_strategy", "cudnn_conv_algo_search", "cudnn_conv_use_max_workspace", "do_copy_in_default_stream",
             "enable_cuda_graph", "fuse_conv_bias", "prefer_nhwc", "tunable_op_enable", "tunable_op_tuning_enable", "use_tf32",
             NULL}},

@@ -37,8 +37,8 @@ static void test_identical_configs_same(void **state) {
   ortune_ratio_estimate(&d, 1, 2000, 7, &r);
   assert_true(r.ci_low <= 1.0 && r.ci_high >= 1.0);
   assert_true(fabs(r.speedup - 1.0) < 0.03);
-  assert_int_equal(ortune_verdict_of(&r, 0.01), ORTUNE_VERDICT_SAME);
-  assert_string_equal(ortune_verdict_word(ORTUNE_VERDICT_SAME), "no measurable difference");
+  assert_int_equal(ortune_ab_verdict_of(&r, 0.01), ORTUNE_AB_SAME);
+  assert_string_equal(ortune_ab_verdict_word(ORTUNE_AB_SAME), "no measurable difference");
   assert_int_equal(r.samples, 36);
   free(b);
 }
@@ -52,12 +52,12 @@ static void test_faster_and_slower(void **state) {
   ortune_ratio_estimate(&d, 1, 2000, 7, &r);
   assert_true(fabs(r.speedup - 1.2) < 0.03);
   assert_true(r.ci_low > 1.1 && r.ci_high < 1.3);
-  assert_int_equal(ortune_verdict_of(&r, 0.01), ORTUNE_VERDICT_FASTER);
+  assert_int_equal(ortune_ab_verdict_of(&r, 0.01), ORTUNE_AB_FASTER);
   free(b);
   b = make_blocks(2, 15, slow, 0.02, 3);
   d.blocks = b;
   ortune_ratio_estimate(&d, 1, 2000, 7, &r);
-  assert_int_equal(ortune_verdict_of(&r, 0.01), ORTUNE_VERDICT_SLOWER);
+  assert_int_equal(ortune_ab_verdict_of(&r, 0.01), ORTUNE_AB_SLOWER);
   /* a gain inside min_gain is not called faster */
   free(b);
   double tiny[2] = {1.005, 1.005};
@@ -66,7 +66,7 @@ static void test_faster_and_slower(void **state) {
   d.rounds = 30;
   ortune_ratio_estimate(&d, 1, 2000, 7, &r);
   assert_true(r.ci_low > 1.0);
-  assert_int_equal(ortune_verdict_of(&r, 0.01), ORTUNE_VERDICT_SAME);
+  assert_int_equal(ortune_ab_verdict_of(&r, 0.01), ORTUNE_AB_SAME);
   free(b);
 }
 
@@ -102,7 +102,7 @@ static void test_seeded_and_robust(void **state) {
   assert_false(isnan(a.ci_low));
   ortune_ratio_estimate(&d, 0, 1000, 11, &a); /* config 0 against itself: not an estimate */
   assert_true(isnan(a.speedup));
-  assert_int_equal(ortune_verdict_of(&a, 0.01), ORTUNE_VERDICT_SAME);
+  assert_int_equal(ortune_ab_verdict_of(&a, 0.01), ORTUNE_AB_SAME);
   free(b);
 }
 

@@ -28,4 +28,13 @@ const char *ortune_guide_intro(int korean);
  * is set and non-empty starts with "ko" (POSIX precedence). */
 int ortune_guide_lang_is_korean(void);
 
+/* The intro's per-GPU-class starting points as data: for class "high", "mid" or "entry" (ortune_gpu_class), the
+ * options and values the guide suggests ({NULL, NULL}-terminated; empty for "cpu" or an unknown class), and a
+ * one-paragraph note (the seed's advice for the class and what measurement said about it). */
+typedef struct {
+  const char *option, *value;
+} ortune_guide_pick;
+const ortune_guide_pick *ortune_guide_class_picks(const char *cls);
+const char *ortune_guide_class_note(const char *cls, int korean);
+
 #endif

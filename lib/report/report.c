@@ -616,10 +616,14 @@ static void summary_kpis(sbuf *b, const report *r, const trial *w) {
     snprintf(l, sizeof l, "speedup vs defaults (95%% CI %s" NDASH "%s)", fmt_num(w->ci_low).s, fmt_num(w->ci_high).s);
   else snprintf(l, sizeof l, "speedup vs defaults");
   kpi(b, v, l);
-  snprintf(v, sizeof v, "%s ms", fmt_num(w ? w->p50 : NAN).s);
-  kpi(b, v, "p50 of the winner");
-  snprintf(v, sizeof v, "%s ms", fmt_num(r->base ? r->base->p50 : NAN).s);
-  kpi(b, v, "p50 with defaults");
+  /* the p50s of the same measurement as the headline: the final A/B (fresh sessions, interleaved), when there was one */
+  const cJSON *fin = get(r->root, "final");
+  double wp50 = w && w->cand && isfinite(num(w->cand, "p50_ms")) ? num(w->cand, "p50_ms") : w ? w->p50 : NAN;
+  double bp50 = isfinite(num(fin, "baseline_p50_ms")) ? num(fin, "baseline_p50_ms") : r->base ? r->base->p50 : NAN;
+  snprintf(v, sizeof v, "%s ms", fmt_num(wp50).s);
+  kpi(b, v, "p50 of the winner (final A/B)");
+  snprintf(v, sizeof v, "%s ms", fmt_num(bp50).s);
+  kpi(b, v, "p50 with defaults (final A/B)");
   snprintf(v, sizeof v, "%d / %d", r->nok, r->n);
   kpi(b, v, "trials ok");
   sb_puts(b, "</div>\n");

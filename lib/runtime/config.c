@@ -65,7 +65,7 @@ static int set_freedim(ortune_config *cfg, const char *name, const char *value) 
 }
 
 int ortune_config_set(ortune_config *cfg, const char *key, const char *value) {
-  char norm[64];
+  char norm[1024]; /* model_override: a path */
   if (!strncmp(key, "free_dimension_overrides.", 25)) return set_freedim(cfg, key + 25, value);
   if (!strcmp(key, "gpu_mem_limit_gb")) { /* the seed's spelling: GiB */
     char *end;
@@ -255,30 +255,29 @@ static int check_section_keys(yaml_document_t *doc, const char *path) {
   return check_dup_keys(doc, map_get(doc, root, SECTION, NULL), path, " in '" SECTION ":'");
 }
 
-static int load_section(ortune_config *cfg, yaml_document_t *doc, const char *path) {
-  yaml_node_t *root = yaml_document_get_root_node(doc);
-  if (!root) return ORTUNE_OK; /* empty file: defaults */
-  if (root->type != YAML_MAPPING_NODE)
-    return ortune_set_error(ORTUNE_ECONFIG, "%s: the top level must be a mapping with an '" SECTION ":' key, not a %s", path,
-                            root->type == YAML_SEQUENCE_NODE ? "list" : "plain value");
-  int drc = check_section_keys(doc, path);
-  if (drc) return drc;
-  yaml_node_t *sec = map_get(doc, root, SECTION, NULL);
-  if (!sec) return ORTUNE_OK;
-  if (sec->type == YAML_SCALAR_NODE && !*scalar(sec)) return ORTUNE_OK; /* "onnxruntime:" with nothing under it */
-  if (sec->type != YAML_MAPPING_NODE)
-    return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: '" SECTION ":' must hold a mapping of option: value", path,
-                            sec->start_mark.line + 1);
-  for (yaml_node_pair_t *pr = sec->data.mapping.pairs.start; pr < sec->data.mapping.pairs.top; pr++) {
+/* The options of mapping m (the section, or one profile of it) into cfg. */
+static int load_options(ortune_config *cfg, yaml_document_t *doc, yaml_node_t *m, const char *path, int in_profile) {
+  for (yaml_node_pair_t *pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
     yaml_node_t *kn = yaml_document_get_node(doc, pr->key), *vn = yaml_document_get_node(doc, pr->value);
     const char *k = scalar(kn);
     if (!k) return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: option names must be plain words", path, kn->start_mark.line + 1);
     int rc;
+    if (!strcmp(k, "profiles") || !strcmp(k, "match")) {
+      if (!strcmp(k, "profiles") == !in_profile) continue; /* read by load_section / parse_profile */
+      return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: %s", path, kn->start_mark.line + 1,
+                              in_profile ? "profiles: cannot nest: a profile holds match:, options and provenance:"
+                                         : "match: belongs to a profile: put it under profiles: NAME:");
+    }
     if (!strcmp(k, "provenance") || !strcmp(k, "free_dimension_overrides")) {
       rc = load_nested(cfg, doc, vn, path, k);
       if (rc) return rc;
       continue;
     }
+    static const char *const nested[] = {"profiles", "match", "provenance", "free_dimension_overrides"};
+    for (size_t i = 0; i < sizeof nested / sizeof nested[0]; i++) /* "profile:" is more likely these than an option */
+      if (ortune_option_index(k) < 0 && ortune_edit_distance(k, nested[i]) <= 2 && ortune_edit_distance(k, nested[i]) < (int)strlen(k) / 2)
+        return ortune_set_error(ORTUNE_EKEY, "%s:%zu: unknown key '%s': did you mean '%s'?", path, kn->start_mark.line + 1, k,
+                                nested[i]);
     const char *v = scalar(vn);
     if (!v)
       return ortune_set_error(ORTUNE_EVALUE, "%s:%zu: %s must be a single value, not a %s", path, vn->start_mark.line + 1, k,
@@ -289,31 +288,316 @@ static int load_section(ortune_config *cfg, yaml_document_t *doc, const char *pa
   return ORTUNE_OK;
 }
 
-int ortune_config_load(ortune_config **out, const char *path) {
-  char *text;
-  size_t len;
-  *out = NULL;
-  int rc = ortune_read_file(path, &text, &len);
-  if (rc && !errno) { /* a FIFO, a device, a directory: refused at once, named */
-    char why[512];
-    const char *m = ortune_last_error(), *it = strstr(m, ": it is ");
-    snprintf(why, sizeof why, "%s", it ? it + 2 : m);
-    return ortune_set_error(rc, "read config %s: %s", path, why);
-  }
-  if (rc) return ortune_set_error(rc, "read config %s: %s: check the path", path, strerror(errno));
-  ydoc d;
-  rc = yaml_load(path, text, len, &d);
-  free(text);
+/* The section's node: *sec NULL when the file has none (or "onnxruntime:" with nothing under it). */
+static int find_section(yaml_document_t *doc, const char *path, yaml_node_t **sec) {
+  yaml_node_t *root = yaml_document_get_root_node(doc);
+  *sec = NULL;
+  if (!root) return ORTUNE_OK; /* empty file: defaults */
+  if (root->type != YAML_MAPPING_NODE)
+    return ortune_set_error(ORTUNE_ECONFIG, "%s: the top level must be a mapping with an '" SECTION ":' key, not a %s", path,
+                            root->type == YAML_SEQUENCE_NODE ? "list" : "plain value");
+  int rc = check_section_keys(doc, path);
   if (rc) return rc;
-  ortune_config *cfg;
-  rc = ortune_config_new(&cfg);
-  if (!rc) rc = load_section(cfg, &d.doc, path);
+  yaml_node_t *s = map_get(doc, root, SECTION, NULL);
+  if (!s || (s->type == YAML_SCALAR_NODE && !*scalar(s))) return ORTUNE_OK;
+  if (s->type != YAML_MAPPING_NODE)
+    return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: '" SECTION ":' must hold a mapping of option: value", path,
+                            s->start_mark.line + 1);
+  *sec = s;
+  return ORTUNE_OK;
+}
+
+/* ---- profiles (the selection rule is in profiles.c) ------------------------------------------------ */
+
+static const char *const match_keys[] = {"gpu", "compute_capability", "class", "cpu", "cores"};
+
+static int set_match(ortune_profile_match *m, const char *k, const char *v, int *gpu_keys, int *cpu_keys) {
+  int a, b;
+  char extra;
+  if (!strcmp(k, "gpu")) {
+    snprintf(m->gpu, sizeof m->gpu, "%s", v), (*gpu_keys)++;
+  } else if (!strcmp(k, "compute_capability")) {
+    if (sscanf(v, "%d.%d%c", &a, &b, &extra) != 2 || a < 0 || b < 0)
+      return ortune_set_error(ORTUNE_EVALUE, "compute_capability '%s' is not MAJOR.MINOR (e.g. \"9.0\"; quote it)", v);
+    snprintf(m->cc, sizeof m->cc, "%d.%d", a, b), (*gpu_keys)++;
+  } else if (!strcmp(k, "class")) {
+    if (strcmp(v, "high") && strcmp(v, "mid") && strcmp(v, "entry"))
+      return ortune_set_error(ORTUNE_EVALUE, "class '%s': use high, mid or entry (`ortune info` shows this GPU's)", v);
+    snprintf(m->gpu_class, sizeof m->gpu_class, "%s", v), (*gpu_keys)++;
+  } else if (!strcmp(k, "cpu")) {
+    snprintf(m->cpu, sizeof m->cpu, "%s", strcmp(v, "any") ? v : ""), (*cpu_keys)++;
+  } else if (!strcmp(k, "cores")) {
+    if (sscanf(v, "%d%c", &a, &extra) != 1 || a < 1)
+      return ortune_set_error(ORTUNE_EVALUE, "cores '%s' is not a positive whole number", v);
+    m->cores = a, (*cpu_keys)++;
+  } else {
+    const char *best = match_keys[0];
+    for (size_t i = 1; i < sizeof match_keys / sizeof match_keys[0]; i++)
+      if (ortune_edit_distance(k, match_keys[i]) < ortune_edit_distance(k, best)) best = match_keys[i];
+    return ortune_set_error(ORTUNE_EKEY, "unknown match key '%s': did you mean '%s'? (gpu, compute_capability, class; or "
+                            "cpu, cores)", k, best);
+  }
+  return ORTUNE_OK;
+}
+
+static int parse_match(yaml_document_t *doc, yaml_node_t *mn, const char *path, const char *name, ortune_profile_match *m) {
+  int gk = 0, ck = 0, rc;
+  memset(m, 0, sizeof *m);
+  if (!mn)
+    return ortune_set_error(ORTUNE_ECONFIG, "%s: profile '%s' has no match: (gpu: NAME and compute_capability:, or cpu: "
+                            "MODEL): say which machines it is for", path, name);
+  if (mn->type != YAML_MAPPING_NODE)
+    return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: profile '%s': match: must be a mapping (gpu:, compute_capability:, "
+                            "class:, or cpu:, cores:)", path, mn->start_mark.line + 1, name);
+  for (yaml_node_pair_t *pr = mn->data.mapping.pairs.start; pr < mn->data.mapping.pairs.top; pr++) {
+    yaml_node_t *kn = yaml_document_get_node(doc, pr->key), *vn = yaml_document_get_node(doc, pr->value);
+    const char *k = scalar(kn), *v = scalar(vn);
+    if (!k || !v)
+      return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: profile '%s': match: entries must be plain name: value pairs", path,
+                              kn->start_mark.line + 1, name);
+    if ((rc = set_match(m, k, v, &gk, &ck)))
+      return ortune_set_error(rc, "%s:%zu: profile '%s': %s", path, kn->start_mark.line + 1, name, ortune_last_error());
+  }
+  if ((gk && ck) || (!gk && !ck))
+    return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: profile '%s': match: names %s: use gpu:/compute_capability:/class: "
+                            "for a GPU, or cpu:/cores: for a CPU-only machine", path, mn->start_mark.line + 1, name,
+                            gk ? "both a GPU and a CPU" : "no hardware");
+  m->is_cpu = ck > 0;
+  return ORTUNE_OK;
+}
+
+int ortune_profile_name_valid(const char *s) {
+  size_t n = strlen(s);
+  if (!n || n >= ORTUNE_PROFILE_NAME || !strcmp(s, "default") || !strcmp(s, "auto")) return 0;
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.') return 0;
+  return 1;
+}
+
+typedef struct {
+  ortune_profile_entry *e;
+  yaml_node_t **node;        /* each profile's mapping */
+  yaml_node_t **key;         /* and its name */
+  int n, has_default;
+} profile_set;
+
+static void profile_set_free(profile_set *ps) {
+  free(ps->e);
+  free(ps->node);
+  free(ps->key);
+  memset(ps, 0, sizeof *ps);
+}
+
+/* One entry NAME: {match:, options} of profiles:, validated (its options load). */
+static int parse_profile(yaml_document_t *doc, yaml_node_pair_t *pr, const char *path, profile_set *ps) {
+  yaml_node_t *kn = yaml_document_get_node(doc, pr->key), *vn = yaml_document_get_node(doc, pr->value);
+  const char *name = scalar(kn);
+  if (!name || !ortune_profile_name_valid(name))
+    return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: profile name '%s': use 1-%d letters, digits, '-', '_' or '.' (not "
+                            "'default' or 'auto')", path, kn->start_mark.line + 1, name ? name : "?", ORTUNE_PROFILE_NAME - 1);
+  for (int i = 0; i < ps->n; i++)
+    if (!strcmp(ps->e[i].name, name))
+      return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: profile '%s' appears twice: remove or rename one", path,
+                              kn->start_mark.line + 1, name);
+  if (vn->type != YAML_MAPPING_NODE)
+    return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: profile '%s' must be a mapping (match:, options, provenance:)", path,
+                            vn->start_mark.line + 1, name);
+  ortune_profile_entry *e = &ps->e[ps->n];
+  snprintf(e->name, sizeof e->name, "%s", name);
+  char where[ORTUNE_PROFILE_NAME + 32];
+  snprintf(where, sizeof where, " in profile '%s'", name);
+  int rc = check_dup_keys(doc, vn, path, where);
+  if (!rc) rc = check_dup_keys(doc, map_get(doc, vn, "match", NULL), path, where);
+  if (rc) return rc;
+  ortune_config *tmp;
+  if ((rc = ortune_config_new(&tmp))) return rc;
+  rc = load_options(tmp, doc, vn, path, 1); /* first: a misspelt "match:" is named as such */
+  ortune_config_release(tmp);
+  if (rc) return rc;
+  rc = parse_match(doc, map_get(doc, vn, "match", NULL), path, name, &e->match);
+  if (rc) return rc;
+  ps->key[ps->n] = kn;
+  ps->node[ps->n++] = vn;
+  return ORTUNE_OK;
+}
+
+/* Every profile of section sec (ps zeroed when it has none); *pkey gets the profiles: key node. */
+static int parse_profiles(yaml_document_t *doc, yaml_node_t *sec, const char *path, profile_set *ps, yaml_node_t **pkey) {
+  memset(ps, 0, sizeof *ps);
+  yaml_node_t *key = NULL, *pn = sec ? map_get(doc, sec, "profiles", &key) : NULL;
+  if (pkey) *pkey = key;
+  if (!pn) return ORTUNE_OK;
+  for (yaml_node_pair_t *pr = sec->data.mapping.pairs.start; pr < sec->data.mapping.pairs.top; pr++) {
+    const char *k = scalar(yaml_document_get_node(doc, pr->key));
+    if (!k || strcmp(k, "profiles")) ps->has_default = 1;
+    else if (yaml_document_get_node(doc, pr->key) != key)
+      return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: profiles: appears twice in '" SECTION ":': merge them into one", path,
+                              yaml_document_get_node(doc, pr->key)->start_mark.line + 1);
+  }
+  if (pn->type != YAML_MAPPING_NODE || pn->data.mapping.pairs.top == pn->data.mapping.pairs.start)
+    return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: profiles: must be a mapping of NAME: {match: ..., options} with at least "
+                            "one profile: see docs/config.md", path, key->start_mark.line + 1);
+  size_t n = (size_t)(pn->data.mapping.pairs.top - pn->data.mapping.pairs.start);
+  ps->e = calloc(n, sizeof *ps->e);
+  ps->node = calloc(n, sizeof *ps->node);
+  ps->key = calloc(n, sizeof *ps->key);
+  if (!ps->e || !ps->node || !ps->key) {
+    profile_set_free(ps);
+    return ortune_set_error(ORTUNE_ENOMEM, "config: out of memory");
+  }
+  for (yaml_node_pair_t *pr = pn->data.mapping.pairs.start; pr < pn->data.mapping.pairs.top; pr++) {
+    int rc = parse_profile(doc, pr, path, ps);
+    if (rc) {
+      profile_set_free(ps);
+      return rc;
+    }
+  }
+  return ORTUNE_OK;
+}
+
+static int is_name(const char *want) { return want && strcmp(want, "auto") && strcmp(want, "default"); }
+
+/* Index of the profile want names (NULL/"auto": this machine's; -1: the default), or -2 with the error set. */
+static int choose_profile(const profile_set *ps, const char *want, const char *path, ortune_config *cfg) {
+  if (!is_name(want) && (!want || !strcmp(want, "auto"))) {
+    ortune_device_identity id;
+    if (ortune_device_identify(atoi(ortune_config_get(cfg, "device_id")), &id)) return -2;
+    return ortune_profile_select(ps->e, ps->n, ps->has_default, &id, path, cfg->profile_why, sizeof cfg->profile_why);
+  }
+  if (!is_name(want)) { /* "default" */
+    snprintf(cfg->profile_why, sizeof cfg->profile_why, "asked for the default");
+    if (ps->has_default) return -1;
+    ortune_set_error(ORTUNE_ECONFIG, "%s: the onnxruntime: section has profiles but no default (top-level keys): name a "
+                     "profile (%s, ...)", path, ps->e[0].name);
+    return -2;
+  }
+  int best = 0;
+  for (int i = 0; i < ps->n; i++) {
+    if (!strcmp(ps->e[i].name, want)) {
+      snprintf(cfg->profile_why, sizeof cfg->profile_why, "asked for by name");
+      return i;
+    }
+    if (ortune_edit_distance(want, ps->e[i].name) < ortune_edit_distance(want, ps->e[best].name)) best = i;
+  }
+  ortune_set_error(ORTUNE_EKEY, "%s: no profile '%s': did you mean '%s'? (`ortune info --config %s` lists the %d profiles)",
+                   path, want, ps->e[best].name, path, ps->n);
+  return -2;
+}
+
+/* cfg back to ORT defaults (before a profile, which stands alone: none of the default's keys apply to it). */
+static void config_clear(ortune_config *cfg) {
+  for (int i = 0; i < 64; i++) free(cfg->value[i]), cfg->value[i] = NULL;
+  for (int i = 0; i < cfg->nprov; i++) free(cfg->prov[i].value), cfg->prov[i].value = NULL;
+  cfg->nprov = cfg->nfree = 0;
+}
+
+/* The section (sec may be NULL) into cfg, choosing a profile as want says. */
+static int load_section(ortune_config *cfg, yaml_document_t *doc, yaml_node_t *sec, const char *path, const char *want) {
+  profile_set ps;
+  int rc = parse_profiles(doc, sec, path, &ps, NULL);
+  if (rc) return rc;
+  if (!ps.n) {
+    if (is_name(want))
+      return ortune_set_error(ORTUNE_EKEY, "%s: no profile '%s': the file has no profiles: (leave the profile out)", path, want);
+    snprintf(cfg->profile_why, sizeof cfg->profile_why, "the file has no profiles");
+    return sec ? load_options(cfg, doc, sec, path, 0) : ORTUNE_OK;
+  }
+  /* the default first: validated on every machine, and its device_id says which GPU is "this machine's" */
+  if (ps.has_default && (rc = load_options(cfg, doc, sec, path, 0))) goto done;
+  int idx = choose_profile(&ps, want, path, cfg);
+  if (idx == -2) {
+    rc = is_name(want) ? ORTUNE_EKEY : ortune_last_error()[0] && strstr(ortune_last_error(), "ORTUNE_TEST_GPU") ? ORTUNE_EUSAGE
+                                                                                                              : ORTUNE_ECONFIG;
+    goto done;
+  }
+  if (idx >= 0) {
+    config_clear(cfg);
+    snprintf(cfg->profile, sizeof cfg->profile, "%s", ps.e[idx].name);
+    cfg->match = ps.e[idx].match;
+    rc = load_options(cfg, doc, ps.node[idx], path, 1);
+  }
+done:
+  profile_set_free(&ps);
+  return rc;
+}
+
+int ortune_config_load_text(ortune_config **out, const char *path, const char *text, size_t len, const char *profile) {
+  *out = NULL;
+  ydoc d;
+  int rc = yaml_load(path, text, len, &d);
+  if (rc) return rc;
+  ortune_config *cfg = NULL;
+  yaml_node_t *sec;
+  rc = find_section(&d.doc, path, &sec);
+  if (!rc) rc = ortune_config_new(&cfg);
+  if (!rc) rc = load_section(cfg, &d.doc, sec, path, profile);
   ydoc_free(&d);
   if (rc) {
     ortune_config_release(cfg);
     return rc;
   }
   *out = cfg;
+  return ORTUNE_OK;
+}
+
+/* The config file's bytes; errors name the file (a FIFO, a device, a directory: refused at once, named). */
+static int read_config(const char *path, char **text, size_t *len) {
+  int rc = ortune_read_file(path, text, len);
+  if (rc && !errno) {
+    char why[512];
+    const char *m = ortune_last_error(), *it = strstr(m, ": it is ");
+    snprintf(why, sizeof why, "%s", it ? it + 2 : m);
+    return ortune_set_error(rc, "read config %s: %s", path, why);
+  }
+  if (rc) return ortune_set_error(rc, "read config %s: %s: check the path", path, strerror(errno));
+  return ORTUNE_OK;
+}
+
+int ortune_config_load_profile(ortune_config **out, const char *path, const char *profile) {
+  char *text;
+  size_t len;
+  *out = NULL;
+  int rc = read_config(path, &text, &len);
+  if (rc) return rc;
+  rc = ortune_config_load_text(out, path, text, len, profile);
+  free(text);
+  return rc;
+}
+
+int ortune_config_load(ortune_config **out, const char *path) { return ortune_config_load_profile(out, path, NULL); }
+
+const char *ortune_config_profile_name(const ortune_config *cfg) { return cfg && cfg->profile[0] ? cfg->profile : "default"; }
+
+const char *ortune_config_profile_reason(const ortune_config *cfg) { return cfg ? cfg->profile_why : ""; }
+
+int ortune_config_list_profiles(const char *path, ortune_profile_entry **out, int *n, int *has_default) {
+  char *text;
+  size_t len;
+  *out = NULL;
+  *n = *has_default = 0;
+  int rc = read_config(path, &text, &len);
+  if (rc) return rc;
+  ydoc d;
+  rc = yaml_load(path, text, len, &d);
+  free(text);
+  if (rc) return rc;
+  yaml_node_t *sec;
+  profile_set ps = {0};
+  ortune_config *tmp = NULL;
+  if (!(rc = find_section(&d.doc, path, &sec)) && !(rc = parse_profiles(&d.doc, sec, path, &ps, NULL)) && sec &&
+      (!ps.n || ps.has_default) && !(rc = ortune_config_new(&tmp)))
+    rc = load_options(tmp, &d.doc, sec, path, 0); /* the default validates too */
+  ortune_config_release(tmp);
+  ydoc_free(&d);
+  if (rc) {
+    profile_set_free(&ps);
+    return rc;
+  }
+  *out = ps.e;
+  *n = ps.n;
+  *has_default = ps.n ? ps.has_default : sec != NULL;
+  ps.e = NULL;
+  profile_set_free(&ps);
   return ORTUNE_OK;
 }
 
@@ -386,41 +670,68 @@ static void sb_scalar(sbuf *b, const char *s, int force_quote) {
   sb_add(b, "\"");
 }
 
+/* cfg's options, free dims and provenance as block-mapping lines indented by ind spaces. */
+static void emit_body(sbuf *b, const ortune_config *cfg, int ind) {
+  int prov = ortune_option_index("provider");
+  sb_add(b, "%*sprovider: %s\n", ind, "", ortune_config_value(cfg, prov));
+  for (int i = 0; i < ortune_noptions; i++) {
+    if (i == prov || !cfg->value[i]) continue;
+    sb_add(b, "%*s%s: ", ind, "", ortune_options[i].name);
+    sb_scalar(b, cfg->value[i], 0);
+    sb_add(b, "\n");
+  }
+  if (cfg->nfree) {
+    sb_add(b, "%*sfree_dimension_overrides:\n", ind, "");
+    for (int i = 0; i < cfg->nfree; i++) {
+      sb_add(b, "%*s", ind + 2, "");
+      sb_scalar(b, cfg->freedim[i].name, 0);
+      sb_add(b, ": %lld\n", (long long)cfg->freedim[i].value);
+    }
+  }
+  if (cfg->nprov) {
+    sb_add(b, "%*sprovenance:\n", ind, "");
+    for (int i = 0; i < cfg->nprov; i++) {
+      sb_add(b, "%*s", ind + 2, "");
+      sb_scalar(b, cfg->prov[i].key, 0); /* keys come from the file too: "", "a: b", "#x" must be quoted */
+      sb_add(b, ": ");
+      sb_scalar(b, cfg->prov[i].value, 1);
+      sb_add(b, "\n");
+    }
+  }
+}
+
 char *ortune_config_to_yaml(const ortune_config *cfg) {
   sbuf b = {0};
   sb_add(&b, SECTION ":\n");
   sb_add(&b, "  # ONNX Runtime options (ORT's own names; `ortune explain NAME` says what each does).\n");
-  int prov = ortune_option_index("provider");
-  sb_add(&b, "  provider: %s\n", ortune_config_value(cfg, prov));
-  for (int i = 0; i < ortune_noptions; i++) {
-    if (i == prov || !cfg->value[i]) continue;
-    sb_add(&b, "  %s: ", ortune_options[i].name);
-    sb_scalar(&b, cfg->value[i], 0);
-    sb_add(&b, "\n");
-  }
-  if (cfg->nfree) {
-    sb_add(&b, "  free_dimension_overrides:\n");
-    for (int i = 0; i < cfg->nfree; i++) {
-      sb_add(&b, "    ");
-      sb_scalar(&b, cfg->freedim[i].name, 0);
-      sb_add(&b, ": %lld\n", (long long)cfg->freedim[i].value);
-    }
-  }
-  if (cfg->nprov) {
-    sb_add(&b, "  provenance:\n");
-    for (int i = 0; i < cfg->nprov; i++) {
-      sb_add(&b, "    ");
-      sb_scalar(&b, cfg->prov[i].key, 0); /* keys come from the file too: "", "a: b", "#x" must be quoted */
-      sb_add(&b, ": ");
-      sb_scalar(&b, cfg->prov[i].value, 1);
-      sb_add(&b, "\n");
-    }
-  }
+  emit_body(&b, cfg, 2);
   if (b.oom) {
     free(b.p);
     return NULL;
   }
   return b.p;
+}
+
+/* One profile: "NAME:" at column ind, its match: and options below. */
+static void emit_profile(sbuf *b, const ortune_config *cfg, int ind) {
+  const ortune_profile_match *m = &cfg->match;
+  sb_add(b, "%*s%s:\n%*smatch:\n", ind, "", cfg->profile, ind + 2, "");
+  if (m->is_cpu) {
+    sb_add(b, "%*scpu: ", ind + 4, "");
+    sb_scalar(b, m->cpu[0] ? m->cpu : "any", 1);
+    sb_add(b, "\n");
+    if (m->cores) sb_add(b, "%*scores: %d\n", ind + 4, "", m->cores);
+  } else {
+    if (m->gpu[0]) {
+      sb_add(b, "%*sgpu: ", ind + 4, "");
+      sb_scalar(b, m->gpu, 1);
+      sb_add(b, "\n");
+    }
+    if (m->cc[0]) sb_add(b, "%*scompute_capability: \"%s\"\n", ind + 4, "", m->cc);
+    if (m->gpu_class[0]) sb_add(b, "%*sclass: %s\n", ind + 4, "", m->gpu_class);
+    if (!m->gpu[0] && !m->cc[0] && !m->gpu_class[0]) sb_add(b, "%*sgpu: \"\"\n", ind + 4, "");
+  }
+  emit_body(b, cfg, ind + 2);
 }
 
 /* Bytes of the line break at text[i], counted as libyaml counts lines (CRLF, CR, LF, and the
@@ -445,22 +756,20 @@ static size_t line_offset(const char *text, size_t len, size_t line) {
   return line ? len : off;
 }
 
-/* Is the line starting at off blank or a comment in column 0? */
-static int keepable_line(const char *text, size_t len, size_t off) {
-  size_t e = off;
-  while (e < len && !break_len(text, len, e)) e++;
-  if (off < len && text[off] == '#') return 1;
-  for (size_t i = off; i < e; i++)
-    if (text[i] != ' ' && text[i] != '\t') return 0;
-  return 1;
-}
-
-/* Is the line starting at off blank, or a comment indented past column 1? */
-static int indented_comment_line(const char *text, size_t len, size_t off) {
+/* Is the line starting at off blank, or a comment indented at most col columns (it belongs to what follows)? */
+static int keepable_line(const char *text, size_t len, size_t off, size_t col) {
   size_t i = off;
   while (i < len && (text[i] == ' ' || text[i] == '\t')) i++;
   if (i == len || break_len(text, len, i)) return 1;
-  return i > off && text[i] == '#';
+  return text[i] == '#' && i - off <= col;
+}
+
+/* Is the line starting at off blank, or a comment indented past col columns (it belongs to what precedes)? */
+static int indented_comment_line(const char *text, size_t len, size_t off, size_t col) {
+  size_t i = off;
+  while (i < len && (text[i] == ' ' || text[i] == '\t')) i++;
+  if (i == len || break_len(text, len, i)) return 1;
+  return i - off > col && text[i] == '#';
 }
 
 /* Where node n's last content ends. A block mapping or sequence ends where its last entry does (its
@@ -488,6 +797,29 @@ static yaml_mark_t content_end(yaml_document_t *doc, yaml_node_t *n, int depth) 
     if (e.index > m.index) m = e;
   }
   return m;
+}
+
+/* The line after key: val of a block mapping: past the value's last content line and the comments indented deeper
+ * than key that follow it (they belong to it, as they do inside a block mapping, whose end is the next key: without
+ * this an empty or flow value kept them once, then lost them), less the blank lines and comments at key's column or
+ * left of it that sit before what follows (they belong to that). */
+static size_t entry_end_line(yaml_document_t *doc, const char *old, size_t oldlen, yaml_node_t *key, yaml_node_t *val) {
+  size_t col = key->start_mark.column;
+  yaml_mark_t vend = content_end(doc, val, 0);
+  size_t endline = vend.column == 0 ? vend.line : vend.line + 1;
+  if (vend.line <= key->start_mark.line) endline = key->start_mark.line + 1;
+  while (line_offset(old, oldlen, endline) < oldlen && indented_comment_line(old, oldlen, line_offset(old, oldlen, endline), col))
+    endline++;
+  while (endline > key->start_mark.line + 1 && keepable_line(old, oldlen, line_offset(old, oldlen, endline - 1), col)) endline--;
+  return endline;
+}
+
+/* Does key start its line (only spaces before it), so that whole lines can be replaced? */
+static int key_starts_line(const char *old, size_t oldlen, yaml_node_t *key) {
+  size_t off = line_offset(old, oldlen, key->start_mark.line);
+  for (size_t i = 0; i < key->start_mark.column; i++)
+    if (off + i >= oldlen || old[off + i] != ' ') return 0;
+  return 1;
 }
 
 /* New file text: old with the onnxruntime: section replaced by sec (or sec appended). */
@@ -519,16 +851,7 @@ static int splice(const char *path, const char *old, size_t oldlen, const char *
                               line);
     }
     size_t start = line_offset(old, oldlen, key->start_mark.line);
-    yaml_mark_t vend = content_end(&d.doc, val, 0);
-    size_t endline = vend.column == 0 ? vend.line : vend.line + 1;
-    if (vend.line <= key->start_mark.line) endline = key->start_mark.line + 1;
-    /* indented comments right after the value belong to the section (as they do inside a block mapping,
-     * whose end is the next key): without this an empty or flow section kept them once, then lost them */
-    while (line_offset(old, oldlen, endline) < oldlen && indented_comment_line(old, oldlen, line_offset(old, oldlen, endline)))
-      endline++;
-    /* keep blank lines and column-0 comments that sit between the section and what follows */
-    while (endline > key->start_mark.line + 1 && keepable_line(old, oldlen, line_offset(old, oldlen, endline - 1))) endline--;
-    size_t end = line_offset(old, oldlen, endline);
+    size_t end = line_offset(old, oldlen, entry_end_line(&d.doc, old, oldlen, key, val));
     sb_add(&b, "%.*s%s%.*s", (int)start, old, sec, (int)(oldlen - end), old + end);
   }
   ydoc_free(&d);
@@ -540,8 +863,158 @@ static int splice(const char *path, const char *old, size_t oldlen, const char *
   return ORTUNE_OK;
 }
 
+/* old[0, at) + (a line break when old[at - 1] ends no line) + ins + old[at, oldlen) */
+static void sb_insert(sbuf *b, const char *old, size_t oldlen, size_t at, const char *ins, size_t inslen) {
+  int nl = at > 0 && old[at - 1] != '\n' && old[at - 1] != '\r';
+  sb_add(b, "%.*s%s%.*s%.*s", (int)at, old, nl ? "\n" : "", (int)inslen, ins, (int)(oldlen - at), old + at);
+}
+
+static int cannot_rewrite(const char *path, yaml_node_t *n, const char *what) {
+  return ortune_set_error(ORTUNE_ECONFIG, "%s:%zu: %s must be in block style (one key per line) for ortune to rewrite a "
+                          "profile: reformat it or write to another file", path, n->start_mark.line + 1, what);
+}
+
+/* The new text with cfg's profile added to, or replaced in, the profiles: of section sec (block style, key seckey). */
+static int splice_into_section(yaml_document_t *doc, const char *path, const char *old, size_t oldlen, yaml_node_t *seckey,
+                               yaml_node_t *sec, const ortune_config *cfg, sbuf *b) {
+  sbuf ent = {0};
+  yaml_node_t *pkey = NULL, *pval = map_get(doc, sec, "profiles", &pkey);
+  if (!pval) { /* the first profile: after the section's last key, at its keys' column */
+    yaml_node_t *first = yaml_document_get_node(doc, sec->data.mapping.pairs.start->key);
+    int ind = (int)first->start_mark.column;
+    sb_add(&ent, "%*sprofiles:\n", ind, "");
+    emit_profile(&ent, cfg, ind + 2);
+    sb_insert(b, old, oldlen, line_offset(old, oldlen, entry_end_line(doc, old, oldlen, seckey, sec)), ent.p, ent.n);
+    free(ent.p);
+    return ORTUNE_OK;
+  }
+  if (pval->type != YAML_MAPPING_NODE || pval->data.mapping.style != YAML_BLOCK_MAPPING_STYLE ||
+      pval->data.mapping.pairs.top == pval->data.mapping.pairs.start || !key_starts_line(old, oldlen, pkey))
+    return cannot_rewrite(path, pkey, "profiles:");
+  yaml_node_pair_t *pr, *last = pval->data.mapping.pairs.top - 1;
+  yaml_node_t *first = yaml_document_get_node(doc, pval->data.mapping.pairs.start->key);
+  for (pr = pval->data.mapping.pairs.start; pr <= last; pr++) {
+    const char *k = scalar(yaml_document_get_node(doc, pr->key));
+    if (k && !strcmp(k, cfg->profile)) break;
+  }
+  yaml_node_t *k = yaml_document_get_node(doc, (pr <= last ? pr : last)->key);
+  yaml_node_t *v = yaml_document_get_node(doc, (pr <= last ? pr : last)->value);
+  if (!key_starts_line(old, oldlen, k)) return cannot_rewrite(path, k, "the profile");
+  size_t end = line_offset(old, oldlen, entry_end_line(doc, old, oldlen, k, v));
+  emit_profile(&ent, cfg, (int)(pr <= last ? k : first)->start_mark.column);
+  if (pr <= last) { /* replace that profile's lines */
+    size_t start = line_offset(old, oldlen, k->start_mark.line);
+    sb_add(b, "%.*s%.*s%.*s", (int)start, old, (int)ent.n, ent.p, (int)(oldlen - end), old + end);
+  } else { /* a new profile after the last one */
+    sb_insert(b, old, oldlen, end, ent.p, ent.n);
+  }
+  free(ent.p);
+  return ORTUNE_OK;
+}
+
+/* New file text: old with cfg written as its profile cfg->profile (the other profiles and the default kept). */
+static int splice_profile(const char *path, const char *old, size_t oldlen, const ortune_config *cfg, char **out) {
+  ydoc d;
+  int rc = yaml_load(path, old, oldlen, &d);
+  if (rc) return ortune_set_error(rc, "%s; config not written", ortune_last_error());
+  yaml_node_t *root = yaml_document_get_root_node(&d.doc), *seckey = NULL;
+  yaml_node_t *sec = root && root->type == YAML_MAPPING_NODE ? map_get(&d.doc, root, SECTION, &seckey) : NULL;
+  sbuf b = {0};
+  if (!sec || sec->type != YAML_MAPPING_NODE || sec->data.mapping.pairs.top == sec->data.mapping.pairs.start) {
+    ydoc_free(&d); /* no section, or an empty one: a new section with this profile alone */
+    sb_add(&b, SECTION ":\n  profiles:\n");
+    emit_profile(&b, cfg, 4);
+    rc = b.oom ? ortune_set_error(ORTUNE_ENOMEM, "write %s: out of memory", path) : splice(path, old, oldlen, b.p, out);
+    free(b.p);
+    return rc;
+  }
+  if (sec->data.mapping.style != YAML_BLOCK_MAPPING_STYLE || seckey->start_mark.column != 0)
+    rc = cannot_rewrite(path, seckey, "'" SECTION ":' (in column 1)");
+  else
+    rc = splice_into_section(&d.doc, path, old, oldlen, seckey, sec, cfg, &b);
+  ydoc_free(&d);
+  if (!rc && b.oom) rc = ortune_set_error(ORTUNE_ENOMEM, "write %s: out of memory", path);
+  if (rc) free(b.p);
+  else *out = b.p;
+  return rc;
+}
+
+/* The section text for cfg as the default: with the file's profiles: block after its keys, byte for byte, when the
+ * section has one (*had_profiles set). */
+static int default_section(const char *path, const char *old, size_t oldlen, const ortune_config *cfg, char **sec,
+                           int *had_profiles) {
+  ydoc d;
+  *had_profiles = 0;
+  yaml_node_t *root = NULL, *s = NULL, *seckey = NULL, *pkey = NULL, *pval = NULL;
+  if (yaml_load(path, old, oldlen, &d) == ORTUNE_OK) { /* else splice() says what is wrong */
+    root = yaml_document_get_root_node(&d.doc);
+    if (root && root->type == YAML_MAPPING_NODE) s = map_get(&d.doc, root, SECTION, &seckey);
+    if (s && s->type == YAML_MAPPING_NODE) pval = map_get(&d.doc, s, "profiles", &pkey);
+  }
+  if (!pval) {
+    ydoc_free(&d);
+    *sec = ortune_config_to_yaml(cfg);
+    return *sec ? ORTUNE_OK : ortune_set_error(ORTUNE_ENOMEM, "write %s: out of memory", path);
+  }
+  *had_profiles = 1;
+  int rc = ORTUNE_OK;
+  if (s->data.mapping.style != YAML_BLOCK_MAPPING_STYLE || !key_starts_line(old, oldlen, pkey)) {
+    rc = cannot_rewrite(path, pkey, "'" SECTION ":' with profiles:");
+    ydoc_free(&d);
+    return rc;
+  }
+  int ind = (int)pkey->start_mark.column;
+  size_t start = line_offset(old, oldlen, pkey->start_mark.line);
+  size_t end = line_offset(old, oldlen, entry_end_line(&d.doc, old, oldlen, pkey, pval));
+  ydoc_free(&d);
+  sbuf b = {0};
+  sb_add(&b, SECTION ":\n%*s# ONNX Runtime options (ORT's own names; `ortune explain NAME` says what each does).\n", ind, "");
+  emit_body(&b, cfg, ind);
+  sb_add(&b, "%.*s", (int)(end - start), old + start);
+  if (end == oldlen && old[end - 1] != '\n' && old[end - 1] != '\r') sb_add(&b, "\n");
+  if (b.oom) {
+    free(b.p);
+    return ortune_set_error(ORTUNE_ENOMEM, "write %s: out of memory", path);
+  }
+  *sec = b.p;
+  return rc;
+}
+
+int ortune_config_splice_text(const ortune_config *cfg, const char *path, const char *old, size_t oldlen, char **out) {
+  char *sec = NULL, *text = NULL;
+  int rc, profiled = cfg->profile[0] != 0;
+  *out = NULL;
+  if (profiled) {
+    rc = splice_profile(path, old, oldlen, cfg, &text);
+  } else {
+    rc = default_section(path, old, oldlen, cfg, &sec, &profiled);
+    if (!rc) rc = splice(path, old, oldlen, sec, &text);
+    free(sec);
+  }
+  if (rc) return rc;
+  /* prove the result reads back as what we meant before replacing the file: it parses, and with profiles every
+   * profile still validates and the one written loads */
+  ydoc check;
+  ortune_config *back = NULL;
+  rc = yaml_load(path, text, strlen(text), &check);
+  if (!rc) ydoc_free(&check);
+  if (!rc && profiled) rc = ortune_config_load_text(&back, path, text, strlen(text), cfg->profile[0] ? cfg->profile : "default");
+  ortune_config_release(back);
+  if (rc) {
+    free(text);
+    return ortune_set_error(ORTUNE_ECONFIG, "write %s: the rewritten file would not %s (%s); file left unchanged", path,
+                            profiled ? "load" : "parse", ortune_last_error());
+  }
+  *out = text;
+  return ORTUNE_OK;
+}
+
+int ortune_config_drop_section_text(const char *path, const char *old, size_t oldlen, char **out) {
+  return splice(path, old, oldlen, "", out);
+}
+
 int ortune_config_save(const ortune_config *cfg, const char *path) {
-  char *old = NULL, *sec = NULL, *text = NULL;
+  char *old = NULL, *text = NULL;
   size_t oldlen = 0;
   struct stat st;
   int rc = ORTUNE_OK;
@@ -549,28 +1022,9 @@ int ortune_config_save(const ortune_config *cfg, const char *path) {
     rc = ortune_read_file(path, &old, &oldlen);
     if (rc) return ortune_set_error(rc, "%s; config not written", ortune_last_error());
   }
-  sec = ortune_config_to_yaml(cfg);
-  if (!sec) {
-    rc = ortune_set_error(ORTUNE_ENOMEM, "write %s: out of memory", path);
-    goto fail_section;
-  }
-  rc = splice(path, old ? old : "", oldlen, sec, &text);
-  if (rc) goto fail_splice;
-  /* prove the result reads back as what we meant before replacing the file */
-  ydoc check;
-  rc = yaml_load(path, text, strlen(text), &check);
-  if (rc) {
-    rc = ortune_set_error(ORTUNE_ECONFIG, "write %s: the rewritten file would not parse (%s); file left unchanged", path,
-                          ortune_last_error());
-    goto fail_check;
-  }
-  ydoc_free(&check);
-  rc = ortune_write_atomic(path, text, strlen(text));
-fail_check:
+  rc = ortune_config_splice_text(cfg, path, old ? old : "", oldlen, &text);
+  if (!rc) rc = ortune_write_atomic(path, text, strlen(text));
   free(text);
-fail_splice:
-  free(sec);
-fail_section:
   free(old);
   return rc;
 }

@@ -55,7 +55,14 @@ char *ortune_term_escape(const char *in, char *out, size_t len) {
     memcpy(out + n, esc, w);
     n += w;
   }
-  while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0xc0) n--; /* no lead byte left without its continuation */
+  /* cut short: no character left without all its bytes */
+  size_t lead = n;
+  while (lead > 0 && ((unsigned char)out[lead - 1] & 0xc0) == 0x80) lead--;
+  if (lead > 0 && ((unsigned char)out[lead - 1] & 0xc0) == 0xc0) {
+    unsigned char c = (unsigned char)out[lead - 1];
+    size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    if (n - (lead - 1) < want) n = lead - 1;
+  }
   out[n] = '\0';
   return out;
 }

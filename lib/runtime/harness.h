@@ -84,6 +84,7 @@ typedef struct {
   int max_runs;          /* at most (default 100000) */
   double duration_s;     /* timed for at least this long (default 2 s) */
   double warmup_max_s;   /* warm-up stops here even if not steady (default 3 s) */
+  double max_s;          /* 0, or a hard limit for warm-up + timed runs (a --budget): at least 3 timed runs */
   double delay_ms;       /* test-only: added to every run (ORTUNE_TEST_FAULT=slow@...) */
   double cutoff_ms;      /* racing: stop after warm-up when slower than 1.5x this (0: never) */
   void *stream;          /* CUDA events are recorded on this stream (ORT's user_compute_stream): harness overhead check */

@@ -148,7 +148,7 @@ int ortune_model_check_freedims(const ortune_model_info *mi, const ortune_config
 
 /* ---- option table (options.c) ------------------------------------------- */
 typedef enum { ORTUNE_SCOPE_SESSION, ORTUNE_SCOPE_CUDA, ORTUNE_SCOPE_CPU, ORTUNE_SCOPE_HARNESS } ortune_scope;
-typedef enum { ORTUNE_KIND_ENUM, ORTUNE_KIND_BOOL, ORTUNE_KIND_INT, ORTUNE_KIND_BYTES } ortune_kind;
+typedef enum { ORTUNE_KIND_ENUM, ORTUNE_KIND_BOOL, ORTUNE_KIND_INT, ORTUNE_KIND_BYTES, ORTUNE_KIND_PATH } ortune_kind;
 
 /* How a value reaches ORT (session.c switches on it; no option name is compared there). */
 typedef enum {
@@ -201,12 +201,25 @@ const char *ortune_scope_name(ortune_scope s);
 /* Config internals shared with tune/session. */
 #define ORTUNE_MAX_FREEDIMS 16
 #define ORTUNE_MAX_PROV 40
+#define ORTUNE_PROFILE_NAME 64
+/* The hardware a profile was tuned on (its `match:` mapping). */
+typedef struct {
+  int is_cpu;                /* 1: a cpu profile (cpu, cores); 0: a GPU profile (gpu, compute_capability, class) */
+  char gpu[96];              /* NVML name, "" = any */
+  char cc[24];               /* compute capability "major.minor", "" = any */
+  char gpu_class[16];        /* high|mid|entry (ortune_gpu_class), "" = any */
+  char cpu[256];             /* CPU model as /proc/cpuinfo names it, "" = any */
+  int cores;                 /* 0 = any */
+} ortune_profile_match;
 struct ortune_config {
   char *value[64];           /* per option index: canonical value, NULL = ORT default */
   int nfree;
   struct { char name[64]; int64_t value; } freedim[ORTUNE_MAX_FREEDIMS];
   int nprov;
   struct { char key[48]; char *value; } prov[ORTUNE_MAX_PROV];
+  char profile[ORTUNE_PROFILE_NAME]; /* the profile this came from (and save writes to); "" = the default */
+  char profile_why[512];     /* how the loader chose it */
+  ortune_profile_match match;/* the profile's match (meaningful when profile[0]) */
 };
 /* Effective value (set or default) of option idx. */
 const char *ortune_config_value(const ortune_config *cfg, int idx);
@@ -216,10 +229,54 @@ void ortune_config_summary(const ortune_config *cfg, char *buf, size_t len);
 /* Render the onnxruntime: section as YAML text (owned by caller). */
 char *ortune_config_to_yaml(const ortune_config *cfg);
 
+/* ---- profiles (profiles.c; the YAML side in config.c) -------------------- */
+/* The machine running now, as profile selection sees it. */
+typedef struct {
+  int gpu;                   /* 1: the CUDA EP loads and NVML lists GPU device_id */
+  char gpu_name[96], cc[24], gpu_class[16];
+  char cpu[256];
+  int cores;
+  char why[256];             /* why no GPU (gpu == 0) */
+  int simulated;             /* ORTUNE_TEST_GPU was set (tests only) */
+} ortune_device_identity;
+int ortune_device_identify(int device_id, ortune_device_identity *d);
+void ortune_device_describe(const ortune_device_identity *d, char *buf, size_t len);
+typedef struct {
+  char name[ORTUNE_PROFILE_NAME];
+  ortune_profile_match match;
+} ortune_profile_entry;
+/* The documented rule (docs/config.md): index of the chosen profile, -1 for the default, or -2 with the error set
+ * (no match and no default; the message names path and the profiles present). why: the reason, one line. */
+int ortune_profile_select(const ortune_profile_entry *p, int n, int has_default, const ortune_device_identity *d,
+                          const char *path, char *why, size_t whylen);
+void ortune_match_describe(const ortune_profile_match *m, char *buf, size_t len);
+int ortune_match_same_machine(const ortune_profile_match *a, const ortune_profile_match *b);
+/* Is s usable as a profile name (1-63 of [A-Za-z0-9._-], not "default" or "auto")? */
+int ortune_profile_name_valid(const char *s);
+/* A profile name for a machine: "nvidia-h100-80gb-hbm3", "cpu-amd-epyc-7b13-16c". */
+void ortune_profile_auto_name(const ortune_profile_match *m, char *buf, size_t len);
+/* The match of this machine: its GPU when gpu and it has one, else its CPU. */
+void ortune_match_from_device(const ortune_device_identity *d, int gpu, ortune_profile_match *m);
+/* The match a single-profile config was tuned on, from its provenance (gpu, gpu_detail, cpu, host); 0 if none.
+ * (provenance.c) */
+int ortune_match_from_provenance(const ortune_config *cfg, ortune_profile_match *m);
+/* Every profile of the config file at path: names and matches (*out malloc'ed, NULL when none) and whether the
+ * section has a default (top-level keys besides profiles:). Validates the whole file. */
+int ortune_config_list_profiles(const char *path, ortune_profile_entry **out, int *n, int *has_default);
+/* What ortune_config_save does, on text in memory: the new file text (caller frees). label names the file in errors. */
+int ortune_config_splice_text(const ortune_config *cfg, const char *label, const char *old, size_t oldlen, char **out);
+/* old without its onnxruntime: section (key, value and the comments inside it); caller frees *out. */
+int ortune_config_drop_section_text(const char *label, const char *old, size_t oldlen, char **out);
+/* Load from text in memory (label names it in errors); profile as for ortune_config_load_profile. */
+int ortune_config_load_text(ortune_config **out, const char *label, const char *text, size_t len, const char *profile);
+
 /* ---- session (session.c) -------------------------------------------------- */
 /* Hand one option's canonical value to so through the row's apply column (SETTER, CONFIG_ENTRY); CUDA options go
  * with the CUDA EP when it is appended, harness keys never reach ORT (both: ORTUNE_OK, nothing done). */
 int ortune_option_apply(const OrtApi *api, OrtSessionOptions *so, const ortune_option *o, const char *value);
+/* The model file a session for model_path opens under cfg: model_path, or cfg's model_override (relative to
+ * model_path's directory), which must exist and match provenance model_override_sha256 when that is recorded. */
+int ortune_config_model_path(const ortune_config *cfg, const char *model_path, char *out, size_t outlen);
 /* Build OrtSessionOptions from cfg (CUDA EP appended when provider=cuda). */
 int ortune_session_options_build(const ortune_config *cfg, OrtSessionOptions **out);
 /* The same, with ORT's CUDA work on the given stream (user_compute_stream); NULL: ORT's own. */

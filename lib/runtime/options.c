@@ -10,6 +10,7 @@
 #define E ORTUNE_KIND_ENUM
 #define I ORTUNE_KIND_INT
 #define Z ORTUNE_KIND_BYTES
+#define P ORTUNE_KIND_PATH
 #define SES ORTUNE_SCOPE_SESSION
 #define CUDA ORTUNE_SCOPE_CUDA
 #define HAR ORTUNE_SCOPE_HARNESS
@@ -63,13 +64,21 @@ const ortune_option ortune_options[] = {
    "threads inside one operator (0 = ORT picks: the physical cores)", SET(INTRA_OP_THREADS), SP_CPU},
   {"io", HAR, E, "host|device", "host", 0, 0, NULL,
    "harness: inputs from host memory each run, or bound on the GPU with IO binding", OWN, 0},
+  {"model_override", HAR, P, NULL, "", 0, 0, NULL,
+   "open this model file instead of the one the application names (relative to that model's directory); tune writes it",
+   OWN, 0},
   {"prefer_nhwc", CUDA, B, "0|1", "0", 0, 0, "0|1", "use NHWC convolution kernels (tensor-core friendly layout)",
    EP, SP_CUDA | SP_CORE | SP_FULL},
   {"provider", HAR, E, "cpu|cuda", "cpu", 0, 0, NULL, "execution provider: cpu or cuda", OWN, 0},
+  {"session.dynamic_block_base", SES, I, NULL, "0", 0, 1024, "0|4",
+   "split parallel loops into shrinking blocks (first block N / (threads x this)); 0 = off", ENTRY, SP_CPU},
   {"session.inter_op.allow_spinning", SES, B, "0|1", "1", 0, 0, NULL,
    "inter-op worker threads (ORT_PARALLEL) spin waiting for work (lower latency, more CPU)", ENTRY, 0},
   {"session.intra_op.allow_spinning", SES, B, "0|1", "1", 0, 0, "1|0",
    "intra-op worker threads spin waiting for work (lower latency, more CPU)", ENTRY, SP_CPU},
+  {"session.set_denormal_as_zero", SES, B, "0|1", "0", 0, 0, "0|1",
+   "flush denormal floats to zero on the CPU (FTZ/DAZ): avoids slow denormal math, may change outputs slightly",
+   ENTRY, SP_CPU},
   {"tunable_op_enable", CUDA, B, "0|1", "0", 0, 0, "0|1", "use TunableOp kernels where ORT has them", EP, SP_CUDA | SP_FULL},
   {"tunable_op_max_tuning_duration_ms", CUDA, I, NULL, "0", 0, 600000, NULL,
    "time limit for TunableOp tuning of one op (0 = ORT's default)", EP, 0},
@@ -186,6 +195,13 @@ int ortune_option_check(const ortune_option *opt, const char *value, char *norm,
                                 opt->min, opt->max);
       }
       snprintf(norm, normlen, "%lld", x);
+      return ORTUNE_OK;
+    }
+    case ORTUNE_KIND_PATH: {
+      size_t n = strlen(value);
+      if (n >= normlen || strpbrk(value, "\n\r")) /* "": none */
+        return ortune_set_error(ORTUNE_EVALUE, "%s: '%.64s' is not a file name (too long or several lines)", opt->name, value);
+      snprintf(norm, normlen, "%s", value);
       return ORTUNE_OK;
     }
     case ORTUNE_KIND_BYTES: {

@@ -77,13 +77,15 @@ int ortune_runner_output_info(const ortune_runner *r, int i, ortune_io_info *inf
 
 /* ---- open / release ------------------------------------------------------------------------------- */
 
-static int open_session(ortune_runner *r, const char *model, const char **phase, double *create_ms) {
+static int open_session(ortune_runner *r, const char *model_arg, const char **phase, double *create_ms) {
   const OrtApi *api = ortune_ort_api();
   OrtSessionOptions *so = NULL;
   OrtEnv *env;
   ortune_model_info info;
+  char model[4096]; /* the config's model_override (a transformed model tune chose), or model_arg */
   int rc;
   *phase = "options";
+  if ((rc = ortune_config_model_path(r->cfg, model_arg, model, sizeof model))) return rc;
   if ((rc = ortune_model_info_read(model, &info))) return rc; /* a clear message before ORT's long one */
   if ((rc = ortune_env_get(&env))) return rc;                 /* first: the CUDA EP logs through the env */
   if (r->cuda) {

@@ -2,7 +2,9 @@
 #include "internal.h"
 #include <pthread.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *ortune_version(void) { return ORTUNE_VERSION; }
 
@@ -99,16 +101,41 @@ fail:
   return rc;
 }
 
-int ortune_session_create_cfg(const char *model_path, const ortune_config *cfg, OrtEnv *env, OrtSession **out) {
+int ortune_config_model_path(const ortune_config *cfg, const char *model_path, char *out, size_t outlen) {
+  const char *ov = cfg ? ortune_config_get(cfg, "model_override") : NULL, *slash = model_path ? strrchr(model_path, '/') : NULL;
+  if (!ov || !*ov || !model_path) {
+    snprintf(out, outlen, "%s", model_path ? model_path : "");
+    return ORTUNE_OK;
+  }
+  if (ov[0] == '/' || !slash) snprintf(out, outlen, "%s", ov);
+  else snprintf(out, outlen, "%.*s/%s", (int)(slash - model_path), model_path, ov);
+  if (access(out, R_OK) != 0)
+    return ortune_set_error(ORTUNE_EIO, "model_override: %s: %s: restore it (ortune tune writes it), or remove model_override "
+                            "from the config to run %s itself", out, strerror(errno), model_path);
+  const char *want = ortune_config_provenance(cfg, "model_override_sha256");
+  char hex[65];
+  if (want && *want) {
+    int rc = ortune_sha256_file(out, hex);
+    if (rc) return rc;
+    if (strcmp(hex, want))
+      return ortune_set_error(ORTUNE_EMODEL, "model_override: %s changed since tune wrote it (sha256 %.12s..., the config "
+                              "says %.12s...): run ortune tune again, or remove model_override", out, hex, want);
+  }
+  return ORTUNE_OK;
+}
+
+int ortune_session_create_cfg(const char *model_arg, const ortune_config *cfg, OrtEnv *env, OrtSession **out) {
   const OrtApi *api = ortune_ort_api();
   OrtSessionOptions *so = NULL;
   ortune_model_info info;
+  char model_path[4096];
   *out = NULL;
   /* a CUDA graph replays fixed device addresses: a plain Run with host tensors crashes or returns no tensor */
   if (!strcmp(ortune_config_get(cfg, "provider"), "cuda") && !strcmp(ortune_config_get(cfg, "enable_cuda_graph"), "1"))
     return ortune_set_error(ORTUNE_EUNSUPPORTED, "this config enables CUDA graphs (enable_cuda_graph: 1), which a plain OrtSession cannot "
                             "run: open it with ortune_runner_open() (C) or ortune.Runner (Python), which run it as tune measured it");
-  int rc = ortune_model_info_read(model_path, &info); /* a clear message before ORT's long one */
+  int rc = ortune_config_model_path(cfg, model_arg, model_path, sizeof model_path);
+  if (!rc) rc = ortune_model_info_read(model_path, &info); /* a clear message before ORT's long one */
   if (rc) return rc;
   if (!env && (rc = ortune_env_get(&env))) return rc;
   rc = ortune_session_options_build(cfg, &so);

@@ -330,6 +330,11 @@ int ortune_cpu_count(void) {
 }
 
 void ortune_cpu_name(char *buf, size_t len) {
+  const char *fake = getenv("ORTUNE_TEST_CPU"); /* test-only: pretend to be this CPU model (profile selection) */
+  if (fake && *fake) {
+    snprintf(buf, len, "%s", fake);
+    return;
+  }
   snprintf(buf, len, "unknown cpu");
   FILE *f = fopen("/proc/cpuinfo", "r");
   if (!f) return;

@@ -66,15 +66,20 @@ static double median_of(double *v, int n) {
 int ortune_measure_run(ortune_runner *r, const ortune_bench_opts *o, ortune_measure *m) {
   enum { BATCH = 8 };
   double batch[BATCH], prev = -1;
-  int rc, steady = 0;
+  int rc, steady = 0, last_nb = 0;
   /* warm-up: batches of 8 until two consecutive batch medians agree within 3% */
   double t0 = ortune_now();
   m->warmup_runs = 0;
-  while (ortune_now() - t0 < o->warmup_max_s) {
-    for (int i = 0; i < BATCH; i++)
-      if ((rc = timed_run(r, o, &batch[i]))) return rc;
-    m->warmup_runs += BATCH;
-    double med = median_of(batch, BATCH);
+  double warm_limit = o->max_s > 0 && o->max_s / 2 < o->warmup_max_s ? o->max_s / 2 : o->warmup_max_s;
+  while (ortune_now() - t0 < warm_limit) {
+    int nb = 0;
+    while (nb < BATCH) { /* a slow model (seconds a run) stops mid-batch at the limit */
+      if ((rc = timed_run(r, o, &batch[nb++]))) return rc;
+      if (nb >= 2 && ortune_now() - t0 > warm_limit) break;
+    }
+    m->warmup_runs += nb;
+    last_nb = nb;
+    double med = median_of(batch, nb);
     if (prev > 0 && fabs(med - prev) / prev < 0.03) {
       if (++steady >= 2) break;
     } else {
@@ -83,13 +88,13 @@ int ortune_measure_run(ortune_runner *r, const ortune_bench_opts *o, ortune_meas
     prev = med;
   }
   m->warmup_s = ortune_now() - t0;
-  if (o->cutoff_ms > 0 && prev > 1.5 * o->cutoff_ms) { /* racing: clearly slower than the best so far */
+  if (o->cutoff_ms > 0 && prev > 1.5 * o->cutoff_ms && last_nb > 0) { /* racing: clearly slower than the best so far */
     m->dropped = 1;
     m->lat = malloc(sizeof(double) * BATCH);
     if (!m->lat) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
-    memcpy(m->lat, batch, sizeof batch);
-    m->runs = BATCH;
-    ortune_stats(batch, BATCH, m);
+    memcpy(m->lat, batch, sizeof(double) * (size_t)last_nb);
+    m->runs = last_nb;
+    ortune_stats(batch, last_nb, m);
     return ORTUNE_OK;
   }
   /* timed runs */
@@ -101,7 +106,9 @@ int ortune_measure_run(ortune_runner *r, const ortune_bench_opts *o, ortune_meas
   int nev = 0;
   void *ev[2] = {0}; /* created once, recorded around every run */
   t0 = ortune_now();
+  double t_all = t0 - m->warmup_s;
   while (m->runs < o->max_runs && (m->runs < o->min_runs || ortune_now() - t0 < o->duration_s)) {
+    if (o->max_s > 0 && m->runs >= 3 && ortune_now() - t_all > o->max_s) break; /* the budget's share for this trial */
     if (m->runs == cap) {
       cap *= 2;
       double *nl = realloc(m->lat, sizeof(double) * (size_t)cap);

@@ -97,15 +97,15 @@ void ortune_ratio_estimate(const ortune_ab_data *d, int c, int nboot, uint64_t s
   free(bs);
 }
 
-ortune_verdict ortune_verdict_of(const ortune_ratio *r, double min_gain) {
-  if (!r || isnan(r->ci_low) || isnan(r->ci_high)) return ORTUNE_VERDICT_SAME;
-  if (r->ci_low > 1.0 + min_gain) return ORTUNE_VERDICT_FASTER;
-  if (r->ci_high < 1.0 / (1.0 + min_gain)) return ORTUNE_VERDICT_SLOWER;
-  return ORTUNE_VERDICT_SAME;
+ortune_ab_verdict ortune_ab_verdict_of(const ortune_ratio *r, double min_gain) {
+  if (!r || isnan(r->ci_low) || isnan(r->ci_high)) return ORTUNE_AB_SAME;
+  if (r->ci_low > 1.0 + min_gain) return ORTUNE_AB_FASTER;
+  if (r->ci_high < 1.0 / (1.0 + min_gain)) return ORTUNE_AB_SLOWER;
+  return ORTUNE_AB_SAME;
 }
 
-const char *ortune_verdict_word(ortune_verdict v) {
-  return v == ORTUNE_VERDICT_FASTER ? "faster" : v == ORTUNE_VERDICT_SLOWER ? "slower" : "no measurable difference";
+const char *ortune_ab_verdict_word(ortune_ab_verdict v) {
+  return v == ORTUNE_AB_FASTER ? "faster" : v == ORTUNE_AB_SLOWER ? "slower" : "no measurable difference";
 }
 
 /* Median absolute deviation of sorted v[0..n), scaled to a standard deviation. */

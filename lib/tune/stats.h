@@ -23,11 +23,11 @@ typedef struct {
  * the same data give the same interval). With one session, rounds are resampled alone. */
 void ortune_ratio_estimate(const ortune_ab_data *d, int c, int nboot, uint64_t seed, ortune_ratio *out);
 
-typedef enum { ORTUNE_VERDICT_SAME = 0, ORTUNE_VERDICT_FASTER, ORTUNE_VERDICT_SLOWER } ortune_verdict;
+typedef enum { ORTUNE_AB_SAME = 0, ORTUNE_AB_FASTER, ORTUNE_AB_SLOWER } ortune_ab_verdict;
 /* The one rule: faster when the whole interval lies above 1 + min_gain, slower when it lies below
  * 1 / (1 + min_gain), otherwise "no measurable difference". */
-ortune_verdict ortune_verdict_of(const ortune_ratio *r, double min_gain);
-const char *ortune_verdict_word(ortune_verdict v); /* "faster", "slower", "no measurable difference" */
+ortune_ab_verdict ortune_ab_verdict_of(const ortune_ratio *r, double min_gain);
+const char *ortune_ab_verdict_word(ortune_ab_verdict v); /* "faster", "slower", "no measurable difference" */
 
 /* Latency modes: 1, or 2 when the sorted latencies split into two groups each holding >= 10% of the runs
  * whose gap is wider than 4x the larger group's spread (MAD-scaled). Fills the modes' medians and shares. */

@@ -1,6 +1,7 @@
 /* trial.c - the child side of a trial: build one session from a spec, measure it, save outputs; and A/B interleaving. */
 #include "gpu.h"
 #include "tune.h"
+#include "stats.h"
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -176,6 +177,10 @@ static int measure_shapes(const cJSON *spec, const cJSON *extra, const ortune_co
     ortune_input_spec sp;
     ortune_spec_from_json(set, &sp); /* {"shapes": [...]}: random inputs of those shapes */
     sp.seed = in->seed;
+    for (int k = 0; k < in->nfiles && sp.nfiles < ORTUNE_MAX_IO; k++) { /* value:/range: inputs hold at any shape */
+      double lo, hi;
+      if (in->files[k].name[0] && ortune_input_source(in->files[k].path, &lo, &hi) > ORTUNE_SRC_FILE) sp.files[sp.nfiles++] = in->files[k];
+    }
     ortune_tensors_free(t->in, t->nin);
     t->in = NULL;
     t->nin = 0;
@@ -231,6 +236,7 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   bo.max_runs = (int)ortune_jnum(bj, "max_runs", bo.max_runs);
   bo.duration_s = ortune_jnum(bj, "duration_s", bo.duration_s);
   bo.warmup_max_s = ortune_jnum(bj, "warmup_max_s", bo.warmup_max_s);
+  bo.max_s = ortune_jnum(bj, "max_s", 0);
   double cutoff = ortune_jnum(bj, "cutoff_ms", 0);
   bo.cutoff_ms = cutoff;
   int dev = atoi(ortune_config_get(cfg, "device_id"));
@@ -299,29 +305,63 @@ static int cmp_d(const void *a, const void *b) {
 #define AB_MAX_ROUNDS 1000000
 #define AB_MAX_RUNS 256
 
-int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortune_input_spec *spec, int rounds, int runs,
-                      double **blocks, double *p50, double *p99, ortune_tensor **outs, int *nouts) {
-  if (n < 1 || n > 64 || rounds < 1 || rounds > AB_MAX_ROUNDS || runs < 1 || runs > AB_MAX_RUNS)
+/* The order of the n configs in round r: rotated (seed 0), or a seeded shuffle (sessions of an A/B use
+ * different seeds, so no config always follows the same one). */
+static void round_order(int *ord, int n, size_t r, uint64_t seed) {
+  for (int k = 0; k < n; k++) ord[k] = (int)((r + (size_t)k) % (size_t)n);
+  if (!seed) return;
+  uint64_t s = seed * 0x9E3779B97F4A7C15ULL + r * 0xBF58476D1CE4E5B9ULL + 1;
+  for (int k = n - 1; k > 0; k--) {
+    s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+    int j = (int)(s % (uint64_t)(k + 1)), x = ord[k];
+    ord[k] = ord[j], ord[j] = x;
+  }
+}
+
+/* Warm every config; with runs 0, size blocks by time from the slowest config's warm latency. */
+static int ab_warm(trial_state *t, int n, const ortune_input_spec *spec, const ortune_ab_opts *ao, int *runs) {
+  double slowest = 0;
+  for (int i = 0; i < n; i++) {
+    double lat[10];
+    for (int w = 0; w < 10; w++) {
+      double t0 = ortune_now();
+      int rc = ortune_inputs_hint(ortune_runner_run_bound(t[i].r), spec, t[i].in, t[i].nin);
+      if (rc) return rc;
+      lat[w] = (ortune_now() - t0) * 1e3;
+    }
+    qsort(lat + 5, 5, sizeof *lat, cmp_d);
+    if (lat[7] > slowest) slowest = lat[7];
+  }
+  *runs = ao->runs > 0 ? ao->runs : ortune_block_runs(slowest, ao->block_s > 0 ? ao->block_s : 0.15);
+  if (*runs > AB_MAX_RUNS) *runs = AB_MAX_RUNS;
+  return ORTUNE_OK;
+}
+
+int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortune_input_spec *spec, const ortune_ab_opts *ao,
+                      ortune_ab_child *out, ortune_tensor **outs, int *nouts) {
+  int rounds = ao->rounds, runs = ao->runs;
+  if (n < 1 || n > 64 || rounds < 1 || rounds > AB_MAX_ROUNDS || runs < 0 || runs > AB_MAX_RUNS)
     return ortune_set_error(ORTUNE_EUSAGE, "a/b: %d configs x %d rounds x %d runs: give 1 to %d rounds and 1 to %d runs", n, rounds,
                             runs, AB_MAX_ROUNDS, AB_MAX_RUNS);
-  size_t per = (size_t)rounds * (size_t)runs, nb = (size_t)n * (size_t)rounds; /* no overflow: bounded above */
+  memset(out, 0, sizeof *out);
   trial_state *t = calloc((size_t)n, sizeof *t);
-  double *all = malloc(sizeof(double) * per * (size_t)n), *blk = malloc(sizeof(double) * nb);
-  double lat[AB_MAX_RUNS];
-  int rc = ORTUNE_OK;
+  double *all = NULL, lat[AB_MAX_RUNS];
+  int rc = ORTUNE_OK, ord[64];
   const char *phase;
-  if (!t || !all || !blk) {
+  if (!t) return ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory");
+  for (int i = 0; i < n && !rc; i++) rc = trial_open(model, cfgs[i], spec, &t[i], &phase, NULL);
+  if (rc || (rc = ab_warm(t, n, spec, ao, &runs))) goto done;
+  size_t per = (size_t)rounds * (size_t)runs, nb = (size_t)n * (size_t)rounds; /* no overflow: bounded above */
+  all = malloc(sizeof(double) * per * (size_t)n);
+  out->blocks = malloc(sizeof(double) * nb);
+  if (!all || !out->blocks) {
     rc = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory for %zu latencies: give fewer rounds or runs", per * (size_t)n);
     goto done;
   }
-  for (int i = 0; i < n; i++) {
-    if ((rc = trial_open(model, cfgs[i], spec, &t[i], &phase, NULL))) goto done;
-    for (int w = 0; w < 10 && !rc; w++) rc = ortune_inputs_hint(ortune_runner_run_bound(t[i].r), spec, t[i].in, t[i].nin); /* warm */
-    if (rc) goto done;
-  }
   for (size_t r = 0; r < (size_t)rounds; r++) {
+    round_order(ord, n, r, ao->order_seed);
     for (int k = 0; k < n; k++) {
-      int i = (int)((r + (size_t)k) % (size_t)n); /* rotate who goes first */
+      int i = ord[k];
       for (int j = 0; j < runs; j++) {
         double t0 = ortune_now();
         if ((rc = ortune_runner_run_bound(t[i].r))) goto done;
@@ -329,79 +369,94 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
         all[(size_t)i * per + r * (size_t)runs + (size_t)j] = lat[j];
       }
       qsort(lat, (size_t)runs, sizeof *lat, cmp_d);
-      blk[r * (size_t)n + (size_t)i] = ortune_percentile(lat, runs, 50);
+      out->blocks[r * (size_t)n + (size_t)i] = ortune_percentile(lat, runs, 50);
     }
   }
   for (int i = 0; i < n; i++) {
     double *v = all + (size_t)i * per;
+    ortune_modes_find(v, (int)per, &out->modes[i]);
     qsort(v, per, sizeof *v, cmp_d);
-    p50[i] = ortune_percentile(v, (int)per, 50);
-    p99[i] = ortune_percentile(v, (int)per, 99);
+    out->p50[i] = ortune_percentile(v, (int)per, 50);
+    out->p99[i] = ortune_percentile(v, (int)per, 99);
   }
+  out->rounds = rounds;
+  out->runs = runs;
   for (int i = 0; outs && i < n && !rc; i++) rc = ortune_runner_outputs(t[i].r, &outs[i], &nouts[i]);
-  *blocks = blk;
-  blk = NULL;
 done:
-  for (int i = 0; t && i < n; i++) state_free(&t[i]);
+  for (int i = 0; i < n; i++) state_free(&t[i]);
   free(t);
   free(all);
-  free(blk);
+  if (rc) {
+    free(out->blocks);
+    out->blocks = NULL;
+  }
   return rc;
 }
 
-/* Student t 97.5% quantile for df degrees of freedom. */
-static double t975(int df) {
-  static const double tab[] = {12.71, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                               2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086};
-  if (df < 1) return INFINITY;
-  if (df <= 20) return tab[df - 1];
-  return df <= 30 ? 2.042 : df <= 60 ? 2.000 : 1.96;
+/* Each config's outputs as dir/cI/output_K.pb (for the parent's output check). */
+static int ab_save_outputs(const char *dir, ortune_tensor **outs, const int *nouts, int n) {
+  int rc = ORTUNE_OK;
+  for (int i = 0; i < n && !rc; i++) {
+    char sub[1200];
+    snprintf(sub, sizeof sub, "%s/c%d", dir, i);
+    rc = ortune_mkdir_p(sub);
+    for (int k = 0; k < nouts[i] && !rc; k++) {
+      char path[1300];
+      snprintf(path, sizeof path, "%s/output_%d.pb", sub, k);
+      rc = ortune_tensor_write_pb(path, &outs[i][k]);
+    }
+  }
+  return rc;
 }
 
-void ortune_ab_analyse(const double *blocks, int rounds, int n, int i, double min_gain, ortune_ab_stat *st) {
-  double sum = 0, sq = 0;
-  for (int r = 0; r < rounds; r++) sum += log(blocks[r * n + 0] / blocks[r * n + i]);
-  double mean = sum / rounds;
-  for (int r = 0; r < rounds; r++) {
-    double d = log(blocks[r * n + 0] / blocks[r * n + i]) - mean;
-    sq += d * d;
+static void ab_result_json(const ortune_ab_child *c, int n, cJSON *res) {
+  cJSON *b = cJSON_AddArrayToObject(res, "blocks"), *a = cJSON_AddArrayToObject(res, "p50_ms"), *p = cJSON_AddArrayToObject(res, "p99_ms");
+  cJSON *m = cJSON_AddArrayToObject(res, "modes");
+  for (int i = 0; i < c->rounds * n; i++) cJSON_AddItemToArray(b, cJSON_CreateNumber(c->blocks[i]));
+  for (int i = 0; i < n; i++) {
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(c->p50[i]));
+    cJSON_AddItemToArray(p, cJSON_CreateNumber(c->p99[i]));
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddNumberToObject(x, "count", c->modes[i].count);
+    cJSON_AddItemToObject(x, "median_ms", cJSON_CreateDoubleArray(c->modes[i].median, c->modes[i].count));
+    cJSON_AddItemToObject(x, "share", cJSON_CreateDoubleArray(c->modes[i].share, c->modes[i].count));
+    cJSON_AddItemToArray(m, x);
   }
-  double se = rounds > 1 ? sqrt(sq / (rounds - 1) / rounds) : INFINITY;
-  st->speedup = exp(mean);
-  st->ci_low = exp(mean - t975(rounds - 1) * se);
-  st->ci_high = exp(mean + t975(rounds - 1) * se);
-  st->significant = i != 0 && st->ci_low > 1.0 && st->speedup >= 1.0 + min_gain;
+  cJSON_AddNumberToObject(res, "rounds", c->rounds);
+  cJSON_AddNumberToObject(res, "runs", c->runs);
 }
 
 static int run_ab(const cJSON *spec, cJSON *res) {
   int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(spec, "configs")), rc = ORTUNE_OK;
-  ortune_config **cfgs = calloc((size_t)(n ? n : 1), sizeof *cfgs);
-  double *p50 = calloc((size_t)(n ? n : 1), sizeof *p50), *p99 = calloc((size_t)(n ? n : 1), sizeof *p99), *blocks = NULL;
-  double jr = ortune_jnum(spec, "rounds", 10), ju = ortune_jnum(spec, "runs", 20); /* range-checked before the casts */
-  int rounds = jr >= 1 && jr <= AB_MAX_ROUNDS ? (int)jr : 0, runs = ju >= 1 && ju <= AB_MAX_RUNS ? (int)ju : 0;
+  if (n < 1 || n > 64) return ortune_set_error(ORTUNE_EUSAGE, "_trial: an A/B of %d configs: give 1 to 64", n);
+  ortune_config **cfgs = calloc((size_t)n, sizeof *cfgs);
+  ortune_tensor *outs[64] = {0};
+  int nouts[64] = {0};
+  double jr = ortune_jnum(spec, "rounds", 10), ju = ortune_jnum(spec, "runs", 0); /* range-checked before the casts */
+  ortune_ab_opts ao = {.rounds = jr >= 1 && jr <= AB_MAX_ROUNDS ? (int)jr : 0, .runs = ju >= 0 && ju <= AB_MAX_RUNS ? (int)ju : -1,
+                       .block_s = ortune_jnum(spec, "block_s", 0.15), .order_seed = (uint64_t)ortune_jnum(spec, "order_seed", 0)};
+  const char *out_dir = ortune_jstr(spec, "out_dir");
+  ortune_ab_child c = {0};
   ortune_input_spec in;
   ortune_spec_from_json(cJSON_GetObjectItemCaseSensitive(spec, "inputs"), &in);
   const cJSON *it;
   int k = 0;
+  if (!cfgs) return ortune_set_error(ORTUNE_ENOMEM, "out of memory");
   cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(spec, "configs")) {
     if ((rc = ortune_config_from_json(it, &cfgs[k]))) goto done;
     k++;
   }
-  if (!(rc = ortune_ab_measure(ortune_jstr(spec, "model"), cfgs, n, &in, rounds, runs, &blocks, p50, p99, NULL, NULL))) {
-    cJSON *b = cJSON_AddArrayToObject(res, "blocks"), *a = cJSON_AddArrayToObject(res, "p50_ms"), *c = cJSON_AddArrayToObject(res, "p99_ms");
-    for (int i = 0; i < rounds * n; i++) cJSON_AddItemToArray(b, cJSON_CreateNumber(blocks[i]));
-    for (int i = 0; i < n; i++) {
-      cJSON_AddItemToArray(a, cJSON_CreateNumber(p50[i]));
-      cJSON_AddItemToArray(c, cJSON_CreateNumber(p99[i]));
-    }
-  }
+  rc = ortune_ab_measure(ortune_jstr(spec, "model"), cfgs, n, &in, &ao, &c, *out_dir ? outs : NULL, nouts);
+  if (!rc && *out_dir) rc = ab_save_outputs(out_dir, outs, nouts, n);
+  if (!rc) ab_result_json(&c, n, res);
 done:
   cJSON_AddStringToObject(res, "phase", "ab");
-  for (int i = 0; i < n; i++) ortune_config_release(cfgs[i]);
+  for (int i = 0; i < n; i++) {
+    ortune_config_release(cfgs[i]);
+    ortune_tensors_free(outs[i], nouts[i]);
+  }
   free(cfgs);
-  free(p50);
-  free(p99);
-  free(blocks);
+  free(c.blocks);
   return rc;
 }
 

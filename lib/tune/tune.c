@@ -4,6 +4,8 @@
 #include "report.h"
 #include "results.h"
 #include "verify.h"
+#include "ab.h"
+#include "worker.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -116,51 +118,10 @@ static int write_json(const char *path, const cJSON *j) {
 }
 
 /* The last non-empty line of a log (a child's stderr), for failure reasons. */
-static void last_line(const char *path, char *buf, size_t len) {
-  char *txt;
-  buf[0] = '\0';
-  if (ortune_read_file(path, &txt, NULL)) return;
-  char *end = txt + strlen(txt);
-  while (end > txt && (end[-1] == '\n' || end[-1] == ' ')) *--end = '\0';
-  char *start = strrchr(txt, '\n');
-  snprintf(buf, len, "%s", start ? start + 1 : txt);
-  free(txt);
-}
 
 /* Run `worker _trial spec res` with a time limit. Returns the wait status, or -1 on timeout, -2 on interrupt. */
 static int spawn(tuner *t, const char *spec, const char *res, const char *log, double timeout) {
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid < 0) return ortune_set_error(ORTUNE_EFAIL, "fork: %s", strerror(errno)), -3;
-  if (pid == 0) {
-    /* die with the tuner (also on its SIGKILL); it may have died between fork and prctl */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);
-    signal(SIGPIPE, SIG_DFL); /* the CLI ignores it; an ignored signal would stay ignored across exec */
-    setpgid(0, 0);
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      dup2(fd, 2);
-      close(fd);
-    }
-    execl(t->o->worker_exe, "ortune", "_trial", spec, res, (char *)NULL);
-    _exit(127);
-  }
-  setpgid(pid, pid);
-  double t0 = ortune_now();
-  int status = 0;
-  for (;;) {
-    pid_t w = waitpid(pid, &status, WNOHANG);
-    if (w == pid) return status;
-    if (got_signal || ortune_now() - t0 > timeout) {
-      kill(-pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      return got_signal ? -2 : -1;
-    }
-    struct timespec ts = {0, 5 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-  }
+  return ortune_worker_spawn(t->o->worker_exe, spec, res, log, timeout, &got_signal);
 }
 
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
@@ -184,6 +145,12 @@ static int prepare_check(tuner *t) {
   double limit = 2 * o->trial_timeout_s > 300 ? 2 * o->trial_timeout_s : 300; /* one thread on the CPU: slower than a trial */
   return ortune_verify_prepare(t->verify, o->model, o->base, &o->spec, o->extra, o->nextra, o->rtol, o->atol, limit, t->work,
                                spawn_cb, t, cJSON_AddObjectToObject(t->results, "reference"), o->quiet ? NULL : stderr);
+}
+
+/* A transformed model's outputs in dir against the reference check_outputs uses (the exact CPU float32 one, or the
+ * defaults' when it could not run), under the --accuracy rule (transform.c). */
+static int accuracy_check(tuner *t, const char *dir, cJSON *tr) {
+  return ortune_accuracy_check(t->o->accuracy, t->verify->dir, dir, t->verify->nsets, tr);
 }
 
 static const char *classify(int code, const char *phase) {
@@ -255,6 +222,8 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
   cJSON_AddNumberToObject(bench, "max_runs", t->o->bench.max_runs);
   cJSON_AddNumberToObject(bench, "duration_s", t->o->bench.duration_s);
   cJSON_AddNumberToObject(bench, "warmup_max_s", t->o->bench.warmup_max_s);
+  /* --budget covers everything: each trial (the baselines too) gets a share of it, at least 3 timed runs */
+  if (t->o->budget_s > 0) cJSON_AddNumberToObject(bench, "max_s", fmax(1.0, t->o->budget_s * (is_baseline ? 0.08 : 0.05)));
   if (!is_baseline && isfinite(t->best_score)) cJSON_AddNumberToObject(bench, "cutoff_ms", t->best_score);
   if (t->o->event_timing) cJSON_AddNumberToObject(bench, "event_timing", 1);
   cJSON_AddItemToObject(spec, "bench", bench);
@@ -292,7 +261,7 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
     int oom = oom1 > oom0; /* a SIGKILL ortune did not send, while the kernel counted an OOM kill */
     cJSON_AddStringToObject(tr, "status", oom ? "oom" : "crash");
     char tail[256];
-    last_line(log_p, tail, sizeof tail);
+    ortune_worker_last_line(log_p, tail, sizeof tail);
     snprintf(reason, sizeof reason, "killed by signal %d (%s)%s%s%s", WTERMSIG(status), strsignal(WTERMSIG(status)),
              oom ? " from the kernel's OOM killer: out of host memory" : "", tail[0] ? ": " : "", tail);
   } else {
@@ -301,7 +270,7 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
     free(txt);
     if (!res) {
       cJSON_AddStringToObject(tr, "status", "crash");
-      last_line(log_p, reason, sizeof reason);
+      ortune_worker_last_line(log_p, reason, sizeof reason);
       if (!reason[0]) snprintf(reason, sizeof reason, "exited %d without a result", WEXITSTATUS(status));
     } else {
       int code = (int)ortune_jnum(res, "code", 1);
@@ -314,7 +283,9 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
         cJSON_AddNumberToObject(tr, "error_code", code);
         cJSON_AddStringToObject(tr, "status", classify(code, ortune_jstr(res, "phase")));
         snprintf(reason, sizeof reason, "%s", ortune_jstr(res, "error"));
-      } else if (!is_baseline && check_outputs(t, out_d, tr)) {
+      } else if (!is_baseline && (ortune_config_is_set(c->cfg, "model_override") && t->o->accuracy
+                                      ? accuracy_check(t, out_d, tr) /* a float16 model: the user's rule */
+                                      : check_outputs(t, out_d, tr))) {
         cJSON_AddStringToObject(tr, "status", "mismatch");
       } else {
         cJSON_AddStringToObject(tr, "status", "ok");
@@ -346,10 +317,29 @@ static int budget_left(const tuner *t) {
 }
 
 /* A candidate: cfg with option idx set to v, named by its changes from the baseline. */
+/* Options that do nothing on their own: a candidate never carries one without what it needs, so a winner never
+ * writes an option with no effect (tuning TunableOp kernels that are not enabled; inter-op threads without the
+ * parallel executor). The user's own settings (the base) are left as they are. */
+static const struct { const char *opt, *needs, *value; } inert_rules[] = {
+  {"tunable_op_tuning_enable", "tunable_op_enable", "1"},
+  {"tunable_op_max_tuning_duration_ms", "tunable_op_tuning_enable", "1"},
+  {"inter_op_num_threads", "execution_mode", "ORT_PARALLEL"},
+};
+
+void ortune_drop_inert(const ortune_config *base, ortune_config *c) {
+  for (int pass = 0; pass < 2; pass++) /* twice: a dropped option can make another inert */
+    for (size_t i = 0; i < sizeof inert_rules / sizeof inert_rules[0]; i++) {
+      int o = ortune_option_index(inert_rules[i].opt), nd = ortune_option_index(inert_rules[i].needs);
+      if (o < 0 || nd < 0 || !strcmp(ortune_config_value(c, o), ortune_config_value(base, o))) continue;
+      if (strcmp(ortune_config_value(c, nd), inert_rules[i].value)) ortune_config_set(c, inert_rules[i].opt, ortune_config_value(base, o));
+    }
+}
+
 static int make_candidate(tuner *t, const ortune_config *from, int idx, const char *v, const char *stage, ortune_candidate *c) {
   int rc = ortune_config_clone(from, &c->cfg);
   if (!rc && idx >= 0) rc = ortune_config_set(c->cfg, ortune_options[idx].name, v);
   if (rc) return rc;
+  ortune_drop_inert(t->o->base, c->cfg);
   snprintf(c->stage, sizeof c->stage, "%s", stage);
   char sum[sizeof c->name];
   sum[0] = '\0';
@@ -543,6 +533,33 @@ static int search_seed14(tuner *t, uint64_t gpu_total) {
   return rc ? rc : got_signal ? ORTUNE_EINTR : ORTUNE_OK;
 }
 
+/* --accuracy: the float16 model with the defaults' options and with the best float32 candidate's (transform.c). */
+static int search_fp16(tuner *t) {
+  char path[700];
+  if (ortune_tune_fp16_prepare(t->o->model, t->work, t->o->fp16_keep, path, sizeof path, t->results)) {
+    if (!t->o->quiet) fprintf(stderr, "ortune: warning: float16 model not tried: %s\n", ortune_last_error());
+    return ORTUNE_OK;
+  }
+  for (int i = cJSON_GetArraySize(t->previous) - 1; i >= 0; i--) /* --resume: they measured a model of another work dir */
+    if (!strcmp(ortune_jstr(cJSON_GetArrayItem(t->previous, i), "stage"), "fp16")) cJSON_DeleteItemFromArray(t->previous, i);
+  cJSON *tr, *best = NULL;
+  cJSON_ArrayForEach(tr, t->trials)
+    if (eligible(t, tr) && strcmp(ortune_jstr(tr, "stage"), "baseline") && (!best || score_of(t, tr) < score_of(t, best))) best = tr;
+  for (int k = 0; k < 2 && !got_signal; k++) { /* asked for: past --max-trials and --budget too */
+    if (k == 1 && !best) break;
+    ortune_candidate c = {.stage = "fp16"};
+    int rc = ortune_config_clone(t->o->base, &c.cfg);
+    const cJSON *kv;
+    if (!rc && k == 1) cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(best, "config")) ortune_config_set(c.cfg, kv->string, kv->valuestring);
+    if (!rc) rc = ortune_config_set(c.cfg, "model_override", path);
+    snprintf(c.name, sizeof c.name, "fp16 + %.140s", k ? ortune_jstr(best, "name") : "defaults");
+    if (!rc && !run_trial(t, &c, 0) && !got_signal) rc = t->last_rc;
+    ortune_config_release(c.cfg);
+    if (rc) return rc;
+  }
+  return ORTUNE_OK;
+}
+
 /* ---- final A/B and verdict ---------------------------------------------------------------- */
 
 static int cmp_score(const void *a, const void *b) {
@@ -550,24 +567,28 @@ static int cmp_score(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static int final_ab(tuner *t, cJSON **winner_out) {
+static void ab_progress(void *ctx, int s, int n) {
+  char what[96];
+  snprintf(what, sizeof what, "baseline vs finalists, interleaved (session %d/%d)", s + 1, n);
+  progress(ctx, what, "verifying");
+}
+
+/* How many options cand changes from the base (parsimony: fewer is better among equals). */
+static int changed_options(const cJSON *tr) { return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tr, "config")); }
+
+/* The finalists: up to o->finalists candidates faster than the defaults in the screen, best first; cfgs[0] = base. */
+static int pick_finalists(tuner *t, ortune_config **cfgs, int *ids) {
   double rank[512][2];
-  int nr = 0;
+  int nr = 0, nf = 0;
   cJSON *tr;
-  *winner_out = NULL;
   cJSON_ArrayForEach(tr, t->trials) {
     if (nr < 512 && eligible(t, tr) && strcmp(ortune_jstr(tr, "stage"), "baseline"))
       rank[nr][0] = score_of(t, tr), rank[nr++][1] = ortune_jnum(tr, "id", 0);
   }
   qsort(rank, (size_t)nr, sizeof rank[0], cmp_score);
-  cJSON *final = cJSON_AddObjectToObject(t->results, "final");
-  cJSON *cands = cJSON_AddArrayToObject(final, "candidates");
-  int nf = 0;
-  ortune_config *cfgs[16];
-  int ids[16];
-  ortune_config_clone(t->o->base, &cfgs[0]);
+  if (ortune_config_clone(t->o->base, &cfgs[0])) return -1;
   ids[0] = 0;
-  for (int i = 0; i < nr && nf < t->o->finalists && nf < 15; i++) {
+  for (int i = 0; i < nr && nf < t->o->finalists && nf < ORTUNE_AB_MAX - 1; i++) {
     if (rank[i][0] >= t->base_score) break; /* not faster even in the screen */
     cJSON *x = cJSON_GetArrayItem(t->trials, (int)rank[i][1]);
     if (ortune_config_clone(t->o->base, &cfgs[nf + 1])) break;
@@ -575,83 +596,117 @@ static int final_ab(tuner *t, cJSON **winner_out) {
     cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(x, "config")) ortune_config_set(cfgs[nf + 1], kv->string, kv->valuestring);
     ids[++nf] = (int)rank[i][1];
   }
-  int rc = ORTUNE_OK;
-  if (nf && !got_signal) {
-    progress(t, "baseline vs finalists, interleaved", "verifying");
-    cJSON *spec = cJSON_CreateObject(), *cl = cJSON_AddArrayToObject(spec, "configs");
-    cJSON_AddStringToObject(spec, "mode", "ab");
-    cJSON_AddStringToObject(spec, "model", t->o->model);
-    cJSON_AddItemToObject(spec, "inputs", ortune_spec_to_json(&t->o->spec));
-    cJSON_AddNumberToObject(spec, "rounds", t->o->ab_rounds);
-    int runs = t->o->ab_runs;
-    if (!runs) { /* about 0.15 s per block: enough runs for a stable block median */
-      runs = isfinite(t->base_score) && t->base_score > 0 ? (int)(150.0 / t->base_score) : 15;
-      runs = runs < 15 ? 15 : runs > 200 ? 200 : runs;
-    }
-    cJSON_AddNumberToObject(spec, "runs", runs);
-    for (int i = 0; i <= nf; i++) cJSON_AddItemToArray(cl, ortune_config_to_json(cfgs[i]));
-    char sp[600], rp[600], lp[600];
-    snprintf(sp, sizeof sp, "%s/ab_spec.json", t->work);
-    snprintf(rp, sizeof rp, "%s/ab_result.json", t->work);
-    snprintf(lp, sizeof lp, "%s/ab_log.txt", t->work);
-    rc = write_json(sp, spec);
-    cJSON_Delete(spec);
-    int status = rc ? -3 : spawn(t, sp, rp, lp, t->o->trial_timeout_s * 2);
-    char *txt = NULL;
-    cJSON *res = status == 0 && ortune_read_file(rp, &txt, NULL) == ORTUNE_OK ? cJSON_Parse(txt) : NULL;
-    free(txt);
-    if (status == -2) rc = ORTUNE_EINTR;
-    else if (!res || ortune_jnum(res, "code", 1) != 0) {
-      char why[512] = "";
-      if (res) snprintf(why, sizeof why, "%s", ortune_jstr(res, "error"));
-      else last_line(lp, why, sizeof why);
-      cJSON_AddStringToObject(final, "ab_error", why);
-    } else {
-      int rounds = t->o->ab_rounds, n = nf + 1;
-      double *blocks = malloc(sizeof(double) * (size_t)(rounds * n));
-      cJSON *b = cJSON_GetObjectItemCaseSensitive(res, "blocks");
-      for (int i = 0; blocks && i < rounds * n; i++) blocks[i] = cJSON_GetArrayItem(b, i)->valuedouble;
-      double best = 0;
-      cJSON *bp50 = cJSON_GetObjectItemCaseSensitive(res, "p50_ms"), *bp99 = cJSON_GetObjectItemCaseSensitive(res, "p99_ms");
-      cJSON_AddNumberToObject(final, "baseline_p50_ms", cJSON_GetArrayItem(bp50, 0)->valuedouble);
-      cJSON_AddNumberToObject(final, "baseline_p99_ms", cJSON_GetArrayItem(bp99, 0)->valuedouble);
-      for (int i = 1; blocks && i < n; i++) {
-        ortune_ab_stat st;
-        ortune_ab_analyse(blocks, rounds, n, i, t->o->min_gain, &st);
-        cJSON *x = cJSON_CreateObject(), *trx = cJSON_GetArrayItem(t->trials, ids[i]);
-        cJSON_AddNumberToObject(x, "id", ids[i]);
-        cJSON_AddStringToObject(x, "name", ortune_jstr(trx, "name"));
-        cJSON_AddNumberToObject(x, "p50_ms", cJSON_GetArrayItem(bp50, i)->valuedouble);
-        cJSON_AddNumberToObject(x, "p99_ms", cJSON_GetArrayItem(bp99, i)->valuedouble);
-        cJSON_AddNumberToObject(x, "speedup", st.speedup);
-        cJSON_AddNumberToObject(x, "ci_low", st.ci_low);
-        cJSON_AddNumberToObject(x, "ci_high", st.ci_high);
-        cJSON_AddBoolToObject(x, "significant", st.significant);
-        cJSON_AddItemToArray(cands, x);
-        if (st.significant && st.speedup > best) {
-          best = st.speedup;
-          *winner_out = x;
-        }
-      }
-      free(blocks);
-    }
-    cJSON_Delete(res);
+  return nf;
+}
+
+/* The A/B plan: sessions x rounds within what is left of the budget, blocks of about 0.15 s. */
+static void ab_plan(tuner *t, ortune_config **cfgs, int n, ortune_ab_plan *p) {
+  const ortune_tune_opts *o = t->o;
+  memset(p, 0, sizeof *p);
+  p->model = o->model;
+  p->cfgs = cfgs;
+  p->n = n;
+  p->spec = &o->spec;
+  p->sessions = o->ab_sessions > 0 ? o->ab_sessions : 3;
+  p->rounds = (o->ab_rounds + p->sessions - 1) / p->sessions;
+  if (p->rounds < 2) p->rounds = 2;
+  p->runs = o->ab_runs;
+  p->block_s = 0.15;
+  if (o->budget_s > 0) { /* the A/B is inside the budget: what is left, at least one short session */
+    double left = o->budget_s - (ortune_now() - t->t_start);
+    p->budget_s = left > 1 ? left : 1;
+    /* a block holds at least 3 runs: on a model of seconds per run, fewer rounds fit */
+    double block = fmax(p->block_s, 3 * (isfinite(t->base_score) ? t->base_score : 0) / 1e3);
+    int fit = ortune_rounds_fit(p->budget_s, n, block, 2, p->rounds);
+    p->rounds = fit ? fit : 2;
   }
-  for (int i = 0; i <= nf; i++) ortune_config_release(cfgs[i]);
+  p->session_timeout_s = o->trial_timeout_s * 2;
+  p->worker_exe = o->worker_exe;
+  p->work = t->work;
+  p->min_gain = o->min_gain;
+  p->stop = &got_signal;
+  p->progress = ab_progress;
+  p->ctx = t;
+}
+
+/* Record the A/B in final: each candidate's speedup, interval and verdict; the winner by parsimony among the
+ * candidates called faster (fewest changed options within the noise of the fastest). */
+static cJSON *ab_record(tuner *t, const ortune_ab_outcome *ab, const int *ids, int nf, cJSON *final) {
+  cJSON *cands = cJSON_GetObjectItemCaseSensitive(final, "candidates"), *winner = NULL;
+  ortune_ratio fast[ORTUNE_AB_MAX];
+  int nchanged[ORTUNE_AB_MAX], which[ORTUNE_AB_MAX], nfast = 0;
+  cJSON_AddNumberToObject(final, "baseline_p50_ms", ab->p50[0]);
+  cJSON_AddNumberToObject(final, "baseline_p99_ms", ab->p99[0]);
+  cJSON_AddItemToObject(final, "measurement", ortune_ab_json(ab));
+  for (int i = 1; i <= nf; i++) {
+    const ortune_ratio *r = &ab->ratio[i];
+    cJSON *x = cJSON_CreateObject(), *trx = cJSON_GetArrayItem(t->trials, ids[i]);
+    cJSON_AddNumberToObject(x, "id", ids[i]);
+    cJSON_AddStringToObject(x, "name", ortune_jstr(trx, "name"));
+    cJSON_AddNumberToObject(x, "p50_ms", ab->p50[i]);
+    cJSON_AddNumberToObject(x, "p99_ms", ab->p99[i]);
+    cJSON_AddNumberToObject(x, "speedup", r->speedup);
+    cJSON_AddNumberToObject(x, "ci_low", r->ci_low);
+    cJSON_AddNumberToObject(x, "ci_high", r->ci_high);
+    cJSON_AddNumberToObject(x, "session_spread", r->session_spread);
+    cJSON_AddStringToObject(x, "verdict", ortune_ab_verdict_word(ab->verdict[i]));
+    cJSON_AddBoolToObject(x, "significant", ab->verdict[i] == ORTUNE_AB_FASTER);
+    cJSON_AddItemToArray(cands, x);
+    if (ab->verdict[i] == ORTUNE_AB_FASTER) {
+      fast[nfast] = *r;
+      nchanged[nfast] = changed_options(trx);
+      which[nfast++] = i;
+    }
+  }
+  int pick = ortune_parsimony_pick(fast, nchanged, nfast);
+  if (pick >= 0) winner = cJSON_GetArrayItem(cands, which[pick] - 1);
+  return winner;
+}
+
+static int final_ab(tuner *t, cJSON **winner_out) {
+  ortune_config *cfgs[ORTUNE_AB_MAX] = {0};
+  int ids[ORTUNE_AB_MAX];
+  *winner_out = NULL;
+  cJSON *final = cJSON_AddObjectToObject(t->results, "final");
+  cJSON_AddArrayToObject(final, "candidates");
+  int nf = pick_finalists(t, cfgs, ids), rc = ORTUNE_OK;
+  if (nf > 0 && !got_signal) {
+    ortune_ab_plan p;
+    ortune_ab_outcome ab;
+    ab_plan(t, cfgs, nf + 1, &p);
+    rc = ortune_ab_run(&p, &ab);
+    if (rc == ORTUNE_EINTR) {
+    } else if (rc) {
+      cJSON_AddStringToObject(final, "ab_error", ab.error);
+    } else {
+      *winner_out = ab_record(t, &ab, ids, nf, final);
+      char note[400];
+      ortune_ab_load_note(&ab, note, sizeof note);
+      if (note[0] && !t->o->quiet) fprintf(stderr, "ortune: note: %s\n", note);
+      if (note[0]) cJSON_AddStringToObject(final, "load_note", note);
+    }
+    ortune_ab_outcome_free(&ab);
+  }
+  for (int i = 0; i <= (nf > 0 ? nf : 0); i++) ortune_config_release(cfgs[i]);
   char msg[600];
-  if (*winner_out) {
-    cJSON *w = *winner_out;
+  cJSON *w = *winner_out;
+  if (w) {
     cJSON_AddNumberToObject(final, "winner", ortune_jnum(w, "id", 0));
     cJSON_AddStringToObject(final, "verdict", "faster");
-    snprintf(msg, sizeof msg, "%s is %.3gx faster than ORT defaults (95%% CI %.3g-%.3g, interleaved A/B)", ortune_jstr(w, "name"),
-             ortune_jnum(w, "speedup", 1), ortune_jnum(w, "ci_low", 1), ortune_jnum(w, "ci_high", 1));
+    snprintf(msg, sizeof msg, "%s is %.3gx faster than ORT defaults (95%% CI %.3g-%.3g over fresh sessions, interleaved A/B)",
+             ortune_jstr(w, "name"), ortune_jnum(w, "speedup", 1), ortune_jnum(w, "ci_low", 1), ortune_jnum(w, "ci_high", 1));
+  } else if (rc && rc != ORTUNE_EINTR) {
+    cJSON_AddNumberToObject(final, "winner", 0);
+    cJSON_AddStringToObject(final, "verdict", "failed");
+    snprintf(msg, sizeof msg, "the final A/B failed (%s): no verdict, config not written", ortune_jstr(final, "ab_error"));
   } else {
     cJSON_AddNumberToObject(final, "winner", 0);
     cJSON_AddStringToObject(final, "verdict", "defaults");
-    snprintf(msg, sizeof msg, "%s", nf ? "no candidate beat ORT's defaults beyond the noise in the interleaved A/B: keeping the defaults"
-                                       : "no candidate was faster than ORT's defaults: keeping the defaults");
+    snprintf(msg, sizeof msg, "%s", nf > 0 ? "no candidate beat ORT's defaults beyond the noise in the interleaved A/B: keeping the defaults"
+                                           : "no candidate was faster than ORT's defaults: keeping the defaults");
   }
   cJSON_AddStringToObject(final, "message", msg);
+  if (rc && rc != ORTUNE_EINTR) ortune_set_error(rc, "%s", msg);
   return rc;
 }
 
@@ -718,6 +773,10 @@ static int write_config(tuner *t, const cJSON *winner) {
   const cJSON *wt = winner ? cJSON_GetArrayItem(t->trials, (int)ortune_jnum(winner, "id", 0)) : NULL;
   const cJSON *kv;
   if (wt) cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(wt, "config")) ortune_config_set(c, kv->string, kv->valuestring);
+  if ((rc = ortune_tune_transform_finish(c, t->o->model, t->o->accuracy))) { /* a float16 winner: model.ortune-fp16.onnx */
+    ortune_config_release(c);
+    return rc;
+  }
   const cJSON *m = cJSON_GetObjectItemCaseSensitive(t->results, "machine"), *md = cJSON_GetObjectItemCaseSensitive(t->results, "model");
   const cJSON *fin = cJSON_GetObjectItemCaseSensitive(t->results, "final");
   const cJSON *gpu = cJSON_GetObjectItemCaseSensitive(m, "gpu");
@@ -735,6 +794,7 @@ static int write_config(tuner *t, const cJSON *winner) {
     ortune_config_set_provenance(c, "gpu", ortune_jstr(gpu, "name"));
     snprintf(buf, sizeof buf, "%.0f MiB, driver %s, compute %s", ortune_jnum(gpu, "memory_mb", 0), ortune_jstr(gpu, "driver"), ortune_jstr(gpu, "cc"));
     ortune_config_set_provenance(c, "gpu_detail", buf);
+    ortune_config_set_provenance(c, "gpu_class", ortune_jstr(gpu, "class")); /* for `ortune merge`: the profile's match */
   }
   snprintf(buf, sizeof buf, "space %s, strategy %s, objective %s, %d trials", t->o->space, t->o->strategy, t->o->objective,
            cJSON_GetArraySize(t->trials));
@@ -936,6 +996,7 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   else if (!strcmp(o->strategy, "grid")) rc = search_grid(&t);
   else rc = search_staged(&t);
   if (rc && rc != ORTUNE_EINTR) goto fail_search;
+  if (o->accuracy && !got_signal && (rc = search_fp16(&t))) goto fail_search;
 
   cJSON *winner = NULL;
   if (!got_signal) rc = final_ab(&t, &winner);

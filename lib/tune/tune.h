@@ -2,6 +2,7 @@
 #ifndef ORTUNE_TUNE_H
 #define ORTUNE_TUNE_H
 #include "harness.h"
+#include "stats.h"
 #include <cjson/cJSON.h>
 
 /* JSON field readers with defaults (absent or wrong type). */
@@ -56,22 +57,60 @@ int ortune_config_from_json(const cJSON *j, ortune_config **out);
 cJSON *ortune_spec_to_json(const ortune_input_spec *spec);
 void ortune_spec_from_json(const cJSON *j, ortune_input_spec *spec);
 
-/* A/B/A/B interleaved comparison in this process: rounds x (each config: runs runs),
- * median of each block; ratios against config 0. */
+/* A/B/A/B interleaved comparison in this process (the child side of an A/B session, ab.c runs several):
+ * rounds x (each config: one block of runs), the median of each block. */
 typedef struct {
-  double speedup, ci_low, ci_high; /* baseline time / candidate time: geometric mean over rounds, 95% interval */
-  double p50_ms, p99_ms;           /* over all of the candidate's runs */
-  int significant;
-} ortune_ab_stat;
-int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortune_input_spec *spec, int rounds, int runs,
-                      double **blocks /* out: rounds*n block medians, malloc'ed */, double *p50, double *p99,
-                      ortune_tensor **outs /* NULL, or n slots: each config's last outputs */, int *nouts);
-void ortune_ab_analyse(const double *blocks, int rounds, int n, int i, double min_gain, ortune_ab_stat *st);
+  int rounds, runs;        /* runs 0: sized so that a block takes about block_s */
+  double block_s;
+  uint64_t order_seed;     /* 0: the configs rotate; else a seeded shuffle per round */
+} ortune_ab_opts;
+typedef struct {
+  double *blocks;          /* rounds*n block medians (malloc'ed) */
+  double p50[64], p99[64]; /* over all of a config's runs */
+  ortune_modes modes[64];
+  int rounds, runs;
+} ortune_ab_child;
+int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortune_input_spec *spec, const ortune_ab_opts *ao,
+                      ortune_ab_child *out, ortune_tensor **outs /* NULL, or n slots: each config's last outputs */, int *nouts);
+
+/* Reset, in c, the options that do nothing without another (TunableOp tuning without TunableOp, inter-op threads
+ * without the parallel executor) to their value in base: no candidate, and so no winner, carries them. */
+void ortune_drop_inert(const ortune_config *base, ortune_config *c);
 
 /* ---- OOM kills (oom.c) ---- */
 /* The kernel's count of OOM kills seen from here (system-wide + this cgroup), -1 if unknown: a child that died
  * of SIGKILL while it grew was killed by the OOM killer. */
 long long ortune_oom_kills(void);
+
+/* ---- transformed models and the accuracy gate (transform.c) ---- */
+#define ORTUNE_MAX_ACC_RULES 16
+typedef struct {
+  char output[64];     /* "": every output without a rule of its own */
+  double atol, rtol;   /* |got - ref| <= atol + rtol x |ref| */
+  int argmax;          /* instead: the argmax over the last axis agrees everywhere */
+} ortune_acc_rule;
+typedef struct {
+  int n;
+  ortune_acc_rule r[ORTUNE_MAX_ACC_RULES];
+} ortune_accuracy;
+/* Add the rule "[OUTPUT:]atol=X,rtol=Y" or "[OUTPUT:]argmax" (--accuracy) to acc. */
+int ortune_accuracy_parse(const char *text, ortune_accuracy *acc);
+/* Check out_dir's output_N.pb against ref_dir's (and the set2/shapeK subdirs, nsets in all) under acc; records
+ * "accuracy" (per output: max_abs, max_rel, rule, pass), max_abs_err, max_rel_err and a reason in tr.
+ * Outputs without a rule get the float32 check. Returns 0 when every output is within its rule. */
+int ortune_accuracy_check(const ortune_accuracy *acc, const char *ref_dir, const char *out_dir, int nsets, cJSON *tr);
+/* One output (got) against its float32 reference (want) under acc; 0 when within its rule, else why is set. */
+int ortune_accuracy_tensor(const ortune_accuracy *acc, const ortune_tensor *got, const ortune_tensor *want, char *why, size_t len);
+/* The rules as text: "atol=0.01,rtol=0 scores:argmax" (what --accuracy takes, space-separated). */
+void ortune_accuracy_text(const ortune_accuracy *acc, char *buf, size_t len);
+/* A config with a model_override and provenance accuracy (written by tune): its rules into acc, returns 1; else 0. */
+int ortune_accuracy_of_config(const ortune_config *cfg, ortune_accuracy *acc);
+/* Convert model to float16 into work/model.ortune-fp16.onnx (path gets it); records "transform_fp16" in results. */
+int ortune_tune_fp16_prepare(const char *model, const char *work, const char *keep_ops, char *path, size_t len, cJSON *results);
+/* When c's model_override names a transformed model in the work dir: write it next to model
+ * (model.ortune-fp16.onnx), point model_override at it and record its sha256 (and acc's rules, for compare) in c's
+ * provenance. */
+int ortune_tune_transform_finish(ortune_config *c, const char *model, const ortune_accuracy *acc);
 
 /* ---- the tuner (tune.c) ---- */
 typedef struct {
@@ -89,11 +128,13 @@ typedef struct {
   int scale_memory;
   double trial_timeout_s;
   ortune_bench_opts bench;
-  int ab_rounds, ab_runs, finalists;
+  int ab_rounds, ab_runs, ab_sessions, finalists; /* ab_rounds: in all, over ab_sessions fresh sessions */
   double min_gain;
   int resume, quiet, no_write;
   int event_timing;           /* record CUDA-event time per run too (harness overhead check) */
   const char *worker_exe;     /* re-executed as `worker_exe _trial SPEC RESULT` */
+  const ortune_accuracy *accuracy; /* non-NULL: also try the float16 model, gated by this rule */
+  const char *fp16_keep;      /* op types kept float32 in it (NULL: the converter's default list) */
 } ortune_tune_opts;
 void ortune_tune_opts_default(ortune_tune_opts *o);
 /* Run the search; *results gets the results JSON (caller deletes). Writes the

@@ -18,6 +18,8 @@ The protobuf wire format is written by hand (no onnx package needed on CI):
   dropout_eval.onnx    y = Dropout(x, ratio, training_mode=false initializer): not random
   dropout_train.onnx   the same with training_mode = true: random
   random_in_if.onnx    y = If(c) then RandomUniformLike(x) else x: a random operator inside a subgraph
+  denormal.onnx        y = MatMul(x, W), x: float32 [1, 64], W: 64x64 denormals (2^-140): with x = 1, y = 2^-134, a
+                       denormal too; denormal_data holds that, denormal_ftz_data the zeros that flush-to-zero gives
 """
 import os
 import struct
@@ -184,6 +186,16 @@ def main():
             [node(["x", "ratio", "training"], ["y"], "Dropout", "drop")],
             [value_info("x", FLOAT, [2, 3])], [value_info("y", FLOAT, [2, 3])], "dropout_" + mode, [("", 13)],
             [tensor("ratio", [], [0.5]), bool_tensor("training", mode == "train")]))
+    tiny = 2.0 ** -140
+    write(os.path.join(out, "denormal.onnx"), model(
+        [node(["x", "W"], ["y"], "MatMul", "matmul")],
+        [value_info("x", FLOAT, [1, 64])], [value_info("y", FLOAT, [1, 64])], "denormal", [("", 13)],
+        [tensor("W", [64, 64], [tiny] * 4096)]))
+    for sub, y in (("denormal_data", 2.0 ** -134), ("denormal_ftz_data", 0.0)):
+        ds = os.path.join(out, sub)
+        os.makedirs(ds, exist_ok=True)
+        write(os.path.join(ds, "input_0.pb"), tensor("x", [1, 64], [1.0] * 64))
+        write(os.path.join(ds, "output_0.pb"), tensor("y", [1, 64], [y] * 64))
 
 
 if __name__ == "__main__":

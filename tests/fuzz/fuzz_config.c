@@ -7,6 +7,9 @@
  *   3. saving that reloaded config over the saved file again must not change a byte.
  * "Equal" compares every option (effective value and whether it is set; provider is always
  * written, so only its value counts), every free dimension and every provenance entry, in order.
+ *   4. with profiles: each profile (up to 4), loaded by name, saved over a copy of the input, must read back
+ *      equal (its match too) by name, and a second save must not change a byte; the other profiles must still
+ *      list as before.
  * A save may refuse a file it cannot rewrite (section not in column 1, anchors used elsewhere,
  * ...): that is an error return, not a finding. Any broken invariant abort()s. */
 #include "fuzz_util.h"
@@ -23,6 +26,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 static int same_str(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
+
+static int same_match(const ortune_profile_match *a, const ortune_profile_match *b) {
+  return a->is_cpu == b->is_cpu && !strcmp(a->gpu, b->gpu) && !strcmp(a->cc, b->cc) && !strcmp(a->gpu_class, b->gpu_class) &&
+         !strcmp(a->cpu, b->cpu) && a->cores == b->cores;
+}
 
 static void dump_file(const char *label, const char *path) {
   char *t = NULL;
@@ -53,10 +61,10 @@ static void config_equal(const ortune_config *a, const ortune_config *b, const c
               a->prov[i].value ? a->prov[i].value : "(null)", b->prov[i].key, b->prov[i].value ? b->prov[i].value : "(null)");
 }
 
-/* Load path, which must succeed, and compare with want. */
-static void reload_equal(const ortune_config *want, const char *path, const char *what) {
+/* Load path (profile: NULL for the automatic choice, else by name), which must succeed, and compare with want. */
+static void reload_equal_profile(const ortune_config *want, const char *path, const char *profile, const char *what) {
   ortune_config *got = NULL;
-  if (ortune_config_load(&got, path) != ORTUNE_OK) {
+  if (ortune_config_load_profile(&got, path, profile) != ORTUNE_OK) {
     dump_file(what, path);
     FZ_FAIL("%s: written file does not load: %s", what, ortune_last_error());
   }
@@ -65,7 +73,52 @@ static void reload_equal(const ortune_config *want, const char *path, const char
   for (int i = 0; i < ortune_noptions; i++)
     if (!same_str(ortune_config_get(got, ortune_options[i].name), ortune_config_value(got, i)))
       FZ_FAIL("%s: ortune_config_get(%s) disagrees", what, ortune_options[i].name);
+  if (strcmp(what, "to_yaml") && /* to_yaml writes the profile alone, as a plain section */
+      (strcmp(ortune_config_profile_name(want), ortune_config_profile_name(got)) || !same_match(&want->match, &got->match)))
+    FZ_FAIL("%s: profile %s reads back as %s, or its match differs", what, ortune_config_profile_name(want),
+            ortune_config_profile_name(got));
   ortune_config_release(got);
+}
+
+static void reload_equal(const ortune_config *want, const char *path, const char *what) {
+  reload_equal_profile(want, path, NULL, what);
+}
+
+/* 4. Each profile of the input by name: save, read back equal, save again without a change; the list is kept. */
+static void each_profile(const uint8_t *data, size_t size) {
+  ortune_profile_entry *e = NULL, *e2 = NULL;
+  int n = 0, def = 0, n2 = 0, def2 = 0;
+  fz_write(p_in, data, size);
+  if (ortune_config_list_profiles(p_in, &e, &n, &def) != ORTUNE_OK) FZ_FAIL("the file loads but its profiles do not list: %s",
+                                                                            ortune_last_error());
+  for (int i = 0; i < n && i < 4; i++) {
+    ortune_config *c = NULL;
+    fz_write(p_in, data, size);
+    if (ortune_config_load_profile(&c, p_in, e[i].name) != ORTUNE_OK)
+      FZ_FAIL("profile %s is listed but does not load: %s", e[i].name, ortune_last_error());
+    if (ortune_config_save(c, p_in) == ORTUNE_OK) {
+      reload_equal_profile(c, p_in, e[i].name, "save profile");
+      if (ortune_config_list_profiles(p_in, &e2, &n2, &def2) != ORTUNE_OK || n2 != n || def2 != def)
+        FZ_FAIL("after saving profile %s: %d profiles (default %d), was %d (%d)", e[i].name, n2, def2, n, def);
+      for (int k = 0; k < n; k++)
+        if (strcmp(e[k].name, e2[k].name) || !same_match(&e[k].match, &e2[k].match))
+          FZ_FAIL("after saving profile %s: profile %d '%s' became '%s'", e[i].name, k, e[k].name, e2[k].name);
+      free(e2);
+      e2 = NULL;
+      char *before = NULL, *after = NULL;
+      size_t nb = 0, na = 0;
+      if (ortune_read_file(p_in, &before, &nb)) FZ_FAIL("re-read: %s", ortune_last_error());
+      if (ortune_config_save(c, p_in) != ORTUNE_OK) FZ_FAIL("second save of profile %s failed: %s", e[i].name, ortune_last_error());
+      if (ortune_read_file(p_in, &after, &na)) FZ_FAIL("re-read: %s", ortune_last_error());
+      if (nb != na || memcmp(before, after, nb)) FZ_FAIL("saving profile %s twice changed the file", e[i].name);
+      free(before);
+      free(after);
+    } else if (!*ortune_last_error()) {
+      FZ_FAIL("save of profile %s failed without a message", e[i].name);
+    }
+    ortune_config_release(c);
+  }
+  free(e);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -115,5 +168,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FZ_FAIL("save failed without a message");
   }
   ortune_config_release(cfg);
+  each_profile(data, size);
   return 0;
 }

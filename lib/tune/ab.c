@@ -1,0 +1,224 @@
+/* ab.c - the before/after measurement of tune and compare.
+ *
+ * How it works: the configs are measured in S fresh sessions, one child process (`ortune _trial`, mode "ab")
+ * after another, because what a production restart sees is a new session: cuDNN's EXHAUSTIVE search, memory
+ * placement and thread pools are chosen per session. Inside a session the configs run interleaved, R rounds,
+ * one block of runs each per round, in a seeded random order that differs per session; a block is sized by
+ * time. The blocks of all sessions go to stats.c: the speedup and its hierarchical bootstrap interval (sessions,
+ * then rounds), one verdict rule. The machine's load average and hypervisor steal time are recorded around the
+ * measurement, so a busy box is said, not hidden. A failed session is a failure of the whole A/B (its status is
+ * the reason), never "no difference". The budget bounds the whole: sessions that would not fit are skipped.
+ */
+#include "ab.h"
+#include "worker.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static double loadavg(void) {
+  double l = -1;
+  FILE *f = fopen("/proc/loadavg", "r");
+  if (f) {
+    if (fscanf(f, "%lf", &l) != 1) l = -1;
+    fclose(f);
+  }
+  return l;
+}
+
+/* Total and steal jiffies of /proc/stat's cpu line. */
+static void cpu_times(unsigned long long *total, unsigned long long *steal) {
+  unsigned long long v[8] = {0};
+  *total = *steal = 0;
+  FILE *f = fopen("/proc/stat", "r");
+  if (!f) return;
+  if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
+    for (int i = 0; i < 8; i++) *total += v[i];
+    *steal = v[7];
+  }
+  fclose(f);
+}
+
+static cJSON *session_spec(const ortune_ab_plan *p, int s, const char *out_dir) {
+  cJSON *spec = cJSON_CreateObject(), *cl = cJSON_AddArrayToObject(spec, "configs");
+  cJSON_AddStringToObject(spec, "mode", "ab");
+  cJSON_AddStringToObject(spec, "model", p->model);
+  cJSON_AddItemToObject(spec, "inputs", ortune_spec_to_json(p->spec));
+  cJSON_AddNumberToObject(spec, "rounds", p->rounds);
+  cJSON_AddNumberToObject(spec, "runs", p->runs);
+  cJSON_AddNumberToObject(spec, "block_s", p->block_s);
+  cJSON_AddNumberToObject(spec, "order_seed", 1000 + s);
+  cJSON_AddStringToObject(spec, "out_dir", out_dir ? out_dir : "");
+  for (int i = 0; i < p->n; i++) cJSON_AddItemToArray(cl, ortune_config_to_json(p->cfgs[i]));
+  return spec;
+}
+
+static int status_error(int status, const char *log, double timeout, char *why, size_t len) {
+  char tail[300];
+  ortune_worker_last_line(log, tail, sizeof tail);
+  if (status == -2) return snprintf(why, len, "interrupted"), ORTUNE_EINTR;
+  if (status == -1) return snprintf(why, len, "a session gave no result within %.0f s", timeout), ORTUNE_ETIMEOUT;
+  if (status == -3) return snprintf(why, len, "%s", ortune_last_error()), ORTUNE_EFAIL;
+  if (WIFSIGNALED(status))
+    return snprintf(why, len, "a session was killed by signal %d (%s)%s%s", WTERMSIG(status), strsignal(WTERMSIG(status)),
+                    tail[0] ? ": " : "", tail),
+           WTERMSIG(status) == SIGKILL ? ORTUNE_ENOMEM : ORTUNE_ECRASH;
+  return snprintf(why, len, "a session exited %d without a result%s%s", WEXITSTATUS(status), tail[0] ? ": " : "", tail), ORTUNE_ECRASH;
+}
+
+/* Parse one session's result into out (blocks of session s, p50/p99/modes collected for later). */
+static int take_session(const ortune_ab_plan *p, const cJSON *res, int s, ortune_ab_outcome *out, double *p50s, double *p99s) {
+  const cJSON *b = cJSON_GetObjectItemCaseSensitive(res, "blocks");
+  if (cJSON_GetArraySize(b) != p->rounds * p->n) {
+    snprintf(out->error, sizeof out->error, "a session returned %d blocks, %d expected", cJSON_GetArraySize(b), p->rounds * p->n);
+    return ORTUNE_EFAIL;
+  }
+  for (int i = 0; i < p->rounds * p->n; i++) out->blocks[(size_t)s * (size_t)(p->rounds * p->n) + (size_t)i] = cJSON_GetArrayItem(b, i)->valuedouble;
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive(res, "modes");
+  for (int c = 0; c < p->n; c++) {
+    p50s[c * p->sessions + s] = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "p50_ms"), c)->valuedouble;
+    p99s[c * p->sessions + s] = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "p99_ms"), c)->valuedouble;
+    const cJSON *x = cJSON_GetArrayItem(m, c);
+    if ((int)ortune_jnum(x, "count", 1) == 2 && out->modes[c].count < 2) {
+      out->modes[c].count = 2;
+      for (int k = 0; k < 2; k++) {
+        out->modes[c].median[k] = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(x, "median_ms"), k)->valuedouble;
+        out->modes[c].share[k] = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(x, "share"), k)->valuedouble;
+      }
+    }
+  }
+  return ORTUNE_OK;
+}
+
+/* One session in a child; 0 or an ortune error (out->error says why). */
+static int run_session(const ortune_ab_plan *p, int s, ortune_ab_outcome *out, double *p50s, double *p99s) {
+  char sp[800], rp[800], lp[800];
+  snprintf(sp, sizeof sp, "%s/ab_spec_%d.json", p->work, s);
+  snprintf(rp, sizeof rp, "%s/ab_result_%d.json", p->work, s);
+  snprintf(lp, sizeof lp, "%s/ab_log_%d.txt", p->work, s);
+  cJSON *spec = session_spec(p, s, p->keep_outputs && s == 0 ? out->out_dir : NULL);
+  char *txt = cJSON_PrintUnformatted(spec);
+  cJSON_Delete(spec);
+  int rc = txt ? ortune_write_atomic(sp, txt, strlen(txt)) : ORTUNE_ENOMEM;
+  free(txt);
+  if (rc) return snprintf(out->error, sizeof out->error, "%s", ortune_last_error()), rc;
+  int status = ortune_worker_spawn(p->worker_exe, sp, rp, lp, p->session_timeout_s, p->stop);
+  if (status != 0) return status_error(status, lp, p->session_timeout_s, out->error, sizeof out->error);
+  txt = NULL;
+  cJSON *res = ortune_read_file(rp, &txt, NULL) == ORTUNE_OK ? cJSON_Parse(txt) : NULL;
+  free(txt);
+  if (!res) return snprintf(out->error, sizeof out->error, "a session wrote no result"), ORTUNE_ECRASH;
+  rc = (int)ortune_jnum(res, "code", 1);
+  if (rc) snprintf(out->error, sizeof out->error, "%s", ortune_jstr(res, "error"));
+  else rc = take_session(p, res, s, out, p50s, p99s);
+  cJSON_Delete(res);
+  remove(sp);
+  remove(rp);
+  return rc;
+}
+
+static int cmp_d(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double median_of(double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, cmp_d);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static void analyse(const ortune_ab_plan *p, ortune_ab_outcome *out, double *p50s, double *p99s) {
+  ortune_ab_data d = {out->blocks, out->sessions, p->rounds, p->n};
+  for (int c = 0; c < p->n; c++) {
+    out->p50[c] = median_of(p50s + c * p->sessions, out->sessions);
+    out->p99[c] = median_of(p99s + c * p->sessions, out->sessions);
+    if (!out->modes[c].count) out->modes[c].count = 1;
+    if (!c) continue;
+    ortune_ratio_estimate(&d, c, 4000, 0x5EED + (uint64_t)c, &out->ratio[c]);
+    out->verdict[c] = ortune_ab_verdict_of(&out->ratio[c], p->min_gain);
+  }
+}
+
+int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out) {
+  memset(out, 0, sizeof *out);
+  out->n = p->n;
+  out->rounds = p->rounds;
+  out->cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+  if (p->n < 2 || p->n > ORTUNE_AB_MAX || p->sessions < 1 || p->rounds < 1) {
+    snprintf(out->error, sizeof out->error, "a/b: %d configs, %d sessions, %d rounds", p->n, p->sessions, p->rounds);
+    return out->status = ortune_set_error(ORTUNE_EUSAGE, "%s", out->error);
+  }
+  snprintf(out->out_dir, sizeof out->out_dir, "%s/ab_out", p->work);
+  out->blocks = calloc((size_t)p->sessions * (size_t)p->rounds * (size_t)p->n, sizeof(double));
+  double *p50s = calloc((size_t)p->sessions * (size_t)p->n, sizeof(double)), *p99s = calloc((size_t)p->sessions * (size_t)p->n, sizeof(double));
+  if (!out->blocks || !p50s || !p99s) {
+    free(p50s), free(p99s);
+    return out->status = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory");
+  }
+  unsigned long long tot0, st0, tot1, st1;
+  out->load_before = loadavg();
+  cpu_times(&tot0, &st0);
+  double t0 = ortune_now(), per = 0;
+  int rc = ORTUNE_OK;
+  for (int s = 0; s < p->sessions; s++) {
+    if (s && p->budget_s > 0 && ortune_now() - t0 + per > p->budget_s) { /* the next session would not fit */
+      out->budget_cut = 1;
+      break;
+    }
+    if (p->progress) p->progress(p->ctx, s, p->sessions);
+    double ts = ortune_now();
+    if ((rc = run_session(p, s, out, p50s, p99s))) break;
+    out->sessions++;
+    per = fmax(per, ortune_now() - ts);
+  }
+  out->load_after = loadavg();
+  cpu_times(&tot1, &st1);
+  out->steal_pct = tot1 > tot0 ? 100.0 * (double)(st1 - st0) / (double)(tot1 - tot0) : 0;
+  out->busy = (out->load_before > 0 && out->load_before > 0.75 * out->cpus) || out->steal_pct > 5;
+  if (rc) {
+    out->status = rc;
+    ortune_set_error(rc, "the final A/B failed: %s", out->error);
+  } else {
+    analyse(p, out, p50s, p99s);
+  }
+  free(p50s);
+  free(p99s);
+  return out->status;
+}
+
+void ortune_ab_outcome_free(ortune_ab_outcome *o) {
+  free(o->blocks);
+  o->blocks = NULL;
+}
+
+void ortune_ab_load_note(const ortune_ab_outcome *o, char *buf, size_t len) {
+  buf[0] = '\0';
+  if (o->busy)
+    snprintf(buf, len, "the machine was busy while measuring (load average %.2f before, %.2f after, on %d CPUs; %.1f%% steal): "
+             "intervals are wider and a repeat may differ; measure on a quiet machine to be sure",
+             o->load_before, o->load_after, o->cpus, o->steal_pct);
+}
+
+cJSON *ortune_ab_json(const ortune_ab_outcome *o) {
+  cJSON *j = cJSON_CreateObject(), *load = cJSON_AddObjectToObject(j, "load"), *m = cJSON_AddArrayToObject(j, "modes");
+  cJSON_AddNumberToObject(j, "sessions", o->sessions);
+  cJSON_AddNumberToObject(j, "rounds_per_session", o->rounds);
+  if (o->budget_cut) cJSON_AddBoolToObject(j, "budget_cut", 1);
+  cJSON_AddNumberToObject(load, "loadavg_before", o->load_before);
+  cJSON_AddNumberToObject(load, "loadavg_after", o->load_after);
+  cJSON_AddNumberToObject(load, "steal_pct", o->steal_pct);
+  cJSON_AddNumberToObject(load, "cpus", o->cpus);
+  cJSON_AddBoolToObject(load, "busy", o->busy);
+  for (int c = 0; c < o->n; c++) {
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddNumberToObject(x, "count", o->modes[c].count);
+    if (o->modes[c].count == 2) {
+      cJSON_AddItemToObject(x, "median_ms", cJSON_CreateDoubleArray(o->modes[c].median, 2));
+      cJSON_AddItemToObject(x, "share", cJSON_CreateDoubleArray(o->modes[c].share, 2));
+    }
+    cJSON_AddItemToArray(m, x);
+  }
+  return j;
+}

@@ -1,0 +1,51 @@
+/* ab.h - the before/after measurement of tune and compare: configs interleaved in several fresh sessions. */
+#ifndef ORTUNE_AB_H
+#define ORTUNE_AB_H
+#include <signal.h>
+#include "stats.h"
+#include "tune.h"
+
+#define ORTUNE_AB_MAX 16
+
+typedef struct {
+  const char *model;
+  ortune_config **cfgs;          /* cfgs[0]: the reference (ORT's defaults, or --against) */
+  int n;
+  const ortune_input_spec *spec;
+  int sessions;                  /* fresh processes, one after another (default 3) */
+  int rounds;                    /* rounds per session */
+  int runs;                      /* runs per block; 0: sized so that a block takes block_s */
+  double block_s;
+  double budget_s;               /* the whole A/B; sessions that would not fit are skipped (one always runs); 0: none */
+  double session_timeout_s;
+  const char *worker_exe, *work; /* `ortune _trial`, and a directory for its specs and results */
+  int keep_outputs;              /* the first session writes every config's outputs to work/ab_out/cI/ */
+  double min_gain;
+  volatile sig_atomic_t *stop;
+  void (*progress)(void *ctx, int session, int sessions);
+  void *ctx;
+} ortune_ab_plan;
+
+typedef struct {
+  int sessions, rounds, n;       /* sessions done (and the rounds each) */
+  double *blocks;                /* [session][round][config] */
+  double p50[ORTUNE_AB_MAX], p99[ORTUNE_AB_MAX]; /* median over sessions of each session's p50 / p99 */
+  ortune_modes modes[ORTUNE_AB_MAX];             /* two modes when any session saw two */
+  ortune_ratio ratio[ORTUNE_AB_MAX];             /* [0] unused */
+  ortune_ab_verdict verdict[ORTUNE_AB_MAX];
+  double load_before, load_after;                /* 1-minute load average */
+  double steal_pct;                              /* CPU time stolen by the hypervisor during the A/B */
+  int cpus, busy, budget_cut;
+  int status;                    /* 0, or the ortune error of a failed session (ETIMEOUT, ECRASH, EOOM, EINTR, ...) */
+  char error[512];
+  char out_dir[700];             /* with keep_outputs */
+} ortune_ab_outcome;
+
+/* Run the plan; fills out (free with ortune_ab_outcome_free). Returns out->status. */
+int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out);
+void ortune_ab_outcome_free(ortune_ab_outcome *o);
+/* One line on the machine's load during the A/B ("" when quiet). */
+void ortune_ab_load_note(const ortune_ab_outcome *o, char *buf, size_t len);
+/* The outcome as JSON (sessions, rounds, load, modes, per candidate: speedup, interval, verdict). */
+cJSON *ortune_ab_json(const ortune_ab_outcome *o);
+#endif
