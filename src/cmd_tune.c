@@ -202,9 +202,8 @@ static int check_output_paths(const tune_opts *o, const char *model) {
   if (!p) return ortune_set_error(ORTUNE_ENOMEM, "tune: out of memory");
   cli_paths_inputs(p, &o->common, model, !o->dry_run);
   if (!o->dry_run) ortune_paths_out(p, "--config", o->common.config, ORTUNE_OUT_CONFIG);
-  /* --resume reads --results first (its own validated loader says what is wrong with a damaged file) */
-  if (o->resume) ortune_paths_in(p, "--results", o->results);
-  else ortune_paths_out(p, "--results", o->results, ORTUNE_OUT_RESULTS);
+  /* --resume reads --results first: its reader says what is wrong with a damaged one */
+  ortune_paths_out(p, "--results", o->results, o->resume ? ORTUNE_OUT_INPLACE : ORTUNE_OUT_RESULTS);
   ortune_paths_out(p, "--csv", o->csv, ORTUNE_OUT_CSV);
   ortune_paths_out(p, "--report", o->report, ORTUNE_OUT_REPORT);
   int rc = ortune_paths_check(p, o->force);

@@ -47,9 +47,10 @@ static int setup_process(void) {
 /* Flush stdout: a reader that went away (EPIPE: `ortune tune ... | head -2`) or a full disk is one line and
  * ORTUNE_EIO, never a silent 0 nor death by SIGPIPE (141). An earlier error's code wins. */
 static int cli_finish(int rc) {
+  /* fflush, not fclose: ORT's threads may still exist while the process exits */
+  errno = 0;
   int bad = fflush(stdout) != 0 || ferror(stdout);
-  int err = errno;
-  if (fclose(stdout) != 0 && !bad) bad = 1, err = errno;
+  int err = errno ? errno : EIO;
   if (!bad) return rc;
   if (err == EPIPE) fprintf(stderr, "ortune: stdout: the reader went away (broken pipe): output cut short\n");
   else fprintf(stderr, "ortune: stdout: %s: output lost\n", strerror(err));

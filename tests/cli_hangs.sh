@@ -1,6 +1,6 @@
 #!/bin/sh
 # cli_hangs.sh - inputs that used to hang ortune or be read two ways end at once with one line: a FIFO, a device or a
-# directory as model or config (opened with O_NONBLOCK, refused unless a regular file: exit 3, EIO); YAML nested a
+# directory as model or config (opened with O_NONBLOCK, refused unless a regular file or /dev/null: exit 3, EIO); YAML nested a
 # million levels deep (refused past 64 levels, naming the depth and line: exit 5, ECONFIG); two top-level
 # onnxruntime: keys, or one option twice in the section (exit 5, naming both lines). No case measures time: a hang
 # is caught by this test's ctest TIMEOUT (tests/CMakeLists.txt), kept short.
@@ -27,6 +27,9 @@ expect_error "report: FIFO as results" $E_IO - "$ORTUNE" report f.fifo --output 
 expect_error "run: /dev/zero as config" $E_IO - "$ORTUNE" run m.onnx --config /dev/zero
 expect_error "run: a directory as config" $E_IO - "$ORTUNE" run m.onnx --config "$work"
 expect_error "info: /dev/zero as model" $E_IO - "$ORTUNE" info /dev/zero
+"$ORTUNE" run m.onnx --config /dev/null >/dev/null 2>.err && t_pass "/dev/null as config: an empty config (ORT defaults)" ||
+  t_fail "/dev/null as config: $(cat .err)"
+expect_error "info: /dev/null as model: an empty file" $E_MODEL - "$ORTUNE" info /dev/null
 
 # ---- deep nesting ----------------------------------------------------------------------------------------------------
 python3 - <<'PY'

@@ -54,6 +54,13 @@ refuse "tune --csv over someone's file" "$ORTUNE" tune m.onnx --config c.yaml --
 refuse "tune --report over someone's file" "$ORTUNE" tune m.onnx --config c.yaml --report notes.txt $quick
 cmp -s notes.txt notes.orig && t_pass "someone's file kept" || t_fail "notes.txt changed"
 
+# ---- tune --resume reads --results first: a damaged one is the results reader's to name, not "not ortune's" ------------
+echo '[1, 2]' >damaged.json
+run_cmd .out .err "$ORTUNE" tune m.onnx --config c.yaml --results damaged.json --resume $quick
+[ "$rc" -ne $E_USAGE ] && ! grep -q 'is not an ortune results file' .err && t_pass "--resume: a damaged --results reaches the reader (exit $rc)" ||
+  t_fail "--resume with a damaged --results: exit $rc: $(cat .err)"
+refuse "--resume --results = model still refused" "$ORTUNE" tune m.onnx --config c.yaml --results m.onnx --resume $quick
+
 # ---- unwritable --results: up front, before any trial ----------------------------------------------------------------
 mkdir tmpx
 expect_error "tune --results in a missing directory" $E_IO c.yaml env TMPDIR="$work/tmpx" "$ORTUNE" tune m.onnx --config c.yaml \

@@ -40,11 +40,11 @@ void ortune_write_atomic_abort(void);
 void ortune_sweep_stale_temps(const char *path);
 /* Is there no process pid (kill(pid, 0) says ESRCH)? */
 int ortune_pid_dead(long pid);
-/* NUL-terminated. A FIFO, device or directory is refused at once (ORTUNE_EIO, errno 0, the message names it);
- * other failures keep errno. */
+/* NUL-terminated. A FIFO, device (but /dev/null, an empty file) or directory is refused at once (ORTUNE_EIO,
+ * errno 0, the message names it); other failures keep errno. */
 int ortune_read_file(const char *path, char **data, size_t *len);
-/* Open path for reading without blocking on a FIFO; refuse anything but a regular file (ORTUNE_EIO, one line
- * naming what and what it is; errno 0 then, else the open's errno). what: "model", "config". */
+/* Open path for reading without blocking on a FIFO; refuse anything but a regular file or /dev/null (ORTUNE_EIO,
+ * one line naming what and what it is; errno 0 then, else the open's errno). what: "model", "config". */
 int ortune_open_regular(const char *path, const char *what, int *fd);
 int ortune_mkdir_p(const char *path);
 char *ortune_strdup(const char *s);
@@ -61,7 +61,11 @@ void ortune_cpu_name(char *buf, size_t len);
 uint64_t ortune_host_memory(void);                /* bytes of RAM */
 
 /* ---- output paths (outpath.c): one guard for every writer ------------------ */
-typedef enum { ORTUNE_OUT_CONFIG, ORTUNE_OUT_RESULTS, ORTUNE_OUT_REPORT, ORTUNE_OUT_CSV, ORTUNE_OUT_TENSOR } ortune_out_kind;
+/* CONFIG: spliced, INPLACE: read and then rewritten (tune --resume's --results; its reader validates it): any
+ * regular file is acceptable for both. The others replace the file: only ortune's own earlier output of the kind. */
+typedef enum {
+  ORTUNE_OUT_CONFIG, ORTUNE_OUT_RESULTS, ORTUNE_OUT_REPORT, ORTUNE_OUT_CSV, ORTUNE_OUT_TENSOR, ORTUNE_OUT_INPLACE
+} ortune_out_kind;
 #define ORTUNE_MAX_PATHS 320
 /* The start of the CSV header `tune --csv` writes, and the doc_string ortune_tensor_write_pb adds: how an
  * existing file is recognised as ortune's own earlier output (replaced without --force). */

@@ -8,7 +8,8 @@
  * output of that kind (a results JSON has an "ortune_version" key in its first 4 KiB, a report has ortune's
  * <title>, a CSV ortune's header, a .pb tensor ortune's doc_string marker, a .npy the .pb beside it), unless force. An output that exists but
  * is not a regular file (a directory, FIFO, device: a rename would replace /dev/null) is refused with
- * ORTUNE_EIO. A config is always spliced, never replaced, so any regular file is acceptable as a config. Once
+ * ORTUNE_EIO. A config is always spliced, never replaced, and tune --resume reads (and validates) its --results
+ * before rewriting it, so any regular file is acceptable for those two. Once
  * the paths pass, the temp files that killed earlier writers left beside each output are swept.
  * ortune_out_probe() proves a path can be written (its directory exists and takes a new file, an existing file
  * is writable) so that `tune` fails before its first trial. */
@@ -93,7 +94,7 @@ static int tensor_tail_ours(const char *path) {
 }
 
 int ortune_out_is_ours(const char *path, ortune_out_kind kind) {
-  if (kind == ORTUNE_OUT_CONFIG) return 1; /* spliced, never replaced */
+  if (kind == ORTUNE_OUT_CONFIG || kind == ORTUNE_OUT_INPLACE) return 1; /* spliced, or read and validated first */
   size_t len = strlen(path);
   if (kind == ORTUNE_OUT_TENSOR && len > 4 && !strcmp(path + len - 4, ".npy")) {
     /* a .npy header has no room for a marker (numpy refuses unknown keys): ortune's own when the .pb that

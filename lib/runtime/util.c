@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,12 +65,18 @@ int ortune_open_regular(const char *path, const char *what, int *fd_out) {
     return ORTUNE_EIO;
   }
   struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (fstat(fd, &st) != 0) {
     int err = errno;
-    int bad_stat = !S_ISREG(st.st_mode) ? 0 : 1;
+    close(fd);
+    ortune_set_error(ORTUNE_EIO, "read %s %s: %s", what, path, strerror(err));
+    errno = err;
+    return ORTUNE_EIO;
+  }
+  /* /dev/null reads as an empty file (an empty config: `--config /dev/null`); other devices may never end */
+  int devnull = S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3;
+  if (!S_ISREG(st.st_mode) && !devnull) {
     close(fd);
     errno = 0; /* callers tell this apart from a missing file */
-    if (bad_stat) return ortune_set_error(ORTUNE_EIO, "read %s %s: %s", what, path, strerror(err));
     return ortune_set_error(ORTUNE_EIO, "read %s %s: it is %s, not a regular file: give the path of the file itself", what,
                             path, file_type_name(st.st_mode));
   }
