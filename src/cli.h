@@ -77,6 +77,14 @@ extern const cli_cmd *const cli_commands[];
 
 void cli_usage(FILE *f);
 void cli_help(FILE *f, const cli_cmd *c);
+/* Parse argv (argc words after the subcommand) for c into opts, from c's option table: "--name value",
+ * "--name=value", flags, repeated ARG_CALL options, "--" ending the options. Positionals are compacted to the front
+ * of argv; returns their count, or -err after ortune_set_error (unknown option with a "did you mean", missing value,
+ * a value on a flag, a bad number). */
+int cli_parse(const cli_cmd *c, void *opts, int argc, char **argv);
+/* The command line after the process setup (main.c): usage, --help, --version, or one subcommand. Returns the exit
+ * code. */
+int cli_main(int argc, char **argv);
 /* Print err as "ortune: <message>" and return the exit code. */
 int cli_fail(int err);
 /* Is stdout/stderr a terminal (colour, progress bars)? */

@@ -1,4 +1,5 @@
-/* test_guide.c - the `ortune explain` guide: complete in both languages, findable, tidy, language detection. */
+/* test_guide.c - the `ortune explain` guide (generated from docs/parameters/): complete in both languages, in step with
+ * the option table, findable, tidy, language detection. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,16 +11,16 @@
 #include <string.h>
 
 #include "guide.h"
+#include "internal.h"
 
-/* Options the guide must cover (the ones `tune` and the config know). */
-static const char *const required[] = {
-    "cudnn_conv_algo_search", "gpu_mem_limit", "arena_extend_strategy", "do_copy_in_default_stream",
-    "cudnn_conv_use_max_workspace", "tunable_op_enable", "tunable_op_tuning_enable",
-    "tunable_op_max_tuning_duration_ms", "execution_mode", "graph_optimization_level",
-    "enable_cpu_mem_arena", "enable_mem_pattern", "enable_cuda_graph", "prefer_nhwc", "use_tf32",
-    "fuse_conv_bias", "cudnn_conv1d_pad_to_nc1d", "intra_op_num_threads", "inter_op_num_threads",
-    "session.intra_op.allow_spinning", "device_id", "provider", "io",
-};
+/* Config keys the guide explains that are not rows of the option table (config.c reads them itself). */
+static const char *const non_table[] = {"free_dimension_overrides"};
+
+static int is_non_table(const char *name) {
+  for (size_t i = 0; i < sizeof non_table / sizeof non_table[0]; i++)
+    if (!strcmp(name, non_table[i])) return 1;
+  return 0;
+}
 
 static int has_hangul(const char *s) {
   /* Hangul syllables U+AC00..U+D7A3 are encoded with lead bytes 0xEA..0xED. */
@@ -66,7 +67,7 @@ static int valid_utf8(const char *s) {
 
 static void test_entries_complete(void **state) {
   (void)state;
-  assert_true(ortune_guide_count >= (int)(sizeof required / sizeof required[0]));
+  assert_true(ortune_guide_count >= ortune_noptions);
   for (int i = 0; i < ortune_guide_count; i++) {
     const ortune_guide_entry *e = &ortune_guide[i];
     assert_non_null(e->option);
@@ -89,12 +90,32 @@ static void test_entries_complete(void **state) {
   }
 }
 
-static void test_required_present(void **state) {
+/* The table and the guide cannot drift: every option in the table has an entry (in both languages: each entry
+ * carries both), and every entry is a table option or a documented non-table key. */
+static void test_table_and_guide_agree(void **state) {
   (void)state;
-  for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
-    if (!ortune_guide_find(required[i]))
-      fail_msg("no guide entry for %s", required[i]);
+  for (int i = 0; i < ortune_noptions; i++) {
+    const ortune_guide_entry *e = ortune_guide_find(ortune_options[i].name);
+    if (!e || strcmp(e->option, ortune_options[i].name))
+      fail_msg("option %s has no guide entry: add docs/parameters/en/%s.md and docs/parameters/ko/%s.md", ortune_options[i].name,
+               ortune_options[i].name, ortune_options[i].name);
   }
+  for (int i = 0; i < ortune_guide_count; i++)
+    if (!ortune_option_find(ortune_guide[i].option) && !is_non_table(ortune_guide[i].option))
+      fail_msg("guide entry %s is not an option of the table (lib/runtime/options.c): add its row, or remove "
+               "docs/parameters/{en,ko}/%s.md", ortune_guide[i].option, ortune_guide[i].option);
+  for (size_t k = 0; k < sizeof non_table / sizeof non_table[0]; k++) {
+    if (!ortune_guide_find(non_table[k])) fail_msg("non-table key %s has no guide entry", non_table[k]);
+    if (ortune_option_find(non_table[k])) fail_msg("%s is a table option now: drop it from non_table", non_table[k]);
+  }
+}
+
+/* Entries are sorted by name (the generator sorts them; `ortune explain` lists them in this order). */
+static void test_sorted(void **state) {
+  (void)state;
+  for (int i = 1; i < ortune_guide_count; i++)
+    if (strcmp(ortune_guide[i - 1].option, ortune_guide[i].option) >= 0)
+      fail_msg("guide not sorted: %s before %s", ortune_guide[i - 1].option, ortune_guide[i].option);
 }
 
 static void test_find(void **state) {
@@ -233,7 +254,8 @@ static void test_lang(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_entries_complete),
-      cmocka_unit_test(test_required_present),
+      cmocka_unit_test(test_table_and_guide_agree),
+      cmocka_unit_test(test_sorted),
       cmocka_unit_test(test_find),
       cmocka_unit_test(test_no_duplicates),
       cmocka_unit_test(test_line_width),

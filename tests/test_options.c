@@ -251,6 +251,69 @@ static void test_session_options_build_every_value(void **state) {
   }
 }
 
+/* The apply column: each row names a way to reach ORT that fits its scope, and every allowed value of every session
+ * row goes through ortune_option_apply; config entries are then readable back from the session options. */
+static void test_apply_column(void **state) {
+  (void)state;
+  const OrtApi *api = ortune_ort_api();
+  for (int i = 0; i < ortune_noptions; i++) {
+    const ortune_option *o = &ortune_options[i];
+    switch (o->apply) {
+      case ORTUNE_APPLY_SETTER:
+        if (o->scope != ORTUNE_SCOPE_SESSION || o->setter == ORTUNE_SETTER_NONE) fail_msg("%s: setter row without a setter", o->name);
+        break;
+      case ORTUNE_APPLY_CONFIG_ENTRY:
+        if (o->scope != ORTUNE_SCOPE_SESSION || strncmp(o->name, "session.", 8)) fail_msg("%s: not a session config key", o->name);
+        break;
+      case ORTUNE_APPLY_CUDA_OPTION:
+        if (o->scope != ORTUNE_SCOPE_CUDA) fail_msg("%s: CUDA provider option outside the cuda scope", o->name);
+        break;
+      case ORTUNE_APPLY_HARNESS:
+        if (o->scope != ORTUNE_SCOPE_HARNESS) fail_msg("%s: harness row outside the harness scope", o->name);
+        break;
+    }
+    if (o->apply != ORTUNE_APPLY_SETTER && o->setter != ORTUNE_SETTER_NONE) fail_msg("%s: a setter on a non-setter row", o->name);
+    char vals[16][64];
+    int n = o->values ? split(o->values, vals, 16) : 0;
+    if (!o->values) {
+      snprintf(vals[n++], 64, "%lld", o->min);
+      snprintf(vals[n++], 64, "%lld", o->max);
+    }
+    for (int v = 0; v < n; v++) {
+      char norm[64];
+      if (o->kind == ORTUNE_KIND_BYTES) snprintf(vals[v], 64, "8GiB");
+      assert_int_equal(ortune_option_check(o, vals[v], norm, sizeof norm), ORTUNE_OK);
+      OrtSessionOptions *so = NULL;
+      assert_null(api->CreateSessionOptions(&so));
+      if (ortune_option_apply(api, so, o, norm)) fail_msg("%s=%s: %s", o->name, norm, ortune_last_error());
+      int has = 0;
+      assert_null(api->HasSessionConfigEntry(so, o->name, &has));
+      if (has != (o->apply == ORTUNE_APPLY_CONFIG_ENTRY)) fail_msg("%s=%s: config entry %s", o->name, norm, has ? "set" : "missing");
+      if (has) {
+        char got[64];
+        size_t len = sizeof got;
+        assert_null(api->GetSessionConfigEntry(so, o->name, got, &len));
+        assert_string_equal(got, norm);
+      }
+      api->ReleaseSessionOptions(so);
+    }
+  }
+}
+
+/* A setter row whose value has no setter case is an error naming the option, not a silent default. */
+static void test_apply_bad_setter(void **state) {
+  (void)state;
+  const OrtApi *api = ortune_ort_api();
+  ortune_option bad = ortune_options[ortune_option_index("execution_mode")];
+  OrtSessionOptions *so = NULL;
+  assert_null(api->CreateSessionOptions(&so));
+  assert_int_not_equal(ortune_option_apply(api, so, &bad, "ORT_NOT_A_MODE"), ORTUNE_OK);
+  assert_non_null(strstr(ortune_last_error(), "execution_mode"));
+  bad.setter = ORTUNE_SETTER_NONE;
+  assert_int_not_equal(ortune_option_apply(api, so, &bad, "ORT_PARALLEL"), ORTUNE_OK);
+  api->ReleaseSessionOptions(so);
+}
+
 static void test_space_membership(void **state) {
   (void)state;
   static const char *const spaces[] = {"seed14", "cpu", "cuda", "cuda-core", "full"};
@@ -333,6 +396,8 @@ int main(void) {
     cmocka_unit_test(test_bytes_parsing),
     cmocka_unit_test(test_aliases),
     cmocka_unit_test(test_session_options_build_every_value),
+    cmocka_unit_test(test_apply_column),
+    cmocka_unit_test(test_apply_bad_setter),
     cmocka_unit_test(test_space_membership),
     cmocka_unit_test(test_seed14),
   };

@@ -10,8 +10,11 @@ typedef struct {
   const char *ko_body;
 } ortune_guide_entry;
 
+/* Generated from docs/parameters/{en,ko}/ by tools/guidegen.c (guide_data.c in the build directory), sorted by
+ * option name. */
 extern const ortune_guide_entry ortune_guide[];
 extern const int ortune_guide_count;
+extern const char ortune_guide_intro_en[], ortune_guide_intro_ko[];
 
 /* The entry for option (an accepted alias such as gpu_mem_limit_gb finds its
  * option's entry), or NULL if there is none. */

@@ -1,4 +1,6 @@
-/* error.c - the error enum's names and messages, and the thread's last one-line error. */
+/* error.c - the error enum's names and messages, and the thread's last one-line error, escaped for a terminal.
+ * A leaf of lib/runtime: it calls nothing of ortune's (ORT statuses become errors in ort.c), so every other module
+ * can report through it without a circle. */
 #include "internal.h"
 #include <string.h>
 
@@ -39,34 +41,28 @@ int ortune_set_error(int code, const char *fmt, ...) {
   return code;
 }
 
-/* ORT messages that mean the device or host ran out of memory. */
-static int looks_like_oom(const char *msg) {
-  static const char *const pats[] = {"out of memory", "Failed to allocate memory", "CUDNN_STATUS_ALLOC_FAILED",
-                                     "cudaErrorMemoryAllocation", "bad_alloc", "Available memory of"};
-  for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++)
-    if (strstr(msg, pats[i])) return 1;
-  return 0;
-}
-
-/* ORT messages that mean the model uses an operator (or an operator/type pair) this build has no kernel for. */
-static int looks_unsupported(const char *msg) {
-  static const char *const pats[] = {"is not a registered function/op", "No Op registered for",
-                                     "Could not find an implementation for", "not supported", "not implemented"};
-  for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++)
-    if (strstr(msg, pats[i])) return 1;
-  return 0;
-}
-
-int ortune_ort_error(OrtStatus *st, const char *what) {
-  const OrtApi *api = ortune_ort_api();
-  const char *msg = api->GetErrorMessage(st);
-  OrtErrorCode code = api->GetErrorCode(st);
-  int err = ORTUNE_EORT;
-  if (looks_like_oom(msg)) err = ORTUNE_EOOM;
-  else if (looks_unsupported(msg)) err = ORTUNE_EUNSUPPORTED;
-  else if (code == ORT_INVALID_PROTOBUF || code == ORT_NO_SUCHFILE || code == ORT_INVALID_GRAPH) err = ORTUNE_EMODEL;
-  else if (code == ORT_NOT_IMPLEMENTED) err = ORTUNE_EUNSUPPORTED;
-  ortune_set_error(err, "%s: %s", what, msg);
-  api->ReleaseStatus(st);
-  return err;
+char *ortune_term_escape(const char *in, char *out, size_t len) {
+  size_t n = 0;
+  if (!len) return out;
+  for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p; p++) {
+    char esc[8];
+    size_t w;
+    if (*p == '\n' || *p == '\r' || *p == '\t') esc[0] = ' ', w = 1;
+    else if (*p < 0x20 || *p == 0x7f) w = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *p);
+    else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) w = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *++p);
+    else esc[0] = (char)*p, w = 1;
+    if (n + w >= len) break;
+    memcpy(out + n, esc, w);
+    n += w;
+  }
+  /* cut short: no character left without all its bytes */
+  size_t lead = n;
+  while (lead > 0 && ((unsigned char)out[lead - 1] & 0xc0) == 0x80) lead--;
+  if (lead > 0 && ((unsigned char)out[lead - 1] & 0xc0) == 0xc0) {
+    unsigned char c = (unsigned char)out[lead - 1];
+    size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    if (n - (lead - 1) < want) n = lead - 1;
+  }
+  out[n] = '\0';
+  return out;
 }

@@ -11,7 +11,7 @@
  * names what failed first, then the way out. */
 int ortune_set_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ortune_clear_error(void);
-/* Turn an OrtStatus into an ortune error (releases status). what: "create session". */
+/* Turn an OrtStatus into an ortune error (releases status). what: "create session". (ort.c) */
 int ortune_ort_error(OrtStatus *st, const char *what);
 /* In a function with `int rc` and a `fail:` label: on an ORT error set rc and jump there. */
 #define ORTUNE_ORT_TRY(call, what)           \
@@ -49,7 +49,7 @@ int ortune_open_regular(const char *path, const char *what, int *fd);
 int ortune_mkdir_p(const char *path);
 char *ortune_strdup(const char *s);
 /* Copy in to out (len bytes, NUL-terminated, cut at a character) safe for a terminal: control characters and UTF-8
- * C1 controls (ESC sequences, BEL, ...) as \xNN text; tab, CR and newline as spaces. Returns out. */
+ * C1 controls (ESC sequences, BEL, ...) as \xNN text; tab, CR and newline as spaces. Returns out. (error.c) */
 char *ortune_term_escape(const char *in, char *out, size_t len);
 /* Levenshtein distance, for "did you mean" hints. */
 int ortune_edit_distance(const char *a, const char *b);
@@ -154,6 +154,31 @@ int ortune_model_check_freedims(const ortune_model_info *mi, const ortune_config
 typedef enum { ORTUNE_SCOPE_SESSION, ORTUNE_SCOPE_CUDA, ORTUNE_SCOPE_CPU, ORTUNE_SCOPE_HARNESS } ortune_scope;
 typedef enum { ORTUNE_KIND_ENUM, ORTUNE_KIND_BOOL, ORTUNE_KIND_INT, ORTUNE_KIND_BYTES, ORTUNE_KIND_PATH } ortune_kind;
 
+/* How a value reaches ORT (session.c switches on it; no option name is compared there). */
+typedef enum {
+  ORTUNE_APPLY_SETTER,       /* an OrtApi session-options call, chosen by the row's setter */
+  ORTUNE_APPLY_CONFIG_ENTRY, /* AddSessionConfigEntry(name, value) */
+  ORTUNE_APPLY_CUDA_OPTION,  /* UpdateCUDAProviderOptions(name, value); a BYTES "max" is ORT's default and not passed */
+  ORTUNE_APPLY_HARNESS,      /* ortune's own key: read by the runner/tuner, never passed to ORT */
+} ortune_apply;
+/* The OrtApi call of an ORTUNE_APPLY_SETTER row (ORTUNE_SETTER_NONE for every other row). */
+typedef enum {
+  ORTUNE_SETTER_NONE,
+  ORTUNE_SETTER_GRAPH_OPT_LEVEL,   /* SetSessionGraphOptimizationLevel, the value's index in values */
+  ORTUNE_SETTER_EXECUTION_MODE,    /* SetSessionExecutionMode */
+  ORTUNE_SETTER_CPU_MEM_ARENA,     /* EnableCpuMemArena / DisableCpuMemArena */
+  ORTUNE_SETTER_MEM_PATTERN,       /* EnableMemPattern / DisableMemPattern */
+  ORTUNE_SETTER_INTRA_OP_THREADS,  /* SetIntraOpNumThreads */
+  ORTUNE_SETTER_INTER_OP_THREADS,  /* SetInterOpNumThreads */
+} ortune_setter;
+/* The named search spaces an option belongs to (lib/tune/space.c maps names to bits; seed14 is a fixed list). */
+enum {
+  ORTUNE_SPACE_CPU = 1 << 0,       /* `--space cpu`: CPU session options */
+  ORTUNE_SPACE_CUDA = 1 << 1,      /* `--space cuda`: CUDA EP options */
+  ORTUNE_SPACE_CUDA_CORE = 1 << 2, /* `--space cuda-core`: the GPU options that matter, small enough for a grid */
+  ORTUNE_SPACE_FULL = 1 << 3,      /* `--space full`: CUDA options and session options except CPU threading */
+};
+
 typedef struct ortune_option {
   const char *name;          /* ORT's own name */
   ortune_scope scope;
@@ -163,6 +188,9 @@ typedef struct ortune_option {
   long long min, max;        /* INT/BYTES range */
   const char *tune_values;   /* values searched by `tune` ('|'-separated), NULL: not tuned */
   const char *help;          /* one line */
+  ortune_apply apply;        /* how session.c hands it to ORT */
+  ortune_setter setter;      /* for ORTUNE_APPLY_SETTER */
+  unsigned spaces;           /* ORTUNE_SPACE_* bits: the spaces that search it (0 when tune_values is NULL) */
 } ortune_option;
 
 extern const ortune_option ortune_options[];
@@ -233,7 +261,8 @@ int ortune_profile_name_valid(const char *s);
 void ortune_profile_auto_name(const ortune_profile_match *m, char *buf, size_t len);
 /* The match of this machine: its GPU when gpu and it has one, else its CPU. */
 void ortune_match_from_device(const ortune_device_identity *d, int gpu, ortune_profile_match *m);
-/* The match a single-profile config was tuned on, from its provenance (gpu, gpu_detail, cpu, host); 0 if none. */
+/* The match a single-profile config was tuned on, from its provenance (gpu, gpu_detail, cpu, host); 0 if none.
+ * (provenance.c) */
 int ortune_match_from_provenance(const ortune_config *cfg, ortune_profile_match *m);
 /* Every profile of the config file at path: names and matches (*out malloc'ed, NULL when none) and whether the
  * section has a default (top-level keys besides profiles:). Validates the whole file. */
@@ -246,6 +275,9 @@ int ortune_config_drop_section_text(const char *label, const char *old, size_t o
 int ortune_config_load_text(ortune_config **out, const char *label, const char *text, size_t len, const char *profile);
 
 /* ---- session (session.c) -------------------------------------------------- */
+/* Hand one option's canonical value to so through the row's apply column (SETTER, CONFIG_ENTRY); CUDA options go
+ * with the CUDA EP when it is appended, harness keys never reach ORT (both: ORTUNE_OK, nothing done). */
+int ortune_option_apply(const OrtApi *api, OrtSessionOptions *so, const ortune_option *o, const char *value);
 /* The model file a session for model_path opens under cfg: model_path, or cfg's model_override (relative to
  * model_path's directory), which must exist and match provenance model_override_sha256 when that is recorded. */
 int ortune_config_model_path(const ortune_config *cfg, const char *model_path, char *out, size_t outlen);

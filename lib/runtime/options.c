@@ -14,54 +14,78 @@
 #define SES ORTUNE_SCOPE_SESSION
 #define CUDA ORTUNE_SCOPE_CUDA
 #define HAR ORTUNE_SCOPE_HARNESS
+/* how it reaches ORT (apply, setter) */
+#define SET(x) ORTUNE_APPLY_SETTER, ORTUNE_SETTER_##x
+#define ENTRY ORTUNE_APPLY_CONFIG_ENTRY, ORTUNE_SETTER_NONE
+#define EP ORTUNE_APPLY_CUDA_OPTION, ORTUNE_SETTER_NONE
+#define OWN ORTUNE_APPLY_HARNESS, ORTUNE_SETTER_NONE
+/* the spaces that search it */
+#define SP_CPU ORTUNE_SPACE_CPU
+#define SP_CUDA ORTUNE_SPACE_CUDA
+#define SP_CORE ORTUNE_SPACE_CUDA_CORE
+#define SP_FULL ORTUNE_SPACE_FULL
 
-/* Sorted by name. tune_values: what `tune` tries (first = ORT's default where it is one of them). */
+/* Sorted by name. Columns: name, scope, kind, allowed values, ORT default, min, max, tune_values (what `tune` tries,
+ * first = ORT's default where it is one of them), help, how it reaches ORT (SET(setter) | ENTRY | EP | OWN), the
+ * spaces that search it. Adding an option is adding a row: session.c and space.c compare no names. */
 const ortune_option ortune_options[] = {
   {"arena_extend_strategy", CUDA, E, "kNextPowerOfTwo|kSameAsRequested", "kNextPowerOfTwo", 0, 0,
-   "kNextPowerOfTwo|kSameAsRequested", "how the CUDA memory arena grows: doubling chunks or exactly what was asked"},
+   "kNextPowerOfTwo|kSameAsRequested", "how the CUDA memory arena grows: doubling chunks or exactly what was asked",
+   EP, SP_CUDA | SP_FULL},
   {"cudnn_conv1d_pad_to_nc1d", CUDA, B, "0|1", "0", 0, 0, NULL,
-   "pad 1-D convolutions to NC1D instead of NCD1 for cuDNN"},
+   "pad 1-D convolutions to NC1D instead of NCD1 for cuDNN", EP, 0},
   {"cudnn_conv_algo_search", CUDA, E, "EXHAUSTIVE|HEURISTIC|DEFAULT", "EXHAUSTIVE", 0, 0,
-   "EXHAUSTIVE|HEURISTIC|DEFAULT", "how cuDNN picks convolution algorithms: benchmark all, heuristics, or a fixed default"},
+   "EXHAUSTIVE|HEURISTIC|DEFAULT", "how cuDNN picks convolution algorithms: benchmark all, heuristics, or a fixed default",
+   EP, SP_CUDA | SP_CORE | SP_FULL},
   {"cudnn_conv_use_max_workspace", CUDA, B, "0|1", "1", 0, 0, "1|0",
-   "let cuDNN use as much workspace as the fastest algorithm wants"},
-  {"device_id", CUDA, I, NULL, "0", 0, 64, NULL, "the GPU to run on"},
+   "let cuDNN use as much workspace as the fastest algorithm wants", EP, SP_CUDA | SP_CORE | SP_FULL},
+  {"device_id", CUDA, I, NULL, "0", 0, 64, NULL, "the GPU to run on", EP, 0},
   {"do_copy_in_default_stream", CUDA, B, "0|1", "1", 0, 0, "1|0",
-   "do host/device copies in the default CUDA stream (1) or the compute stream (0)"},
-  {"enable_cpu_mem_arena", SES, B, "0|1", "1", 0, 0, "1|0", "pool CPU allocations in an arena"},
+   "do host/device copies in the default CUDA stream (1) or the compute stream (0)", EP, SP_CUDA | SP_CORE | SP_FULL},
+  {"enable_cpu_mem_arena", SES, B, "0|1", "1", 0, 0, "1|0", "pool CPU allocations in an arena",
+   SET(CPU_MEM_ARENA), SP_CPU | SP_FULL},
   {"enable_cuda_graph", CUDA, B, "0|1", "0", 0, 0, "0|1",
-   "capture the whole run as a CUDA graph and replay it (fixed shapes and device addresses)"},
-  {"enable_mem_pattern", SES, B, "0|1", "1", 0, 0, "1|0", "plan CPU buffers from the first run's allocation pattern"},
+   "capture the whole run as a CUDA graph and replay it (fixed shapes and device addresses)",
+   EP, SP_CUDA | SP_CORE | SP_FULL},
+  {"enable_mem_pattern", SES, B, "0|1", "1", 0, 0, "1|0", "plan CPU buffers from the first run's allocation pattern",
+   SET(MEM_PATTERN), SP_CPU | SP_FULL},
   {"execution_mode", SES, E, "ORT_SEQUENTIAL|ORT_PARALLEL", "ORT_SEQUENTIAL", 0, 0, "ORT_SEQUENTIAL|ORT_PARALLEL",
-   "run graph nodes one at a time, or independent branches in parallel"},
-  {"fuse_conv_bias", CUDA, B, "0|1", "0", 0, 0, "0|1", "fuse convolution and bias in cuDNN (frontend API)"},
+   "run graph nodes one at a time, or independent branches in parallel", SET(EXECUTION_MODE), SP_CPU | SP_FULL},
+  {"fuse_conv_bias", CUDA, B, "0|1", "0", 0, 0, "0|1", "fuse convolution and bias in cuDNN (frontend API)",
+   EP, SP_CUDA | SP_FULL},
   {"gpu_mem_limit", CUDA, Z, NULL, "max", 0, 0, NULL,
-   "cap on the CUDA arena in bytes (alias gpu_mem_limit_gb in GiB); max = unlimited"},
+   "cap on the CUDA arena in bytes (alias gpu_mem_limit_gb in GiB); max = unlimited", EP, 0},
   {"graph_optimization_level", SES, E, "ORT_DISABLE_ALL|ORT_ENABLE_BASIC|ORT_ENABLE_EXTENDED|ORT_ENABLE_LAYOUT|ORT_ENABLE_ALL",
-   "ORT_ENABLE_ALL", 0, 0, "ORT_ENABLE_ALL|ORT_ENABLE_EXTENDED|ORT_ENABLE_BASIC", "graph rewrites applied when the session is created"},
+   "ORT_ENABLE_ALL", 0, 0, "ORT_ENABLE_ALL|ORT_ENABLE_EXTENDED|ORT_ENABLE_BASIC", "graph rewrites applied when the session is created",
+   SET(GRAPH_OPT_LEVEL), SP_CPU | SP_FULL},
   {"inter_op_num_threads", SES, I, NULL, "0", 0, 1024, NULL,
-   "threads running independent nodes in ORT_PARALLEL mode (0 = ORT picks)"},
+   "threads running independent nodes in ORT_PARALLEL mode (0 = ORT picks)", SET(INTER_OP_THREADS), 0},
   {"intra_op_num_threads", SES, I, NULL, "0", 0, 1024, "bisect",
-   "threads inside one operator (0 = ORT picks: the physical cores)"},
+   "threads inside one operator (0 = ORT picks: the physical cores)", SET(INTRA_OP_THREADS), SP_CPU},
   {"io", HAR, E, "host|device", "host", 0, 0, NULL,
-   "harness: inputs from host memory each run, or bound on the GPU with IO binding"},
+   "harness: inputs from host memory each run, or bound on the GPU with IO binding", OWN, 0},
   {"model_override", HAR, P, NULL, "", 0, 0, NULL,
-   "open this model file instead of the one the application names (relative to that model's directory); tune writes it"},
-  {"prefer_nhwc", CUDA, B, "0|1", "0", 0, 0, "0|1", "use NHWC convolution kernels (tensor-core friendly layout)"},
-  {"provider", HAR, E, "cpu|cuda", "cpu", 0, 0, NULL, "execution provider: cpu or cuda"},
+   "open this model file instead of the one the application names (relative to that model's directory); tune writes it",
+   OWN, 0},
+  {"prefer_nhwc", CUDA, B, "0|1", "0", 0, 0, "0|1", "use NHWC convolution kernels (tensor-core friendly layout)",
+   EP, SP_CUDA | SP_CORE | SP_FULL},
+  {"provider", HAR, E, "cpu|cuda", "cpu", 0, 0, NULL, "execution provider: cpu or cuda", OWN, 0},
   {"session.dynamic_block_base", SES, I, NULL, "0", 0, 1024, "0|4",
-   "split parallel loops into shrinking blocks (first block N / (threads x this)); 0 = off"},
+   "split parallel loops into shrinking blocks (first block N / (threads x this)); 0 = off", ENTRY, SP_CPU},
   {"session.inter_op.allow_spinning", SES, B, "0|1", "1", 0, 0, NULL,
-   "inter-op worker threads (ORT_PARALLEL) spin waiting for work (lower latency, more CPU)"},
+   "inter-op worker threads (ORT_PARALLEL) spin waiting for work (lower latency, more CPU)", ENTRY, 0},
   {"session.intra_op.allow_spinning", SES, B, "0|1", "1", 0, 0, "1|0",
-   "intra-op worker threads spin waiting for work (lower latency, more CPU)"},
+   "intra-op worker threads spin waiting for work (lower latency, more CPU)", ENTRY, SP_CPU},
   {"session.set_denormal_as_zero", SES, B, "0|1", "0", 0, 0, "0|1",
-   "flush denormal floats to zero on the CPU (FTZ/DAZ): avoids slow denormal math, may change outputs slightly"},
-  {"tunable_op_enable", CUDA, B, "0|1", "0", 0, 0, "0|1", "use TunableOp kernels where ORT has them"},
+   "flush denormal floats to zero on the CPU (FTZ/DAZ): avoids slow denormal math, may change outputs slightly",
+   ENTRY, SP_CPU},
+  {"tunable_op_enable", CUDA, B, "0|1", "0", 0, 0, "0|1", "use TunableOp kernels where ORT has them", EP, SP_CUDA | SP_FULL},
   {"tunable_op_max_tuning_duration_ms", CUDA, I, NULL, "0", 0, 600000, NULL,
-   "time limit for TunableOp tuning of one op (0 = ORT's default)"},
-  {"tunable_op_tuning_enable", CUDA, B, "0|1", "0", 0, 0, "0|1", "let TunableOp tune (measure) kernels online"},
-  {"use_tf32", CUDA, B, "0|1", "1", 0, 0, "1|0", "allow TF32 tensor-core math for float32 conv/matmul"},
+   "time limit for TunableOp tuning of one op (0 = ORT's default)", EP, 0},
+  {"tunable_op_tuning_enable", CUDA, B, "0|1", "0", 0, 0, "0|1", "let TunableOp tune (measure) kernels online",
+   EP, SP_CUDA | SP_FULL},
+  {"use_tf32", CUDA, B, "0|1", "1", 0, 0, "1|0", "allow TF32 tensor-core math for float32 conv/matmul",
+   EP, SP_CUDA | SP_FULL},
 };
 const int ortune_noptions = (int)(sizeof ortune_options / sizeof ortune_options[0]);
 

@@ -212,30 +212,3 @@ void ortune_match_from_device(const ortune_device_identity *d, int gpu, ortune_p
     m->cores = d->cores;
   }
 }
-
-int ortune_match_from_provenance(const ortune_config *cfg, ortune_profile_match *m) {
-  memset(m, 0, sizeof *m);
-  const char *gpu = ortune_config_provenance(cfg, "gpu"), *detail = ortune_config_provenance(cfg, "gpu_detail");
-  const char *cpu = ortune_config_provenance(cfg, "cpu"), *host = ortune_config_provenance(cfg, "host");
-  if (gpu && *gpu && !strcmp(ortune_config_get(cfg, "provider"), "cuda")) {
-    snprintf(m->gpu, sizeof m->gpu, "%s", gpu);
-    const char *c = detail ? strstr(detail, "compute ") : NULL;
-    int maj, min;
-    if (c && sscanf(c + 8, "%d.%d", &maj, &min) == 2) snprintf(m->cc, sizeof m->cc, "%d.%d", maj, min);
-    double mib = detail ? atof(detail) : 0;
-    const char *cls = ortune_config_provenance(cfg, "gpu_class");
-    if (cls && *cls) snprintf(m->gpu_class, sizeof m->gpu_class, "%s", cls);
-    else if (mib > 0) {
-      ortune_gpu g = {.memory_total = (uint64_t)(mib * 1048576.0), .sm_count = -1};
-      snprintf(m->gpu_class, sizeof m->gpu_class, "%s", ortune_gpu_class(&g));
-    }
-    return 1;
-  }
-  if (cpu && *cpu) {
-    m->is_cpu = 1;
-    snprintf(m->cpu, sizeof m->cpu, "%s", cpu);
-    if (host) m->cores = atoi(host);
-    return 1;
-  }
-  return 0;
-}

@@ -8,39 +8,6 @@
 
 const char *ortune_version(void) { return ORTUNE_VERSION; }
 
-static const OrtApi *ort_api;
-static pthread_once_t ort_api_once = PTHREAD_ONCE_INIT;
-static void ort_api_load(void) { ort_api = OrtGetApiBase()->GetApi(ORT_API_VERSION); }
-
-const OrtApi *ortune_ort_api(void) {
-  pthread_once(&ort_api_once, ort_api_load);
-  return ort_api;
-}
-
-static OrtEnv *shared_env;
-static pthread_mutex_t env_lock = PTHREAD_MUTEX_INITIALIZER;
-
-int ortune_env_get(OrtEnv **out) {
-  int rc = ORTUNE_OK;
-  pthread_mutex_lock(&env_lock);
-  if (!shared_env) {
-    const OrtApi *api = ortune_ort_api();
-    if (!api) {
-      rc = ortune_set_error(ORTUNE_EORT, "onnx runtime: the loaded library does not offer API version %d: use ORT 1.29 or newer",
-                            ORT_API_VERSION);
-    } else {
-      /* FATAL only: ORT's ERROR log lines repeat (in colour, on stderr) what the returned status says, and
-       * ortune reports that itself in one line */
-      OrtStatus *st = api->CreateEnv(ORT_LOGGING_LEVEL_FATAL, "ortune", &shared_env);
-      if (st) rc = ortune_ort_error(st, "create onnx runtime environment");
-    }
-  }
-  *out = shared_env;
-  pthread_mutex_unlock(&env_lock);
-  return rc;
-}
-
-
 static int enum_index(const char *values, const char *v) {
   int i = 0;
   for (const char *p = values; *p; i++) {
@@ -59,9 +26,10 @@ static int append_cuda(const OrtApi *api, const ortune_config *cfg, void *stream
   const char *keys[64], *vals[64];
   size_t n = 0;
   for (int i = 0; i < ortune_noptions; i++) {
-    if (ortune_options[i].scope != ORTUNE_SCOPE_CUDA || !cfg->value[i]) continue;
-    if (!strcmp(ortune_options[i].name, "gpu_mem_limit") && !strcmp(cfg->value[i], "max")) continue;
-    keys[n] = ortune_options[i].name;
+    const ortune_option *o = &ortune_options[i];
+    if (o->apply != ORTUNE_APPLY_CUDA_OPTION || !cfg->value[i]) continue;
+    if (o->kind == ORTUNE_KIND_BYTES && !strcmp(cfg->value[i], "max")) continue; /* unlimited: ORT's default */
+    keys[n] = o->name;
     vals[n++] = cfg->value[i];
   }
   ORTUNE_ORT_TRY(api->CreateCUDAProviderOptions(&cuda), "cuda provider options");
@@ -75,6 +43,39 @@ fail:
   return rc;
 }
 
+/* A session-options setter (the row's setter column); the value is already validated and canonical. */
+static OrtStatus *apply_setter(const OrtApi *api, OrtSessionOptions *so, const ortune_option *o, const char *v) {
+  static const GraphOptimizationLevel lv[] = {ORT_DISABLE_ALL, ORT_ENABLE_BASIC, ORT_ENABLE_EXTENDED, ORT_ENABLE_LAYOUT,
+                                              ORT_ENABLE_ALL};
+  int k = o->values ? enum_index(o->values, v) : -1;
+  switch (o->setter) {
+    case ORTUNE_SETTER_GRAPH_OPT_LEVEL:
+      if (k < 0 || k >= (int)(sizeof lv / sizeof lv[0])) break;
+      return api->SetSessionGraphOptimizationLevel(so, lv[k]);
+    case ORTUNE_SETTER_EXECUTION_MODE:
+      if (k < 0) break;
+      return api->SetSessionExecutionMode(so, k ? ORT_PARALLEL : ORT_SEQUENTIAL);
+    case ORTUNE_SETTER_CPU_MEM_ARENA: return *v == '1' ? api->EnableCpuMemArena(so) : api->DisableCpuMemArena(so);
+    case ORTUNE_SETTER_MEM_PATTERN: return *v == '1' ? api->EnableMemPattern(so) : api->DisableMemPattern(so);
+    case ORTUNE_SETTER_INTRA_OP_THREADS: return api->SetIntraOpNumThreads(so, atoi(v));
+    case ORTUNE_SETTER_INTER_OP_THREADS: return api->SetInterOpNumThreads(so, atoi(v));
+    case ORTUNE_SETTER_NONE: break;
+  }
+  return api->CreateStatus(ORT_INVALID_ARGUMENT, "the option table gives no setter for this value (a table bug)");
+}
+
+int ortune_option_apply(const OrtApi *api, OrtSessionOptions *so, const ortune_option *o, const char *value) {
+  int rc = ORTUNE_OK;
+  switch (o->apply) {
+    case ORTUNE_APPLY_SETTER: ORTUNE_ORT_TRY(apply_setter(api, so, o, value), o->name); break;
+    case ORTUNE_APPLY_CONFIG_ENTRY: ORTUNE_ORT_TRY(api->AddSessionConfigEntry(so, o->name, value), o->name); break;
+    case ORTUNE_APPLY_CUDA_OPTION: /* with the CUDA EP (append_cuda) */
+    case ORTUNE_APPLY_HARNESS: break; /* ortune's own key */
+  }
+fail:
+  return rc;
+}
+
 int ortune_session_options_build(const ortune_config *cfg, OrtSessionOptions **out) {
   return ortune_session_options_build_stream(cfg, NULL, out);
 }
@@ -85,26 +86,7 @@ int ortune_session_options_build_stream(const ortune_config *cfg, void *cuda_str
   int rc = ORTUNE_OK;
   ORTUNE_ORT_TRY(api->CreateSessionOptions(&so), "session options");
   for (int i = 0; i < ortune_noptions; i++) {
-    const ortune_option *o = &ortune_options[i];
-    const char *v = cfg->value[i];
-    if (o->scope != ORTUNE_SCOPE_SESSION || !v) continue;
-    if (!strcmp(o->name, "graph_optimization_level")) {
-      static const GraphOptimizationLevel lv[] = {ORT_DISABLE_ALL, ORT_ENABLE_BASIC, ORT_ENABLE_EXTENDED, ORT_ENABLE_LAYOUT,
-                                                  ORT_ENABLE_ALL};
-      ORTUNE_ORT_TRY(api->SetSessionGraphOptimizationLevel(so, lv[enum_index(o->values, v)]), o->name);
-    } else if (!strcmp(o->name, "execution_mode")) {
-      ORTUNE_ORT_TRY(api->SetSessionExecutionMode(so, enum_index(o->values, v) ? ORT_PARALLEL : ORT_SEQUENTIAL), o->name);
-    } else if (!strcmp(o->name, "enable_cpu_mem_arena")) {
-      ORTUNE_ORT_TRY(*v == '1' ? api->EnableCpuMemArena(so) : api->DisableCpuMemArena(so), o->name);
-    } else if (!strcmp(o->name, "enable_mem_pattern")) {
-      ORTUNE_ORT_TRY(*v == '1' ? api->EnableMemPattern(so) : api->DisableMemPattern(so), o->name);
-    } else if (!strcmp(o->name, "intra_op_num_threads")) {
-      ORTUNE_ORT_TRY(api->SetIntraOpNumThreads(so, atoi(v)), o->name);
-    } else if (!strcmp(o->name, "inter_op_num_threads")) {
-      ORTUNE_ORT_TRY(api->SetInterOpNumThreads(so, atoi(v)), o->name);
-    } else if (strchr(o->name, '.')) { /* session config entries: "session.intra_op.allow_spinning" */
-      ORTUNE_ORT_TRY(api->AddSessionConfigEntry(so, o->name, v), o->name);
-    }
+    if (cfg->value[i] && (rc = ortune_option_apply(api, so, &ortune_options[i], cfg->value[i]))) goto fail;
   }
   for (int i = 0; i < cfg->nfree; i++)
     ORTUNE_ORT_TRY(api->AddFreeDimensionOverrideByName(so, cfg->freedim[i].name, cfg->freedim[i].value), "free dimension override");
@@ -176,38 +158,4 @@ int ortune_session_create(const char *model_path, const char *config_path, OrtEn
   rc = ortune_session_create_cfg(model_path, cfg, env, out);
   ortune_config_release(cfg);
   return rc;
-}
-
-/* ---- provenance ----------------------------------------------------------- */
-
-int ortune_config_check_stale(const ortune_config *cfg, const char *model_path, char *why, size_t whylen) {
-  int bad = 0;
-  const char *want;
-  if (why && whylen) why[0] = '\0';
-#define STALE(...)                                           \
-  do {                                                       \
-    if (!bad++ && why) snprintf(why, whylen, __VA_ARGS__);  \
-  } while (0)
-  if ((want = ortune_config_provenance(cfg, "model_sha256")) && model_path) {
-    char hex[65];
-    if (ortune_sha256_file(model_path, hex) == ORTUNE_OK && strcmp(hex, want))
-      STALE("it was tuned for another model (sha256 %.12s..., this one is %.12s...)", want, hex);
-  }
-  if ((want = ortune_config_provenance(cfg, "ort_version"))) {
-    const char *have = OrtGetApiBase()->GetVersionString();
-    if (strcmp(have, want)) STALE("it was tuned with ONNX Runtime %s, this is %s", want, have);
-  }
-  if ((want = ortune_config_provenance(cfg, "cpu"))) {
-    char cpu[256];
-    ortune_cpu_name(cpu, sizeof cpu);
-    if (strcmp(cpu, want)) STALE("it was tuned on CPU '%s', this is '%s'", want, cpu);
-  }
-  if ((want = ortune_config_provenance(cfg, "gpu")) && *want) {
-    ortune_gpu g[8];
-    int n = ortune_gpu_list(g, 8), dev = atoi(ortune_config_get(cfg, "device_id"));
-    const char *have = dev < n ? g[dev].name : "no GPU";
-    if (strcmp(have, want)) STALE("it was tuned on GPU '%s', this is '%s'", want, have);
-  }
-#undef STALE
-  return bad;
 }

@@ -41,32 +41,6 @@ int ortune_parse_ll(const char *s, long long min, long long max, long long *out)
   return 0;
 }
 
-char *ortune_term_escape(const char *in, char *out, size_t len) {
-  size_t n = 0;
-  if (!len) return out;
-  for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p; p++) {
-    char esc[8];
-    size_t w;
-    if (*p == '\n' || *p == '\r' || *p == '\t') esc[0] = ' ', w = 1;
-    else if (*p < 0x20 || *p == 0x7f) w = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *p);
-    else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) w = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *++p);
-    else esc[0] = (char)*p, w = 1;
-    if (n + w >= len) break;
-    memcpy(out + n, esc, w);
-    n += w;
-  }
-  /* cut short: no character left without all its bytes */
-  size_t lead = n;
-  while (lead > 0 && ((unsigned char)out[lead - 1] & 0xc0) == 0x80) lead--;
-  if (lead > 0 && ((unsigned char)out[lead - 1] & 0xc0) == 0xc0) {
-    unsigned char c = (unsigned char)out[lead - 1];
-    size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-    if (n - (lead - 1) < want) n = lead - 1;
-  }
-  out[n] = '\0';
-  return out;
-}
-
 char *ortune_strdup(const char *s) {
   if (!s) return NULL;
   size_t n = strlen(s) + 1;

@@ -1,4 +1,5 @@
-/* space.c - search spaces: the seed guide's 14 combinations, and which table options each named space searches. */
+/* space.c - search spaces: the seed guide's 14 combinations, and the named spaces, read from the option table's spaces
+ * column (options.c): a space searches the options whose row carries its bit, over the row's tune_values. */
 #include "tune.h"
 #include <stdlib.h>
 #include <string.h>
@@ -81,33 +82,27 @@ int ortune_space_seed14(const ortune_config *base, uint64_t gpu_total, ortune_ca
   return rc;
 }
 
-int ortune_space_valid(const char *name) {
-  static const char *const spaces[] = {"seed14", "cpu", "cuda", "cuda-core", "full"};
-  for (size_t i = 0; i < sizeof spaces / sizeof spaces[0]; i++)
-    if (!strcmp(name, spaces[i])) return 1;
-  return 0;
+/* The named spaces and their bit in the option table's spaces column (seed14 is its own fixed list: no bit). */
+static const struct {
+  const char *name;
+  unsigned bit;
+} spaces[] = {
+  {"seed14", 0}, {"cpu", ORTUNE_SPACE_CPU}, {"cuda", ORTUNE_SPACE_CUDA}, {"cuda-core", ORTUNE_SPACE_CUDA_CORE},
+  {"full", ORTUNE_SPACE_FULL},
+};
+
+static int space_find(const char *name) {
+  for (int i = 0; i < (int)(sizeof spaces / sizeof spaces[0]); i++)
+    if (!strcmp(name, spaces[i].name)) return i;
+  return -1;
 }
 
+int ortune_space_valid(const char *name) { return space_find(name) >= 0; }
+
 int ortune_space_has(const char *space, int idx) {
+  int s = space_find(space);
   const ortune_option *o = &ortune_options[idx];
-  if (!o->tune_values) return 0;
-  if (!strcmp(space, "cpu")) return o->scope == ORTUNE_SCOPE_SESSION;
-  if (!strcmp(space, "cuda")) return o->scope == ORTUNE_SCOPE_CUDA;
-  if (!strcmp(space, "cuda-core")) { /* the options that matter on GPUs: small enough for a full grid */
-    static const char *const core[] = {"cudnn_conv_algo_search", "enable_cuda_graph", "prefer_nhwc", "do_copy_in_default_stream",
-                                       "cudnn_conv_use_max_workspace"};
-    for (size_t i = 0; i < sizeof core / sizeof core[0]; i++)
-      if (!strcmp(o->name, core[i])) return 1;
-    return 0;
-  }
-  if (!strcmp(space, "full")) { /* CUDA options, and session options except the CPU-only ones (threading, denormals) */
-    static const char *const cpu_only[] = {"intra_op_num_threads", "session.intra_op.allow_spinning", "session.inter_op.allow_spinning",
-                                           "session.set_denormal_as_zero", "session.dynamic_block_base"};
-    for (size_t i = 0; i < sizeof cpu_only / sizeof cpu_only[0]; i++)
-      if (!strcmp(o->name, cpu_only[i])) return 0;
-    return o->scope == ORTUNE_SCOPE_CUDA || o->scope == ORTUNE_SCOPE_SESSION;
-  }
-  return 0;
+  return s >= 0 && o->tune_values && (o->spaces & spaces[s].bit) != 0;
 }
 
 int ortune_space_values(int idx, char vals[][48], int max) {

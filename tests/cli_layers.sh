@@ -1,0 +1,28 @@
+#!/bin/sh
+# cli_layers.sh - lib/runtime's modules call each other without a circle (docs/ARCHITECTURE.md draws the graph): who
+# calls whom is read from the built objects (an undefined ortune_* symbol that another module defines), and tsort
+# refuses a loop. runner.c and runner_graph.c are one module in two files (runner_impl.h) and count as one.
+. "$(dirname "$0")/lib.sh"
+objs=$ORTUNE_BUILD/CMakeFiles/ortune_obj.dir/lib/runtime
+ls "$objs"/*.o >/dev/null 2>&1 || { t_fail "no objects under $objs: build first"; t_summary; }
+command -v nm >/dev/null 2>&1 && command -v tsort >/dev/null 2>&1 || { echo "skipped: nm or tsort missing"; exit 77; }
+mod() { basename "$1" .c.o | sed 's/^runner_graph$/runner/'; }
+for o in "$objs"/*.o; do
+  nm --defined-only "$o" | awk -v m="$(mod "$o")" '$2 ~ /^[TDBR]$/ && $3 ~ /^ortune_/ { print $3, m }'
+done | sort >"$work/defs"
+for o in "$objs"/*.o; do
+  nm -u "$o" | awk -v m="$(mod "$o")" '$2 ~ /^ortune_/ { print $2, m }'
+done | sort >"$work/uses"
+join "$work/uses" "$work/defs" | awk '$2 != $3 { print $2, $3 }' | sort -u >"$work/edges"
+[ -s "$work/edges" ] || t_fail "no calls between modules found: the object files were not read"
+if tsort "$work/edges" >/dev/null 2>"$work/loop"; then
+  t_pass "lib/runtime: $(wc -l <"$work/edges") calls between modules, no circle"
+else
+  t_fail "lib/runtime modules call each other in a circle ($(tr '\n' ' ' <"$work/loop")); edges: $(tr '\n' ';' <"$work/edges")"
+fi
+if awk '$1 == "error"' "$work/edges" | grep -q .; then
+  t_fail "error.c calls other modules ($(awk '$1 == "error" { print $2 }' "$work/edges" | tr '\n' ' ')): it must stay a leaf"
+else
+  t_pass "error.c is a leaf: every module reports through it"
+fi
+t_summary
