@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,17 +29,28 @@ static double loadavg(void) {
   return l;
 }
 
-/* Total and steal jiffies of /proc/stat's cpu line. */
-static void cpu_times(unsigned long long *total, unsigned long long *steal) {
+/* Total, busy (not idle/iowait) and steal jiffies of /proc/stat's cpu line. */
+static void cpu_times(unsigned long long *total, unsigned long long *busy, unsigned long long *steal) {
   unsigned long long v[8] = {0};
-  *total = *steal = 0;
+  *total = *busy = *steal = 0;
   FILE *f = fopen("/proc/stat", "r");
   if (!f) return;
   if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
     for (int i = 0; i < 8; i++) *total += v[i];
+    *busy = *total - v[3] - v[4];
     *steal = v[7];
   }
   fclose(f);
+}
+
+/* CPU time of this process and its waited-for children (the A/B sessions), in clock ticks. */
+static double own_ticks(void) {
+  struct rusage a, b;
+  getrusage(RUSAGE_SELF, &a);
+  getrusage(RUSAGE_CHILDREN, &b);
+  double s = (double)(a.ru_utime.tv_sec + a.ru_stime.tv_sec + b.ru_utime.tv_sec + b.ru_stime.tv_sec) +
+             (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec + b.ru_utime.tv_usec + b.ru_stime.tv_usec) / 1e6;
+  return s * (double)sysconf(_SC_CLK_TCK);
 }
 
 static cJSON *session_spec(const ortune_ab_plan *p, int s, const char *out_dir) {
@@ -157,9 +169,10 @@ int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out) {
     free(p50s), free(p99s);
     return out->status = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory");
   }
-  unsigned long long tot0, st0, tot1, st1;
+  unsigned long long tot0, busy0, st0, tot1, busy1, st1;
   out->load_before = loadavg();
-  cpu_times(&tot0, &st0);
+  cpu_times(&tot0, &busy0, &st0);
+  double own0 = own_ticks();
   double t0 = ortune_now(), per = 0;
   int rc = ORTUNE_OK;
   for (int s = 0; s < p->sessions; s++) {
@@ -174,9 +187,13 @@ int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out) {
     per = fmax(per, ortune_now() - ts);
   }
   out->load_after = loadavg();
-  cpu_times(&tot1, &st1);
+  cpu_times(&tot1, &busy1, &st1);
   out->steal_pct = tot1 > tot0 ? 100.0 * (double)(st1 - st0) / (double)(tot1 - tot0) : 0;
-  out->busy = (out->load_before > 0 && out->load_before > 0.75 * out->cpus) || out->steal_pct > 5;
+  /* the CPU time other processes took while the A/B ran (ortune's own sessions subtracted): the load average
+   * would count ortune itself */
+  double other = (double)(busy1 - busy0) - (own_ticks() - own0);
+  out->others_pct = tot1 > tot0 && other > 0 ? 100.0 * other / (double)(tot1 - tot0) : 0;
+  out->busy = out->others_pct > 20 || out->steal_pct > 5;
   if (rc) {
     out->status = rc;
     ortune_set_error(rc, "the final A/B failed: %s", out->error);
@@ -196,9 +213,9 @@ void ortune_ab_outcome_free(ortune_ab_outcome *o) {
 void ortune_ab_load_note(const ortune_ab_outcome *o, char *buf, size_t len) {
   buf[0] = '\0';
   if (o->busy)
-    snprintf(buf, len, "the machine was busy while measuring (load average %.2f before, %.2f after, on %d CPUs; %.1f%% steal): "
-             "intervals are wider and a repeat may differ; measure on a quiet machine to be sure",
-             o->load_before, o->load_after, o->cpus, o->steal_pct);
+    snprintf(buf, len, "the machine was busy while measuring (other processes took %.0f%% of the %d CPUs, %.1f%% stolen by the "
+             "hypervisor; load average %.2f): intervals are wider and a repeat may differ; measure on a quiet machine to be sure",
+             o->others_pct, o->cpus, o->steal_pct, o->load_after);
 }
 
 cJSON *ortune_ab_json(const ortune_ab_outcome *o) {
@@ -209,6 +226,7 @@ cJSON *ortune_ab_json(const ortune_ab_outcome *o) {
   cJSON_AddNumberToObject(load, "loadavg_before", o->load_before);
   cJSON_AddNumberToObject(load, "loadavg_after", o->load_after);
   cJSON_AddNumberToObject(load, "steal_pct", o->steal_pct);
+  cJSON_AddNumberToObject(load, "others_pct", o->others_pct);
   cJSON_AddNumberToObject(load, "cpus", o->cpus);
   cJSON_AddBoolToObject(load, "busy", o->busy);
   for (int c = 0; c < o->n; c++) {

@@ -35,6 +35,7 @@ typedef struct {
   ortune_ab_verdict verdict[ORTUNE_AB_MAX];
   double load_before, load_after;                /* 1-minute load average */
   double steal_pct;                              /* CPU time stolen by the hypervisor during the A/B */
+  double others_pct;                             /* CPU time other processes took during the A/B (ortune's own excluded) */
   int cpus, busy, budget_cut;
   int status;                    /* 0, or the ortune error of a failed session (ETIMEOUT, ECRASH, EOOM, EINTR, ...) */
   char error[512];
