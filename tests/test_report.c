@@ -329,6 +329,23 @@ static void test_one_trial(void **state) {
   cJSON_Delete(root);
 }
 
+/* The inputs as tune writes them (model.input_shapes, model.shape_sets) reach the report's provenance. */
+static void test_tune_input_shapes(void **state) {
+  (void)state;
+  cJSON *root = make_results();
+  cJSON *model = cJSON_GetObjectItem(root, "model");
+  cJSON_DeleteItemFromObject(model, "inputs");
+  cJSON_AddStringToObject(model, "input_shapes", "x=1x3x640x640 (float32)");
+  char *html = render(root, "shapes.html");
+  assert_non_null(strstr(html, "<code>x=1x3x640x640 (float32)</code>"));
+  free(html);
+  cJSON_AddStringToObject(model, "shape_sets", "x=1x3x128x128; x=1x3x160x224");
+  html = render(root, "sets.html");
+  assert_non_null(strstr(html, "<code>x=1x3x128x128; x=1x3x160x224</code>"));
+  free(html);
+  cJSON_Delete(root);
+}
+
 static void test_odd_roots(void **state) {
   (void)state;
   cJSON *roots[] = {NULL, cJSON_CreateArray(), cJSON_CreateString("results"), cJSON_CreateNumber(3), cJSON_CreateObject(),
@@ -394,7 +411,7 @@ static void test_missing_directory(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_full_report),   cmocka_unit_test(test_empty_trials),   cmocka_unit_test(test_all_failed),
-      cmocka_unit_test(test_one_trial),     cmocka_unit_test(test_output_check),   cmocka_unit_test(test_odd_roots),
+      cmocka_unit_test(test_one_trial), cmocka_unit_test(test_tune_input_shapes),     cmocka_unit_test(test_output_check),   cmocka_unit_test(test_odd_roots),
       cmocka_unit_test(test_missing_fields),
       cmocka_unit_test(test_overwrite),     cmocka_unit_test(test_missing_directory),
   };

@@ -580,7 +580,15 @@ static void sec_provenance(sbuf *b, const report *r) {
   sb_esc(b, str(model, "sha256", NDASH));
   sb_puts(b, "</code></td></tr>\n");
   kv_row_start(b, "Inputs");
-  inputs_cell(b, get(model, "inputs"));
+  const cJSON *ins = get(model, "inputs");
+  const char *shapes = str(model, "shape_sets", str(model, "input_shapes", NULL)); /* what tune writes */
+  if ((!cJSON_IsArray(ins) || !ins->child) && shapes && *shapes) {
+    sb_puts(b, "<code>");
+    sb_esc(b, shapes);
+    sb_puts(b, "</code>");
+  } else {
+    inputs_cell(b, ins);
+  }
   sb_puts(b, "</td></tr>\n");
   kv_str(b, "CPU", str(mach, "cpu", NULL));
   kv_json(b, "Cores", get(mach, "cores"), "");
