@@ -220,6 +220,9 @@ cp "$work/res.json" "$work/res1.json"
 # if the resumed run measured them again, they would crash now
 done_names=$(python3 -c 'import json,sys; print("\n".join(t["name"] for t in json.load(open(sys.argv[1]))["trials"] if t["stage"] != "baseline"))' "$work/res1.json")
 first=$(echo "$done_names" | head -n 1)
+# the same starting config as the first run (the first run wrote its winner into res.yaml, and a set option is
+# a constraint that is not searched again)
+write_config "$work/res.yaml"
 run_cmd "$work/res2.out" "$work/res2.err" env ORTUNE_TEST_FAULT="crash@$first" \
   "$ORTUNE" tune "$cls" $fast --resume --config "$work/res.yaml" --results "$work/res.json"
 [ "$rc" -eq 0 ] || { t_fail "resume, second run: exit $rc"; tail -n 3 "$work/res2.err" | sed 's/^/    /'; }
