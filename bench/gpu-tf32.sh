@@ -1,3 +1,6 @@
+#!/bin/sh
+# gpu-tf32.sh - run from the repo root on the GPU host (/root/ortgpu/env.sh sourced; ortune, its libraries and
+# PP-OCRv4 rec as .gpuwork/ocr/rec.onnx carried in .gpuwork/).
 # issue 16 on the GPU: PP-OCRv4 rec, every searched option but use_tf32 and fuse_conv_bias pinned by the config
 # (a set option is a constraint), so the screen reaches use_tf32=0 within the budget
 T=$PWD/.gpuwork/ortune
