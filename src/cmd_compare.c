@@ -137,13 +137,7 @@ static int report(const compare_opts *o, const char *const *names, ortune_config
     }
     cJSON *x = cJSON_CreateObject();
     cJSON_AddStringToObject(x, "config", names[k]);
-    cJSON_AddNumberToObject(x, "p50_ms", ab->p50[k]);
-    cJSON_AddNumberToObject(x, "p99_ms", ab->p99[k]);
-    cJSON_AddNumberToObject(x, "speedup", ab->ratio[k].speedup);
-    cJSON_AddNumberToObject(x, "ci_low", ab->ratio[k].ci_low);
-    cJSON_AddNumberToObject(x, "ci_high", ab->ratio[k].ci_high);
-    cJSON_AddNumberToObject(x, "session_spread", ab->ratio[k].session_spread);
-    cJSON_AddStringToObject(x, "verdict", verdict);
+    ortune_ab_candidate_json(ab, k, x);
     cJSON_AddBoolToObject(x, "outputs_match", !mismatch);
     cJSON_AddItemToArray(list, x);
   }

@@ -64,7 +64,6 @@ typedef int (*cuda_attr_fn)(int *, int, int);
 typedef int (*cuda_malloc_fn)(void **, size_t);
 typedef int (*cuda_free_fn)(void *);
 typedef int (*cuda_memcpy_fn)(void *, const void *, size_t, int);
-typedef int (*cuda_sync_fn)(void);
 typedef int (*cuda_stream_fn)(void **);
 typedef int (*cuda_evcreate_fn)(void **);
 typedef int (*cuda_evrecord_fn)(void *, void *);
@@ -87,7 +86,6 @@ static struct {
   cuda_malloc_fn malloc_;
   cuda_free_fn free_;
   cuda_memcpy_fn memcpy_;
-  cuda_sync_fn sync;
   cuda_stream_fn stream_create;
   cuda_evcreate_fn ev_create;
   cuda_evrecord_fn ev_record;
@@ -114,7 +112,6 @@ static void cudart_load(void) {
       rt.malloc_ = (cuda_malloc_fn)dlsym(rt.h, "cudaMalloc");
       rt.free_ = (cuda_free_fn)dlsym(rt.h, "cudaFree");
       rt.memcpy_ = (cuda_memcpy_fn)dlsym(rt.h, "cudaMemcpy");
-      rt.sync = (cuda_sync_fn)dlsym(rt.h, "cudaDeviceSynchronize");
       rt.stream_create = (cuda_stream_fn)dlsym(rt.h, "cudaStreamCreate");
       rt.ev_create = (cuda_evcreate_fn)dlsym(rt.h, "cudaEventCreate");
       rt.ev_record = (cuda_evrecord_fn)dlsym(rt.h, "cudaEventRecord");
@@ -126,7 +123,7 @@ static void cudart_load(void) {
       rt.free_host = (cuda_freehost_fn)dlsym(rt.h, "cudaFreeHost");
       rt.stream_destroy = (cuda_streamdestroy_fn)dlsym(rt.h, "cudaStreamDestroy");
       rt.ptr_attr = (cuda_ptrattr_fn)dlsym(rt.h, "cudaPointerGetAttributes");
-      if (!rt.count || !rt.meminfo || !rt.setdev || !rt.attr || !rt.malloc_ || !rt.free_ || !rt.memcpy_ || !rt.sync ||
+      if (!rt.count || !rt.meminfo || !rt.setdev || !rt.attr || !rt.malloc_ || !rt.free_ || !rt.memcpy_ ||
           !rt.memcpy_async || !rt.stream_sync || !rt.host_alloc || !rt.free_host || !rt.stream_destroy)
         rt.h = NULL;
     }
@@ -204,7 +201,6 @@ int ortune_cuda_memcpy(void *dst, const void *src, size_t n, int to_device) {
   return e ? ortune_set_error(ORTUNE_EORT, "cudaMemcpy failed with CUDA error %d", e) : ORTUNE_OK;
 }
 
-int ortune_cuda_sync(void) { return cudart() && rt.sync() == 0 ? ORTUNE_OK : ORTUNE_EORT; }
 
 int ortune_cuda_stream_create(void **stream) {
   if (!cudart() || !rt.stream_create) return ortune_set_error(ORTUNE_ENOCUDA, "libcudart.so.13 cannot be loaded");

@@ -5,7 +5,6 @@
 int ortune_ort_lib_dir(char *buf, size_t len);
 /* cudaMemcpy host->device (to_device=1) or device->host (0). */
 int ortune_cuda_memcpy(void *dst, const void *src, size_t n, int to_device);
-int ortune_cuda_sync(void);
 /* A CUDA stream for ORT's user_compute_stream, and event timing around work on it. */
 int ortune_cuda_stream_create(void **stream);
 /* Record e[0] (start=1) or e[1] (start=0) on stream; ortune_cuda_events_ms waits for e[1] and returns the span in ms. */

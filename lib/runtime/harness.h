@@ -60,10 +60,6 @@ int ortune_inputs_refill(const ortune_input_spec *spec, ortune_tensor *t, int n,
  * synthetic (random 0..3), append a hint to give them real values with --input; returns rc. */
 int ortune_inputs_hint(int rc, const ortune_input_spec *spec, const ortune_tensor *t, int n);
 
-/* ---- ORT values <-> host tensors ---- */
-/* Wrap t's data as a CPU OrtValue (no copy; strings are copied). */
-int ortune_tensor_to_ort(const ortune_tensor *t, OrtValue **out);
-
 /* ---- the runner (runner.c, public API in ortune.h): the tuner's entry points ---- */
 /* Open with the failing step named in *phase ("options", "create", "inputs") and the session create time. */
 int ortune_runner_open_ex(const char *model, const ortune_config *cfg, ortune_runner **out, const char **phase, double *create_ms);

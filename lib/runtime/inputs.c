@@ -509,29 +509,4 @@ fail:
   return rc;
 }
 
-/* ---- OrtValue conversion --------------------------------------------------------------- */
 
-int ortune_tensor_to_ort(const ortune_tensor *t, OrtValue **out) {
-  const OrtApi *api = ortune_ort_api();
-  int rc = ORTUNE_OK;
-  *out = NULL;
-  if (t->dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) {
-    OrtAllocator *alloc;
-    ORTUNE_ORT_TRY(api->GetAllocatorWithDefaultOptions(&alloc), "allocator");
-    ORTUNE_ORT_TRY(api->CreateTensorAsOrtValue(alloc, t->dims, (size_t)t->ndim, ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING, out), "string tensor");
-    if (t->count) ORTUNE_ORT_TRY(api->FillStringTensor(*out, (const char *const *)t->data, t->count), "string tensor");
-    return ORTUNE_OK;
-  }
-  OrtMemoryInfo *mi;
-  ORTUNE_ORT_TRY(api->CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, &mi), "memory info");
-  static char empty[8];
-  OrtStatus *st = api->CreateTensorWithDataAsOrtValue(mi, t->nbytes ? t->data : empty, t->nbytes, t->dims, (size_t)t->ndim,
-                                                      (ONNXTensorElementDataType)t->dtype, out);
-  api->ReleaseMemoryInfo(mi);
-  if (st) return ortune_ort_error(st, "input tensor");
-  return ORTUNE_OK;
-fail:
-  if (*out) api->ReleaseValue(*out);
-  *out = NULL;
-  return rc;
-}

@@ -131,21 +131,12 @@ static int run_session(const ortune_ab_plan *p, int s, ortune_ab_outcome *out, d
   return rc;
 }
 
-static int cmp_d(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median_of(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_d);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static void analyse(const ortune_ab_plan *p, ortune_ab_outcome *out, double *p50s, double *p99s) {
   ortune_ab_data d = {out->blocks, out->sessions, p->rounds, p->n};
   for (int c = 0; c < p->n; c++) {
-    out->p50[c] = median_of(p50s + c * p->sessions, out->sessions);
-    out->p99[c] = median_of(p99s + c * p->sessions, out->sessions);
+    out->p50[c] = ortune_median(p50s + c * p->sessions, out->sessions);
+    out->p99[c] = ortune_median(p99s + c * p->sessions, out->sessions);
     if (!out->modes[c].count) out->modes[c].count = 1;
     if (!c) continue;
     ortune_ratio_estimate(&d, c, 4000, 0x5EED + (uint64_t)c, &out->ratio[c]);
@@ -216,6 +207,16 @@ void ortune_ab_load_note(const ortune_ab_outcome *o, char *buf, size_t len) {
     snprintf(buf, len, "the machine was busy while measuring (other processes took %.0f%% of the %d CPUs, %.1f%% stolen by the "
              "hypervisor; load average %.2f): intervals are wider and a repeat may differ; measure on a quiet machine to be sure",
              o->others_pct, o->cpus, o->steal_pct, o->load_after);
+}
+
+void ortune_ab_candidate_json(const ortune_ab_outcome *o, int k, cJSON *x) {
+  cJSON_AddNumberToObject(x, "p50_ms", o->p50[k]);
+  cJSON_AddNumberToObject(x, "p99_ms", o->p99[k]);
+  cJSON_AddNumberToObject(x, "speedup", o->ratio[k].speedup);
+  cJSON_AddNumberToObject(x, "ci_low", o->ratio[k].ci_low);
+  cJSON_AddNumberToObject(x, "ci_high", o->ratio[k].ci_high);
+  cJSON_AddNumberToObject(x, "session_spread", o->ratio[k].session_spread);
+  cJSON_AddStringToObject(x, "verdict", ortune_ab_verdict_word(o->verdict[k]));
 }
 
 cJSON *ortune_ab_json(const ortune_ab_outcome *o) {

@@ -47,6 +47,9 @@ int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out);
 void ortune_ab_outcome_free(ortune_ab_outcome *o);
 /* One line on the machine's load during the A/B ("" when quiet). */
 void ortune_ab_load_note(const ortune_ab_outcome *o, char *buf, size_t len);
+/* Config k's result (p50/p99, speedup, interval, session spread, verdict) added to x: one vocabulary for tune,
+ * compare and the report. */
+void ortune_ab_candidate_json(const ortune_ab_outcome *o, int k, cJSON *x);
 /* The outcome as JSON (sessions, rounds, load, modes, per candidate: speedup, interval, verdict). */
 cJSON *ortune_ab_json(const ortune_ab_outcome *o);
 #endif

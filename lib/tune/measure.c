@@ -1,6 +1,7 @@
 /* measure.c - warm up until latency is steady, then time runs; percentiles, CV, peak memory. */
 #include "gpu.h"
 #include "harness.h"
+#include "stats.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +16,6 @@ void ortune_bench_opts_default(ortune_bench_opts *o) {
   o->warmup_max_s = 3.0;
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 double ortune_percentile(const double *sorted, int n, double pct) {
   if (n <= 0) return NAN;
@@ -28,7 +25,7 @@ double ortune_percentile(const double *sorted, int n, double pct) {
 }
 
 void ortune_stats(double *v, int n, ortune_measure *m) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  qsort(v, (size_t)n, sizeof *v, ortune_cmp_double);
   double sum = 0, sq = 0;
   for (int i = 0; i < n; i++) sum += v[i];
   m->mean = n ? sum / n : NAN;
@@ -59,7 +56,7 @@ static int timed_run(ortune_runner *r, const ortune_bench_opts *o, double *ms) {
 static double median_of(double *v, int n) {
   double tmp[16];
   memcpy(tmp, v, sizeof(double) * (size_t)n);
-  qsort(tmp, (size_t)n, sizeof *tmp, cmp_double);
+  qsort(tmp, (size_t)n, sizeof *tmp, ortune_cmp_double);
   return ortune_percentile(tmp, n, 50);
 }
 
@@ -125,7 +122,7 @@ int ortune_measure_run(ortune_runner *r, const ortune_bench_opts *o, ortune_meas
     m->runs++;
   }
   if (nev) {
-    qsort(evs, (size_t)nev, sizeof *evs, cmp_double);
+    qsort(evs, (size_t)nev, sizeof *evs, ortune_cmp_double);
     m->event_p50 = ortune_percentile(evs, nev, 50);
   }
   double *sorted = malloc(sizeof(double) * (size_t)m->runs);

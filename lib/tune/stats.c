@@ -22,10 +22,11 @@ static uint64_t rng_next(uint64_t *s) { /* splitmix64 */
 }
 static int rng_below(uint64_t *s, int n) { return (int)(rng_next(s) % (uint64_t)n); }
 
-static int cmp_double(const void *a, const void *b) {
+int ortune_cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
 }
+#define cmp_double ortune_cmp_double
 
 static double quantile(const double *sorted, int n, double q) {
   if (n <= 0) return NAN;
@@ -146,6 +147,12 @@ void ortune_modes_find(const double *lat, int n, ortune_modes *out) {
     }
   }
   free(v);
+}
+
+double ortune_median(double *v, int n) {
+  if (n <= 0) return NAN;
+  qsort(v, (size_t)n, sizeof *v, ortune_cmp_double);
+  return quantile(v, n, 0.5);
 }
 
 int ortune_parsimony_pick(const ortune_ratio *r, const int *nchanged, int k) {

@@ -29,6 +29,10 @@ typedef enum { ORTUNE_AB_SAME = 0, ORTUNE_AB_FASTER, ORTUNE_AB_SLOWER } ortune_a
 ortune_ab_verdict ortune_ab_verdict_of(const ortune_ratio *r, double min_gain);
 const char *ortune_ab_verdict_word(ortune_ab_verdict v); /* "faster", "slower", "no measurable difference" */
 
+/* qsort comparator for doubles, and the median of v[0..n) (sorts v in place; NAN when n is 0). */
+int ortune_cmp_double(const void *a, const void *b);
+double ortune_median(double *v, int n);
+
 /* Latency modes: 1, or 2 when the sorted latencies split into two groups each holding >= 10% of the runs
  * whose gap is wider than 4x the larger group's spread (MAD-scaled). Fills the modes' medians and shares. */
 typedef struct {

@@ -297,10 +297,6 @@ done:
 
 /* ---- A/B interleaving ----------------------------------------------------------------- */
 
-static int cmp_d(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 #define AB_MAX_ROUNDS 1000000
 #define AB_MAX_RUNS 256
@@ -329,7 +325,7 @@ static int ab_warm(trial_state *t, int n, const ortune_input_spec *spec, const o
       if (rc) return rc;
       lat[w] = (ortune_now() - t0) * 1e3;
     }
-    qsort(lat + 5, 5, sizeof *lat, cmp_d);
+    qsort(lat + 5, 5, sizeof *lat, ortune_cmp_double);
     if (lat[7] > slowest) slowest = lat[7];
   }
   *runs = ao->runs > 0 ? ao->runs : ortune_block_runs(slowest, ao->block_s > 0 ? ao->block_s : 0.15);
@@ -368,14 +364,14 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
         lat[j] = (ortune_now() - t0) * 1e3;
         all[(size_t)i * per + r * (size_t)runs + (size_t)j] = lat[j];
       }
-      qsort(lat, (size_t)runs, sizeof *lat, cmp_d);
+      qsort(lat, (size_t)runs, sizeof *lat, ortune_cmp_double);
       out->blocks[r * (size_t)n + (size_t)i] = ortune_percentile(lat, runs, 50);
     }
   }
   for (int i = 0; i < n; i++) {
     double *v = all + (size_t)i * per;
     ortune_modes_find(v, (int)per, &out->modes[i]);
-    qsort(v, per, sizeof *v, cmp_d);
+    qsort(v, per, sizeof *v, ortune_cmp_double);
     out->p50[i] = ortune_percentile(v, (int)per, 50);
     out->p99[i] = ortune_percentile(v, (int)per, 99);
   }

@@ -643,13 +643,7 @@ static cJSON *ab_record(tuner *t, const ortune_ab_outcome *ab, const int *ids, i
     cJSON *x = cJSON_CreateObject(), *trx = cJSON_GetArrayItem(t->trials, ids[i]);
     cJSON_AddNumberToObject(x, "id", ids[i]);
     cJSON_AddStringToObject(x, "name", ortune_jstr(trx, "name"));
-    cJSON_AddNumberToObject(x, "p50_ms", ab->p50[i]);
-    cJSON_AddNumberToObject(x, "p99_ms", ab->p99[i]);
-    cJSON_AddNumberToObject(x, "speedup", r->speedup);
-    cJSON_AddNumberToObject(x, "ci_low", r->ci_low);
-    cJSON_AddNumberToObject(x, "ci_high", r->ci_high);
-    cJSON_AddNumberToObject(x, "session_spread", r->session_spread);
-    cJSON_AddStringToObject(x, "verdict", ortune_ab_verdict_word(ab->verdict[i]));
+    ortune_ab_candidate_json(ab, i, x);
     cJSON_AddBoolToObject(x, "significant", ab->verdict[i] == ORTUNE_AB_FASTER);
     cJSON_AddItemToArray(cands, x);
     if (ab->verdict[i] == ORTUNE_AB_FASTER) {
