@@ -87,6 +87,33 @@ static void test_sessions_widen_interval(void **state) {
   free(b);
 }
 
+/* A/A with a session effect (a restart moves both configs' ratio: another thread placement, another cuDNN pick):
+ * 3 sessions of 6 rounds, 400 simulated compares of identical configs. A percentile bootstrap over 3 sessions
+ * spans about their range and excludes the truth whenever all three land on one side (1 in 4): the interval must
+ * be wide enough that the false-positive rate stays near 5%. */
+static void test_aa_false_positives(void **state) {
+  (void)state;
+  uint64_t seed = 77;
+  int fp = 0, n = 400;
+  double blocks[3 * 6 * 2];
+  for (int k = 0; k < n; k++) {
+    for (int s = 0; s < 3; s++) {
+      double effect = 0.06 * (noise(&seed) + noise(&seed) + noise(&seed)); /* sd ~0.06 */
+      for (int r = 0; r < 6; r++) {
+        double base = 10.0 * (1 + 0.2 * noise(&seed));
+        blocks[(s * 6 + r) * 2 + 0] = base * (1 + 0.03 * noise(&seed));
+        blocks[(s * 6 + r) * 2 + 1] = base * exp(effect) * (1 + 0.03 * noise(&seed));
+      }
+    }
+    ortune_ab_data d = {blocks, 3, 6, 2};
+    ortune_ratio r;
+    ortune_ratio_estimate(&d, 1, 1000, 100 + (uint64_t)k, &r);
+    fp += ortune_ab_verdict_of(&r, 0.01) != ORTUNE_AB_SAME;
+  }
+  print_message("simulated A/A, 3 sessions: %d of %d called faster or slower\n", fp, n);
+  assert_true(fp <= n * 6 / 100);
+}
+
 static void test_seeded_and_robust(void **state) {
   (void)state;
   double sp[2] = {1.1, 1.1};
@@ -164,7 +191,8 @@ static void test_budget(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_identical_configs_same), cmocka_unit_test(test_faster_and_slower),
-      cmocka_unit_test(test_sessions_widen_interval), cmocka_unit_test(test_seeded_and_robust),
+      cmocka_unit_test(test_sessions_widen_interval), cmocka_unit_test(test_aa_false_positives),
+      cmocka_unit_test(test_seeded_and_robust),
       cmocka_unit_test(test_modes), cmocka_unit_test(test_parsimony), cmocka_unit_test(test_budget),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,9 @@
  * candidate is the geometric mean of its block ratios against the defaults of the same round (the pairing
  * removes the machine's drift). Its interval comes from a hierarchical bootstrap: sessions are drawn with
  * replacement, then rounds within each drawn session, so a session-to-session difference (cuDNN picking
- * other algorithms, memory placement) widens the interval instead of hiding in it. One verdict rule turns the
+ * other algorithms, memory placement) widens the interval instead of hiding in it; and because a bootstrap over
+ * three sessions cannot reach beyond their range, the interval is widened to at least the Student t interval of
+ * the per-session means (t with S-1 degrees of freedom: what few sessions can honestly say). One verdict rule turns the
  * interval into words for tune, compare and the report. Latency modes are found by the widest gap in the
  * sorted latencies; parsimony picks, among candidates equal within the noise, the one that changes least.
  */
@@ -66,6 +68,36 @@ static double bootstrap_once(const ortune_ab_data *d, int c, uint64_t *rng) {
   return k ? sum / k : NAN;
 }
 
+/* Two-sided 95% Student t quantile t(0.975, df). */
+static double t975(int df) {
+  static const double t[] = {0, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                             2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086};
+  if (df < 1) return NAN;
+  if (df <= 20) return t[df];
+  return df <= 30 ? 2.042 + (2.086 - 2.042) * (30 - df) / 10.0 : 1.96 + 2.5 / df;
+}
+
+/* The session-level interval: mean of the per-session mean log ratios +- t(S-1) x their standard error. With S
+ * sessions a percentile bootstrap can only draw from S values, so with S = 3 its interval is about the range of
+ * the three: when all three land on one side of the truth (1 time in 4 for a session effect), it excludes the
+ * truth. The t interval is what the three values can honestly say. Returns 0 when fewer than 2 sessions. */
+static int session_t_interval(const ortune_ab_data *d, int c, double *lo, double *hi) {
+  double m[256], sum = 0, ss = 0;
+  int k = 0;
+  for (int s = 0; s < d->sessions && k < 256; s++) {
+    int ks;
+    double v = session_mean(d, s, c, &ks);
+    if (ks) m[k++] = v, sum += v;
+  }
+  if (k < 2) return 0;
+  double mean = sum / k;
+  for (int i = 0; i < k; i++) ss += (m[i] - mean) * (m[i] - mean);
+  double se = sqrt(ss / (k - 1) / k);
+  *lo = mean - t975(k - 1) * se;
+  *hi = mean + t975(k - 1) * se;
+  return 1;
+}
+
 void ortune_ratio_estimate(const ortune_ab_data *d, int c, int nboot, uint64_t seed, ortune_ratio *out) {
   memset(out, 0, sizeof *out);
   out->speedup = out->ci_low = out->ci_high = NAN;
@@ -93,9 +125,12 @@ void ortune_ratio_estimate(const ortune_ab_data *d, int c, int nboot, uint64_t s
     if (!isnan(m)) bs[nb++] = m;
   }
   qsort(bs, (size_t)nb, sizeof *bs, cmp_double);
-  out->ci_low = exp(quantile(bs, nb, 0.025));
-  out->ci_high = exp(quantile(bs, nb, 0.975));
+  double lo_b = quantile(bs, nb, 0.025), hi_b = quantile(bs, nb, 0.975), lo_t, hi_t;
   free(bs);
+  /* the wider of the two: the bootstrap sees skew and rounds, the t interval the few sessions */
+  if (session_t_interval(d, c, &lo_t, &hi_t)) lo_b = fmin(lo_b, lo_t), hi_b = fmax(hi_b, hi_t);
+  out->ci_low = exp(lo_b);
+  out->ci_high = exp(hi_b);
 }
 
 ortune_ab_verdict ortune_ab_verdict_of(const ortune_ratio *r, double min_gain) {

@@ -14,7 +14,8 @@ typedef struct {
 
 typedef struct {
   double speedup;          /* geometric mean of reference/candidate block ratios */
-  double ci_low, ci_high;  /* 95% interval (hierarchical bootstrap: sessions, then rounds within them) */
+  double ci_low, ci_high;  /* 95% interval: the hierarchical bootstrap (sessions, then rounds within them), widened
+                            * to at least the Student t interval of the per-session means when S >= 2 */
   double session_spread;   /* largest/smallest per-session speedup: what a restart can change */
   int samples;             /* ratios used */
 } ortune_ratio;
