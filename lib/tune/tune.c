@@ -633,13 +633,11 @@ static void ab_plan(tuner *t, ortune_config **cfgs, int n, ortune_ab_plan *p) {
  * candidates called faster (fewest changed options within the noise of the fastest). */
 static cJSON *ab_record(tuner *t, const ortune_ab_outcome *ab, const int *ids, int nf, cJSON *final) {
   cJSON *cands = cJSON_GetObjectItemCaseSensitive(final, "candidates"), *winner = NULL;
-  ortune_ratio fast[ORTUNE_AB_MAX];
   int nchanged[ORTUNE_AB_MAX], which[ORTUNE_AB_MAX], nfast = 0;
   cJSON_AddNumberToObject(final, "baseline_p50_ms", ab->p50[0]);
   cJSON_AddNumberToObject(final, "baseline_p99_ms", ab->p99[0]);
   cJSON_AddItemToObject(final, "measurement", ortune_ab_json(ab));
   for (int i = 1; i <= nf; i++) {
-    const ortune_ratio *r = &ab->ratio[i];
     cJSON *x = cJSON_CreateObject(), *trx = cJSON_GetArrayItem(t->trials, ids[i]);
     cJSON_AddNumberToObject(x, "id", ids[i]);
     cJSON_AddStringToObject(x, "name", ortune_jstr(trx, "name"));
@@ -647,12 +645,12 @@ static cJSON *ab_record(tuner *t, const ortune_ab_outcome *ab, const int *ids, i
     cJSON_AddBoolToObject(x, "significant", ab->verdict[i] == ORTUNE_AB_FASTER);
     cJSON_AddItemToArray(cands, x);
     if (ab->verdict[i] == ORTUNE_AB_FASTER) {
-      fast[nfast] = *r;
       nchanged[nfast] = changed_options(trx);
       which[nfast++] = i;
     }
   }
-  int pick = ortune_parsimony_pick(fast, nchanged, nfast);
+  ortune_ab_data d = {ab->blocks, ab->sessions, ab->rounds, ab->n};
+  int pick = ortune_parsimony_pick(&d, which, nchanged, nfast, t->o->min_gain);
   if (pick >= 0) winner = cJSON_GetArrayItem(cands, which[pick] - 1);
   return winner;
 }
