@@ -88,7 +88,7 @@ static const struct {
   unsigned bit;
 } spaces[] = {
   {"seed14", 0}, {"cpu", ORTUNE_SPACE_CPU}, {"cuda", ORTUNE_SPACE_CUDA}, {"cuda-core", ORTUNE_SPACE_CUDA_CORE},
-  {"full", ORTUNE_SPACE_FULL},
+  {"full", ORTUNE_SPACE_FULL}, {"startup", ORTUNE_SPACE_STARTUP},
 };
 
 static int space_find(const char *name) {
