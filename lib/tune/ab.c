@@ -62,6 +62,7 @@ static cJSON *session_spec(const ortune_ab_plan *p, int s, const char *out_dir) 
   cJSON_AddNumberToObject(spec, "runs", p->runs);
   cJSON_AddNumberToObject(spec, "block_s", p->block_s);
   cJSON_AddNumberToObject(spec, "order_seed", 1000 + s);
+  if (p->startup) cJSON_AddNumberToObject(spec, "startup", 1);
   cJSON_AddStringToObject(spec, "out_dir", out_dir ? out_dir : "");
   for (int i = 0; i < p->n; i++) cJSON_AddItemToArray(cl, ortune_config_to_json(p->cfgs[i]));
   return spec;

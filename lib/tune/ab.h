@@ -21,6 +21,7 @@ typedef struct {
   const char *worker_exe, *work; /* `ortune _trial`, and a directory for its specs and results */
   int keep_outputs;              /* the first session writes every config's outputs to work/ab_out/cI/ */
   double min_gain;
+  int startup;                   /* --objective startup: blocks are starts (session creation + first run), not runs */
   volatile sig_atomic_t *stop;
   void (*progress)(void *ctx, int session, int sessions);
   void *ctx;
