@@ -31,7 +31,7 @@ static int add_also(void *v, const char *f) {
 static const cli_opt compare_table[] = {
   OPT_CALL("also", "FILE", add_also, "another config measured in the same interleaved rounds (repeatable)"),
   OPT_STR("against", compare_opts, against, "FILE|defaults", "the other side (default: ORT defaults)"),
-  OPT_DBL("budget", compare_opts, budget, "SECONDS", "time limit for the whole comparison; sessions that would not fit are skipped (default 600)"),
+  OPT_DBL("budget", compare_opts, budget, "SECONDS", "time limit for the whole comparison; sessions that would not fit are skipped, but three always run (default 600)"),
   OPT_STR("config", compare_opts, common.config, "FILE", "the tuned config.yaml"),
   CLI_COMMON_INPUT_OPTS(compare_opts),
   OPT_FLAG("json", compare_opts, common.json, "machine-readable output"),

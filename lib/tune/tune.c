@@ -62,8 +62,16 @@ typedef struct {
   ortune_verify *verify;      /* the output check (verify.c) */
 } tuner;
 
-/* The objective: p50, p99 or mean latency (over all --shapes), plus first_run_weight x the mean first run. */
+/* The objective: p50, p99 or mean latency (over all --shapes), plus first_run_weight x the mean first run; or
+ * start-up: session creation + the first run at every shape. */
 static double score_of(const tuner *t, const cJSON *tr) {
+  if (!strcmp(t->o->objective, "startup")) {
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(tr, "create_ms"), *shapes = cJSON_GetObjectItemCaseSensitive(tr, "shapes");
+    double first = ortune_jnum(tr, "first_run_ms", NAN);
+    int n = cJSON_GetArraySize(shapes);
+    if (n > 0) first = ortune_jnum(tr, "first_run_mean_ms", NAN) * n;
+    return cJSON_IsNumber(c) && isfinite(first) ? c->valuedouble + first : INFINITY;
+  }
   const char *key = !strcmp(t->o->objective, "p99") ? "p99_ms" : !strcmp(t->o->objective, "throughput") ? "mean_ms" : "p50_ms";
   const cJSON *x = cJSON_GetObjectItemCaseSensitive(tr, key);
   if (!cJSON_IsNumber(x)) return INFINITY;
@@ -212,6 +220,7 @@ static cJSON *run_trial(tuner *t, const ortune_candidate *c, int is_baseline) {
 
   cJSON *spec = cJSON_CreateObject(), *bench = cJSON_CreateObject();
   cJSON_AddStringToObject(spec, "mode", "measure");
+  if (!strcmp(t->o->objective, "startup")) cJSON_AddNumberToObject(spec, "startup", 1);
   cJSON_AddStringToObject(spec, "model", t->o->model);
   cJSON_AddStringToObject(spec, "name", c->name);
   cJSON_AddItemToObject(spec, "config", ortune_config_to_json(c->cfg));
@@ -612,12 +621,16 @@ static void ab_plan(tuner *t, ortune_config **cfgs, int n, ortune_ab_plan *p) {
   if (p->rounds < 2) p->rounds = 2;
   p->runs = o->ab_runs;
   p->block_s = 0.15;
-  if (o->budget_s > 0) { /* the A/B is inside the budget: what is left, at least one short session */
+  p->startup = !strcmp(o->objective, "startup");
+  if (o->budget_s > 0) { /* the A/B is inside the budget: what is left, shared by the sessions */
     double left = o->budget_s - (ortune_now() - t->t_start);
     p->budget_s = left > 1 ? left : 1;
-    /* a block holds at least 3 runs: on a model of seconds per run, fewer rounds fit */
-    double block = fmax(p->block_s, 3 * (isfinite(t->base_score) ? t->base_score : 0) / 1e3);
-    int fit = ortune_rounds_fit(p->budget_s, n, block, 2, p->rounds);
+    double base = isfinite(t->base_score) ? t->base_score / 1e3 : 0; /* s: a run, or a start (startup) */
+    double create = ortune_jnum(cJSON_GetArrayItem(t->trials, 0), "create_ms", 0) / 1e3;
+    /* a block: at least 3 runs (on a model of seconds per run, fewer rounds fit), or one start; a session also
+     * opens every config (and with startup starts each once unmeasured) */
+    double block = p->startup ? base : fmax(p->block_s, 3 * base), setup = n * (p->startup ? base : create + 10 * base);
+    int fit = ortune_rounds_fit(p->budget_s / p->sessions - setup, n, block, 2, p->rounds);
     p->rounds = fit ? fit : 2;
   }
   p->session_timeout_s = o->trial_timeout_s * 2;
@@ -685,8 +698,9 @@ static int final_ab(tuner *t, cJSON **winner_out) {
   if (w) {
     cJSON_AddNumberToObject(final, "winner", ortune_jnum(w, "id", 0));
     cJSON_AddStringToObject(final, "verdict", "faster");
-    snprintf(msg, sizeof msg, "%s is %.3gx faster than ORT defaults (95%% CI %.3g-%.3g over fresh sessions, interleaved A/B)",
-             ortune_jstr(w, "name"), ortune_jnum(w, "speedup", 1), ortune_jnum(w, "ci_low", 1), ortune_jnum(w, "ci_high", 1));
+    snprintf(msg, sizeof msg, "%s is %.3gx faster %sthan ORT defaults (95%% CI %.3g-%.3g over fresh sessions, interleaved A/B)",
+             ortune_jstr(w, "name"), ortune_jnum(w, "speedup", 1), strcmp(t->o->objective, "startup") ? "" : "to start ",
+             ortune_jnum(w, "ci_low", 1), ortune_jnum(w, "ci_high", 1));
   } else if (rc && rc != ORTUNE_EINTR) {
     cJSON_AddNumberToObject(final, "winner", 0);
     cJSON_AddStringToObject(final, "verdict", "failed");
@@ -902,9 +916,9 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
     return ortune_set_error(ORTUNE_EUSAGE, "unknown space '%s': use seed14, cpu, cuda, cuda-core or full", o->space);
   if (strcmp(o->strategy, "staged") && strcmp(o->strategy, "grid"))
     return ortune_set_error(ORTUNE_EUSAGE, "unknown strategy '%s': use staged or grid", o->strategy);
-  if (strcmp(o->objective, "p50") && strcmp(o->objective, "p99") && strcmp(o->objective, "throughput"))
-    return ortune_set_error(ORTUNE_EUSAGE, "unknown objective '%s': use p50, p99 or throughput", o->objective);
-  int gpu_space = strcmp(o->space, "cpu") != 0;
+  if (strcmp(o->objective, "p50") && strcmp(o->objective, "p99") && strcmp(o->objective, "throughput") && strcmp(o->objective, "startup"))
+    return ortune_set_error(ORTUNE_EUSAGE, "unknown objective '%s': use p50, p99, throughput or startup", o->objective);
+  int gpu_space = strcmp(o->space, "cpu") != 0 && strcmp(o->space, "startup") != 0; /* startup: either provider */
   if (gpu_space && strcmp(ortune_config_get(o->base, "provider"), "cuda"))
     return ortune_set_error(ORTUNE_EUSAGE, "space %s tunes the CUDA EP: add --provider cuda (or use --space cpu)", o->space);
   char sha[65];
@@ -915,6 +929,11 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   ortune_sweep_workdirs(tmpdir); /* of tunes that were killed (SIGKILL, OOM killer) */
   snprintf(t.work, sizeof t.work, "%s/" ORTUNE_WORKDIR_PREFIX "%ld.XXXXXX", tmpdir, (long)getpid());
   if (!mkdtemp(t.work)) return ortune_set_error(ORTUNE_EIO, "tune: cannot make a temp dir in %s: set TMPDIR", t.work);
+  { /* optimized_model_cache candidates fill a private cache (the work dir), never the user's */
+    char cache[300];
+    snprintf(cache, sizeof cache, "%s/optcache", t.work);
+    setenv("ORTUNE_CACHE_DIR", cache, 1);
+  }
 
   struct sigaction sa = {0}, old_int, old_term, old_hup;
   sa.sa_handler = on_signal;
