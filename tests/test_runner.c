@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <glob.h>
 #include <math.h>
 #include <pthread.h>
 #include <unistd.h>
@@ -196,6 +197,42 @@ static void test_optimized_model_cache(void **state) {
   setenv("ORTUNE_CACHE_DIR", "/proc/ortune-no-such-dir", 1);
   assert_int_equal(open_run(model, on, x, n, dims, got, ob), ORTUNE_OPTCACHE_UNWRITABLE);
   assert_memory_equal(got, plain, ob);
+  /* the sha256 memo (stale and model_override checks): remembered, and recomputed when the file changes */
+  setenv("ORTUNE_CACHE_DIR", dir, 1);
+  char f1[700], h1[65], h2[65], h3[65];
+  snprintf(f1, sizeof f1, "%s", tmp_path("memo.bin"));
+  FILE *w = fopen(f1, "w");
+  fputs("first", w);
+  fclose(w);
+  assert_int_equal(ortune_sha256_file_cached(f1, h1), ORTUNE_OK);
+  assert_int_equal(ortune_sha256_file(f1, h2), ORTUNE_OK);
+  assert_string_equal(h1, h2);
+  glob_t g;
+  char pat[800];
+  snprintf(pat, sizeof pat, "%s/*.sha256", dir);
+  assert_int_equal(glob(pat, 0, NULL, &g), 0);
+  assert_int_equal(g.gl_pathc, 1);
+  char memo[1024];
+  FILE *m = fopen(g.gl_pathv[0], "r");
+  assert_non_null(fgets(memo, sizeof memo, m));
+  fclose(m);
+  char *hx = strstr(memo, h1);
+  assert_non_null(hx);
+  memset(hx, 'a', 64); /* a memo for the same size, mtime and inode is believed: no read of the file */
+  m = fopen(g.gl_pathv[0], "w");
+  fputs(memo, m);
+  fclose(m);
+  assert_int_equal(ortune_sha256_file_cached(f1, h3), ORTUNE_OK);
+  assert_int_equal(strspn(h3, "a"), 64);
+  globfree(&g);
+  usleep(20000);
+  w = fopen(f1, "w");
+  fputs("other", w); /* same size, new mtime */
+  fclose(w);
+  assert_int_equal(ortune_sha256_file_cached(f1, h3), ORTUNE_OK);
+  assert_string_not_equal(h3, h1);
+  assert_int_equal(ortune_sha256_file(f1, h2), ORTUNE_OK);
+  assert_string_equal(h3, h2);
   unsetenv("ORTUNE_CACHE_DIR");
   ortune_config_release(on);
   ortune_config_release(off);

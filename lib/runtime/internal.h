@@ -291,6 +291,9 @@ int ortune_session_options_build_stream(const ortune_config *cfg, void *cuda_str
 enum { ORTUNE_OPTCACHE_OFF = 0, ORTUNE_OPTCACHE_HIT, ORTUNE_OPTCACHE_MISS, ORTUNE_OPTCACHE_UNWRITABLE };
 /* The cache file for model under cfg (a sha256 name in the cache directory); -1 when the model cannot be cached. */
 int ortune_optcache_path(const char *model, const ortune_config *cfg, char *out, size_t len);
+/* sha256 of a file, remembered in the cache directory against its size, mtime and inode (re-hashed when one
+ * changes); the plain ortune_sha256_file when there is no cache. */
+int ortune_sha256_file_cached(const char *path, char hex[65]);
 /* Make path's directory (0700) and name a temp file beside path for ORT to write into; -1 when it cannot be written. */
 int ortune_optcache_prepare(const char *path, char *tmp, size_t len);
 /* CreateSession for model with so (built from cfg, on cuda_stream): with optimized_model_cache: 1, from the cached

@@ -84,3 +84,46 @@ int ortune_optcache_prepare(const char *path, char *tmp, size_t len) {
   int n = snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
   return n > 0 && (size_t)n < len && make_dirs(dir) == 0 && access(dir, W_OK) == 0 ? 0 : -1;
 }
+
+/* A file's sha256, remembered beside the optimized graphs as <sha256 of its real path>.sha256 with the size, mtime
+ * (ns) and inode it was computed for: a restart re-hashes a model only when one of those changed, so the stale
+ * check and the model_override check cost a stat, not a read of the whole model, on every start. Without a
+ * writable cache it hashes every time. */
+int ortune_sha256_file_cached(const char *path, char hex[65]) {
+  struct stat st;
+  char dir[3500], real[4096], key[65], memo[4200], line[256];
+  if (stat(path, &st) || !S_ISREG(st.st_mode) || cache_dir(dir, sizeof dir) || !realpath(path, real))
+    return ortune_sha256_file(path, hex);
+  unsigned char md[32];
+  unsigned mdlen = 0;
+  EVP_Digest(real, strlen(real), md, &mdlen, EVP_sha256(), NULL);
+  for (int i = 0; i < 32; i++) snprintf(key + 2 * i, 3, "%02x", md[i]);
+  snprintf(memo, sizeof memo, "%s/%s.sha256", dir, key);
+  char want[160];
+  snprintf(want, sizeof want, "v1 %lld %lld.%09ld %llu ", (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+           (unsigned long long)st.st_ino);
+  FILE *f = fopen(memo, "r");
+  if (f) {
+    int ok = fgets(line, sizeof line, f) && !strncmp(line, want, strlen(want)) && strlen(line) >= strlen(want) + 64;
+    fclose(f);
+    if (ok) {
+      memcpy(hex, line + strlen(want), 64);
+      hex[64] = '\0';
+      int valid = 1;
+      for (int i = 0; i < 64; i++) valid &= (hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f');
+      if (valid) return ORTUNE_OK;
+    }
+  }
+  int rc = ortune_sha256_file(path, hex);
+  if (rc || make_dirs(dir)) return rc;
+  int n = snprintf(line, sizeof line, "%s%s\n", want, hex);
+  char tmp[4300];
+  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", memo, (long)getpid());
+  FILE *w = fopen(tmp, "w");
+  if (w) {
+    int bad = fwrite(line, 1, (size_t)n, w) != (size_t)n;
+    bad |= fclose(w) != 0;
+    if (bad || rename(tmp, memo)) unlink(tmp);
+  }
+  return ORTUNE_OK;
+}

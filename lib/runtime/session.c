@@ -115,7 +115,7 @@ int ortune_config_model_path(const ortune_config *cfg, const char *model_path, c
   const char *want = ortune_config_provenance(cfg, "model_override_sha256");
   char hex[65];
   if (want && *want) {
-    int rc = ortune_sha256_file(out, hex);
+    int rc = ortune_sha256_file_cached(out, hex);
     if (rc) return rc;
     if (strcmp(hex, want))
       return ortune_set_error(ORTUNE_EMODEL, "model_override: %s changed since tune wrote it (sha256 %.12s..., the config "
