@@ -11,6 +11,7 @@
  * overflow anything. */
 #include "internal.h"
 #include "results.h"
+#include "record.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +53,6 @@ static const field shape_fields[] = {N("first_run_ms"), N("p50_ms"), N("p99_ms")
 #undef S
 #undef N
 
-static const char *const statuses[] = {"ok", "mismatch", "crash", "timeout", "oom", "invalid", "runtime_error", "interrupted"};
-
 typedef struct {
   const char *path, *what, *way_out;
 } ctx;
@@ -94,8 +93,7 @@ static int check_value(const ctx *c, const char *where, const field *f, const cJ
     return bad(c, where, f->key, problem);
   }
   if (f->type == T_STATUS) {
-    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
-      if (!strcmp(v->valuestring, statuses[i])) return ORTUNE_OK;
+    if (ortune_trial_status_parse(v->valuestring) >= 0) return ORTUNE_OK; /* the statuses of record.c */
     return bad(c, where, f->key, "not a known status (ok, mismatch, crash, timeout, oom, invalid, runtime_error, interrupted)");
   }
   if ((f->type == T_ARR || f->type == T_NUMS) && (size_t)cJSON_GetArraySize(v) > f->maxlen) {
