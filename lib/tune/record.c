@@ -16,19 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const status_names[ORTUNE_TRIAL_NSTATUS] = {"ok",  "mismatch", "crash",         "timeout",
-                                                                "oom", "invalid",  "runtime_error", "interrupted"};
-
-const char *ortune_trial_status_name(ortune_trial_status s) {
-  return s >= 0 && s < ORTUNE_TRIAL_NSTATUS ? status_names[s] : "crash";
-}
-
-int ortune_trial_status_parse(const char *name) {
-  for (int i = 0; i < ORTUNE_TRIAL_NSTATUS; i++)
-    if (name && !strcmp(name, status_names[i])) return i;
-  return -1;
-}
-
 /* ---- one trial ---------------------------------------------------------------------------------- */
 
 /* The numeric keys of a trial, in the order they are written. */

@@ -3,24 +3,11 @@
 #ifndef ORTUNE_RECORD_H
 #define ORTUNE_RECORD_H
 #include "internal.h"
+#include "results.h"
 #include <cjson/cJSON.h>
 
 /* ---- one trial ---- */
-typedef enum {
-  ORTUNE_TRIAL_OK,
-  ORTUNE_TRIAL_MISMATCH,      /* ran, but its outputs differ from the reference beyond the rule */
-  ORTUNE_TRIAL_CRASH,
-  ORTUNE_TRIAL_TIMEOUT,
-  ORTUNE_TRIAL_OOM,
-  ORTUNE_TRIAL_INVALID,       /* ORT refused the options */
-  ORTUNE_TRIAL_RUNTIME_ERROR,
-  ORTUNE_TRIAL_INTERRUPTED,
-  ORTUNE_TRIAL_NSTATUS
-} ortune_trial_status;
-/* "ok", "mismatch", ... as results.json spells them. */
-const char *ortune_trial_status_name(ortune_trial_status s);
-/* The status named name; -1 when it is none. */
-int ortune_trial_status_parse(const char *name);
+/* ortune_trial_status and its names: results.h (the schema). */
 
 /* One measured candidate. Numbers are NAN when absent (the file leaves the key out). */
 typedef struct {

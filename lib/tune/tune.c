@@ -7,8 +7,8 @@
  * float16 pass of --accuracy. Every candidate runs in a child process (launch.c, the parent side; trial.c, the
  * child) and becomes a typed record (record.c) in the results; the results file is rewritten after every trial.
  * The finalists then race the defaults in an interleaved A/B in fresh sessions (final.c), the trials' pairs give
- * each option's impact (impact.c), and the winner is written with its provenance (winner.c). This file holds the
- * state every module shares (tuner.h): the score of a trial, eligibility, the budget, progress and saving. */
+ * each option's impact (impact.c), and the winner is written with its provenance (winner.c). The state they share,
+ * and how a trial is scored, is tuner.c's. */
 #define _GNU_SOURCE
 #include "tuner.h"
 #include "final.h"
@@ -45,76 +45,8 @@ void ortune_tune_opts_default(ortune_tune_opts *o) {
 
 /* ---- signals ------------------------------------------------------------------------ */
 
-static volatile sig_atomic_t got_signal;
-static void on_signal(int sig) { got_signal = sig; }
-int ortune_tune_signal(void) { return got_signal; }
-
-volatile sig_atomic_t *ortune_tuner_stop_flag(void) { return &got_signal; }
-
-/* ---- the state every module shares (tuner.h) ---------------------------------------------------------- */
-
-double ortune_tuner_score(const ortune_tuner *t, const ortune_trial *tr) {
-  double x = !strcmp(t->o->objective, "p99") ? tr->p99_ms : !strcmp(t->o->objective, "throughput") ? tr->mean_ms : tr->p50_ms;
-  if (isnan(x)) return INFINITY;
-  if (t->o->first_run_weight <= 0) return x;
-  double first = !isnan(tr->first_run_mean_ms) ? tr->first_run_mean_ms : !isnan(tr->first_run_ms) ? tr->first_run_ms : 0;
-  return x + t->o->first_run_weight * first;
-}
-
-/* A number of the trial, 0 when absent (as the limits read it). */
-static double or0(double x) { return isnan(x) ? 0 : x; }
-
-int ortune_tuner_eligible(const ortune_tuner *t, const ortune_trial *tr) {
-  if (tr->status != ORTUNE_TRIAL_OK || tr->dropped) return 0;
-  if (t->o->max_gpu_mem_mb > 0 && or0(tr->peak_gpu_mb) > t->o->max_gpu_mem_mb) return 0;
-  if (t->o->max_startup_ms > 0 && or0(tr->create_ms) + or0(tr->first_run_ms) > t->o->max_startup_ms) return 0;
-  return 1;
-}
-
-int ortune_tuner_better(const ortune_tuner *t, const ortune_trial *tr, double than) {
-  return tr && ortune_tuner_eligible(t, tr) && ortune_tuner_score(t, tr) < than * (1.0 - t->noise);
-}
-
-int ortune_tuner_budget_left(const ortune_tuner *t) {
-  if (got_signal) return 0;
-  if (t->o->max_trials > 0 && t->ntrials >= t->o->max_trials) return 0;
-  if (t->o->budget_s > 0 && ortune_now() - t->t_start > 0.8 * t->o->budget_s) return 0;
-  return 1;
-}
-
-int ortune_tuner_save(ortune_tuner *t) {
-  if (!t->o->results_json) return ORTUNE_OK;
-  cJSON *j = ortune_results_to_json(&t->res);
-  char *txt = j ? cJSON_Print(j) : NULL;
-  cJSON_Delete(j);
-  if (!txt) return ortune_set_error(ORTUNE_ENOMEM, "results: out of memory");
-  int rc = ortune_write_atomic(t->o->results_json, txt, strlen(txt));
-  free(txt);
-  return rc;
-}
-
-cJSON *ortune_tuner_section(ortune_tuner *t, const char *key, int array) {
-  cJSON *s = cJSON_GetObjectItemCaseSensitive(t->res.sections, key);
-  if (s) return s;
-  return array ? cJSON_AddArrayToObject(t->res.sections, key) : cJSON_AddObjectToObject(t->res.sections, key);
-}
-
-void ortune_tuner_progress(ortune_tuner *t, const char *name, const char *what) {
-  if (t->o->quiet) return;
-  double el = ortune_now() - t->t_start;
-  int done = t->res.trials.n;
-  char eta[48] = "";
-  if (done > 1 && t->total_hint > done) snprintf(eta, sizeof eta, ", ETA %.0fs", el / done * (t->total_hint - done));
-  if (t->tty) { /* a bar on a terminal, plain lines otherwise */
-    char bar[21];
-    int total = t->total_hint > done ? t->total_hint : done + 1, fill = 20 * done / total;
-    for (int i = 0; i < 20; i++) bar[i] = i < fill ? '#' : '.';
-    bar[20] = '\0';
-    fprintf(stderr, "\r\033[K[%s] %d/%d %.0fs%s %s: %.60s", bar, done, t->total_hint, el, eta, what, name);
-  }
-  else
-    fprintf(stderr, "[%d/%d %.0fs%s] %s: %s\n", done, t->total_hint, el, eta, what, name);
-}
+static void on_signal(int sig) { *ortune_tuner_stop_flag() = sig; }
+int ortune_tune_signal(void) { return *ortune_tuner_stop_flag(); }
 
 /* ---- setting up ------------------------------------------------------------------------------------ */
 
@@ -204,7 +136,7 @@ static int load_previous(ortune_tuner *t) {
 
 /* Why the model does not run with ORT's defaults (b: the baseline's record, NULL when it could not be run). */
 static int baseline_failed(const ortune_tuner *t, const ortune_trial *b) {
-  if (got_signal) return ORTUNE_EINTR;
+  if (ortune_tune_signal()) return ORTUNE_EINTR;
   if (!b) return ortune_set_error(t->last_rc ? t->last_rc : ORTUNE_EFAIL, "tune: %s", ortune_last_error());
   int code = b->error_code;
   if (!code) code = b->status == ORTUNE_TRIAL_TIMEOUT ? ORTUNE_ETIMEOUT : b->status == ORTUNE_TRIAL_CRASH ? ORTUNE_ECRASH
@@ -258,22 +190,22 @@ static int search(ortune_tuner *t) {
   const ortune_strategy *st = ortune_strategy_find(!strcmp(t->o->space, "seed14") ? "seed14" : t->o->strategy);
   int rc = st->run(t);
   if (rc && rc != ORTUNE_EINTR) return rc;
-  if (t->o->accuracy && !got_signal && (rc = ortune_search_fp16(t))) return rc;
-  return got_signal ? ORTUNE_EINTR : ORTUNE_OK;
+  if (t->o->accuracy && !ortune_tune_signal() && (rc = ortune_search_fp16(t))) return rc;
+  return ortune_tune_signal() ? ORTUNE_EINTR : ORTUNE_OK;
 }
 
 /* After the search: the A/B, impact, the results file, CSV and report, and the config. */
 static int conclude(ortune_tuner *t, cJSON **results) {
   const ortune_tune_opts *o = t->o;
   ortune_final f = {0};
-  int rc = got_signal ? ORTUNE_EINTR : ortune_final_run(t, &f);
+  int rc = ortune_tune_signal() ? ORTUNE_EINTR : ortune_final_run(t, &f);
   ortune_impact(t);
   t->res.wall_s = ortune_now() - t->t_start;
   if (t->stale_previous && !o->quiet)
     fprintf(stderr, "ortune: note: --resume: %d trials of %s were measured with other inputs (%s now): measured again\n",
             t->stale_previous, o->results_json, t->inputs);
   if (t->tty && !o->quiet) fprintf(stderr, "\r\033[K");
-  if (got_signal) rc = ORTUNE_EINTR;
+  if (ortune_tune_signal()) rc = ORTUNE_EINTR;
   ortune_tuner_save(t);
   *results = ortune_results_to_json(&t->res);
   if (*results) write_csv(t, *results);
@@ -297,7 +229,7 @@ static void tuner_init(ortune_tuner *t, const ortune_tune_opts *o) {
 int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   ortune_tuner t;
   tuner_init(&t, o);
-  got_signal = 0;
+  *ortune_tuner_stop_flag() = 0;
   *results = NULL;
   int rc = check_opts(o);
   char sha[65];
@@ -328,7 +260,7 @@ done:
   sigaction(SIGHUP, &old_hup, NULL);
   ortune_launch_rm_rf(t.work);
   free(t.verify);
-  if (rc == ORTUNE_EINTR) ortune_set_error(ORTUNE_EINTR, "interrupted by signal %d: %d trials kept%s%s; config not written", got_signal,
+  if (rc == ORTUNE_EINTR) ortune_set_error(ORTUNE_EINTR, "interrupted by signal %d: %d trials kept%s%s; config not written", ortune_tune_signal(),
                                            t.res.trials.n, o->results_json ? " in " : "", o->results_json ? o->results_json : "");
   ortune_trials_clear(&t.previous);
   ortune_results_clear(&t.res);

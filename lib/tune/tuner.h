@@ -1,4 +1,4 @@
-/* tuner.h - the state of one tune, shared by its modules (internal; see tune.c): tune.c owns it and the scoring,
+/* tuner.h - the state of one tune, shared by its modules (internal; see tuner.c): tune.c owns it, tuner.c scores,
  * launch.c runs trials into it, search.c proposes candidates, final.c runs the A/B, impact.c and winner.c read it. */
 #ifndef ORTUNE_TUNER_H
 #define ORTUNE_TUNER_H
