@@ -66,7 +66,7 @@ static const cli_opt tune_table[] = {
   OPT_INT("min-runs", tune_opts, min_runs, "N", "timed runs per trial at least (default 20)"),
   OPT_STR("profile", tune_opts, profile, "auto|default|NAME",
           "write the winner as a profile: auto = this machine's (the default when --config has profiles)"),
-  OPT_STR("objective", tune_opts, objective, "p50|p99|throughput", "what to minimise (default p50)"),
+  OPT_STR("objective", tune_opts, objective, "p50|p99|throughput|startup", "what to minimise (default p50; startup: session creation + the first run at each shape)"),
   OPT_FLAG("quiet", tune_opts, common.quiet, "no progress, only the result"),
   OPT_STR("report", tune_opts, report, "FILE.html", "write a self-contained HTML report with plots"),
   OPT_STR("results", tune_opts, results, "FILE.json", "write every trial as JSON (kept up to date; --resume reads it)"),
@@ -74,7 +74,7 @@ static const cli_opt tune_table[] = {
   OPT_FLAG("scale-memory", tune_opts, scale_memory, "seed14: map the seed's 4/8/16/21 GB of 24 GB to this GPU's size"),
   OPT_FLAG("search-set-options", tune_opts, search_set, "also search options set in the config (default: keep them fixed)"),
   OPT_CALL("shapes", "NAME=DIMS[;...]", add_shapes, "score every trial over this set of input shapes too (repeatable)"),
-  OPT_STR("space", tune_opts, space, "NAME", "seed14, cpu, cuda, cuda-core or full (default: full on GPU, else cpu)"),
+  OPT_STR("space", tune_opts, space, "NAME", "seed14, cpu, cuda, cuda-core, full or startup (default: full on GPU, else cpu)"),
   OPT_STR("strategy", tune_opts, strategy, "staged|grid", "staged search (default) or the whole grid"),
   OPT_DBL("trial-timeout", tune_opts, trial_timeout, "SECONDS", "a trial taking longer is killed (default 300)"),
   {0},
@@ -252,23 +252,32 @@ static void out_err(const cJSON *res, const cJSON *tr, char *buf, size_t len) {
   else snprintf(buf, len, "%.2g", worst);
 }
 
+/* What the table ranks by: p50, or with --objective startup the start (session creation + first run per shape). */
+static double rank_key(const cJSON *tr, int startup) {
+  if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(tr, "status")), "ok")) return INFINITY;
+  if (!startup) return ortune_jnum(tr, "p50_ms", INFINITY);
+  int n = cJSON_GetArraySize(cJSON_GetObjectItem(tr, "shapes"));
+  double first = n > 0 ? ortune_jnum(tr, "first_run_mean_ms", NAN) * n : ortune_jnum(tr, "first_run_ms", NAN);
+  double v = ortune_jnum(tr, "create_ms", NAN) + first;
+  return isfinite(v) ? v : INFINITY;
+}
+
 static void print_table(const cJSON *res) {
   const cJSON *trials = cJSON_GetObjectItemCaseSensitive(res, "trials"), *tr;
-  int n = cJSON_GetArraySize(trials), order[1024], k = 0;
+  int n = cJSON_GetArraySize(trials), order[1024], k = 0, startup = !strcmp(ortune_jstr(res, "objective"), "startup");
   for (int i = 0; i < n && k < 1024; i++) order[k++] = i;
-  /* ok trials by p50, then the rest */
+  /* ok trials by p50 (or start), then the rest */
   for (int i = 1; i < k; i++)
     for (int j = i; j > 0; j--) {
-      const cJSON *a = cJSON_GetArrayItem(trials, order[j - 1]), *b = cJSON_GetArrayItem(trials, order[j]);
-      int oka = !strcmp(cJSON_GetObjectItem(a, "status")->valuestring, "ok"), okb = !strcmp(cJSON_GetObjectItem(b, "status")->valuestring, "ok");
-      double pa = oka && cJSON_GetObjectItem(a, "p50_ms") ? cJSON_GetObjectItem(a, "p50_ms")->valuedouble : INFINITY;
-      double pb = okb && cJSON_GetObjectItem(b, "p50_ms") ? cJSON_GetObjectItem(b, "p50_ms")->valuedouble : INFINITY;
+      double pa = rank_key(cJSON_GetArrayItem(trials, order[j - 1]), startup), pb = rank_key(cJSON_GetArrayItem(trials, order[j]), startup);
       if (pb < pa) { int t = order[j]; order[j] = order[j - 1]; order[j - 1] = t; }
     }
   print_check(res);
-  printf("%-4s %-58s %-13s %9s %9s %8s %9s %9s\n", "rank", "candidate", "status", "p50 ms", "p99 ms", "speedup", "peak MB", "out err");
+  printf("%-4s %-58s %-13s %9s %9s %8s %9s %9s\n", "rank", "candidate", "status", startup ? "start ms" : "p50 ms", "p99 ms", "speedup",
+         "peak MB", "out err");
   for (int i = 0; i < k; i++) {
     tr = cJSON_GetArrayItem(trials, order[i]);
+    double key = rank_key(tr, startup);
     const cJSON *p50 = cJSON_GetObjectItem(tr, "p50_ms"), *p99 = cJSON_GetObjectItem(tr, "p99_ms"), *sp = cJSON_GetObjectItem(tr, "speedup");
     const cJSON *gm = cJSON_GetObjectItem(tr, "peak_gpu_mb"), *hm = cJSON_GetObjectItem(tr, "peak_host_mb");
     const cJSON *dropped = cJSON_GetObjectItem(tr, "dropped");
@@ -276,7 +285,8 @@ static void print_table(const cJSON *res) {
     char err[16];
     out_err(res, tr, err, sizeof err);
     printf("%-4d %-58.58s %-13s %9.3f %9.3f %8.3f %9.0f %9s\n", i + 1, cJSON_GetObjectItem(tr, "name")->valuestring,
-           cJSON_IsTrue(dropped) && !strcmp(st, "ok") ? "dropped" : st, p50 ? p50->valuedouble : NAN, p99 ? p99->valuedouble : NAN,
+           cJSON_IsTrue(dropped) && !strcmp(st, "ok") ? "dropped" : st, startup ? (isfinite(key) ? key : NAN) : p50 ? p50->valuedouble : NAN,
+           p99 ? p99->valuedouble : NAN,
            sp ? sp->valuedouble : NAN, gm && gm->valuedouble >= 0 ? gm->valuedouble : hm ? hm->valuedouble : NAN, err);
     if (!strcmp(st, "mismatch")) printf("       %s\n", cJSON_GetStringValue(cJSON_GetObjectItem(tr, "reason")));
   }
@@ -365,16 +375,19 @@ static int load_user_config(const tune_opts *o, const char *model, ortune_config
  * when the CUDA EP cannot load. Sets base's provider and io; returns the space. */
 static const char *choose_provider(const tune_opts *o, ortune_config *base, int *want_cuda) {
   const char *space = o->space;
-  *want_cuda = !strcmp(ortune_config_get(base, "provider"), "cuda") || (space && strcmp(space, "cpu"));
+  /* the startup space holds CPU and CUDA options: it follows the provider (or the machine), like no --space */
+  int any_provider = space && !strcmp(space, "startup");
+  *want_cuda = !strcmp(ortune_config_get(base, "provider"), "cuda") || (space && !any_provider && strcmp(space, "cpu"));
   char why[512];
-  if (!space && !o->common.provider && !ortune_config_is_set(base, "provider") && ortune_cuda_probe(why, sizeof why) == 0) {
+  if ((!space || any_provider) && !o->common.provider && !ortune_config_is_set(base, "provider") && ortune_cuda_probe(why, sizeof why) == 0) {
     ortune_gpu g[1];
     if (ortune_gpu_list(g, 1) > 0) *want_cuda = 1;
   }
   if (*want_cuda && ortune_cuda_probe(why, sizeof why) != ORTUNE_OK) {
-    fprintf(stderr, "ortune: warning: cuda execution provider: %s; tuning the cpu space instead\n", why);
+    fprintf(stderr, "ortune: warning: cuda execution provider: %s; tuning the %s space on the cpu instead\n", why,
+            any_provider ? "startup" : "cpu");
     *want_cuda = 0;
-    space = "cpu";
+    if (!any_provider) space = "cpu";
     ortune_config_set(base, "io", "host");
   }
   ortune_config_set(base, "provider", *want_cuda ? "cuda" : "cpu");

@@ -330,6 +330,17 @@ static void test_accuracy(void **state) {
   assert_int_equal(check("scores:argmax", "boxes:atol=1", &tr), 1);
   assert_contains(ortune_jstr(tr, "reason"), "argmax differs in 1 rows");
   cJSON_Delete(tr);
+  /* an output that lost its scale (mnv3_b8's ~3e-10 logits flushed to zero by float16) fails even a generous
+   * absolute rule; one that keeps it passes the same rule */
+  float tiny[4] = {3e-10f, -2e-10f, 1e-10f, 2.9e-10f}, zero[4] = {0, 0, 0, 0}, kept[4] = {2.9e-10f, -2e-10f, 1e-10f, 3e-10f};
+  write_out(tmp_path("ref"), 0, "scores", tiny, 4), write_out(tmp_path("out"), 0, "scores", zero, 4);
+  write_out(tmp_path("ref"), 1, "boxes", ref1, 4), write_out(tmp_path("out"), 1, "boxes", ref1, 4);
+  assert_int_equal(check("atol=1e-2", NULL, &tr), 1);
+  assert_contains(ortune_jstr(tr, "reason"), "lost its scale");
+  cJSON_Delete(tr);
+  write_out(tmp_path("out"), 0, "scores", kept, 4);
+  if (check("atol=1e-2", NULL, &tr)) fail_msg("%s", ortune_jstr(tr, "reason"));
+  cJSON_Delete(tr);
 }
 
 static void test_override(void **state) {

@@ -5,11 +5,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <glob.h>
+#include <math.h>
 #include <pthread.h>
 #include <unistd.h>
 
 #include "testutil.h"
 #include "internal.h"
+#include "harness.h"
 
 #define CORPUS "/usr/share/libonnx-testdata/data/node"
 
@@ -134,6 +137,108 @@ static void test_same_as_plain_ort(void **state) {
   if (!ran) skip();
 }
 
+/* optimized_model_cache: the first open writes the optimized graph into the cache (miss), the second opens it
+ * (hit) with the same outputs, a damaged cache file is replaced, an unwritable cache is no error. */
+static int open_run(const char *model, const ortune_config *cfg, const float *x, size_t n, const int64_t *dims, float *out,
+                    size_t outbytes) {
+  ortune_runner *r;
+  assert_int_equal(ortune_runner_open_cfg(model, cfg, &r), ORTUNE_OK);
+  ortune_io_info ii, oi;
+  ortune_runner_input_info(r, 0, &ii);
+  ortune_runner_output_info(r, 0, &oi);
+  ortune_value in = {.name = ii.name, .dtype = 1, .ndim = 4, .data = (void *)x, .nbytes = n * sizeof *x};
+  memcpy(in.dims, dims, sizeof in.dims[0] * 4);
+  ortune_value o = {.name = oi.name, .data = out, .nbytes = outbytes};
+  assert_int_equal(ortune_runner_run(r, &in, 1, &o, 1), ORTUNE_OK);
+  int hit = ortune_runner_optcache(r);
+  ortune_runner_release(r);
+  return hit;
+}
+
+static void test_optimized_model_cache(void **state) {
+  (void)state;
+  char model[1200], dir[700], path[4096];
+  snprintf(model, sizeof model, "%s/ch_PP-OCRv4_det_infer.onnx", ocr_dir());
+  if (access(model, R_OK)) skip();
+  snprintf(dir, sizeof dir, "%s", tmp_path("optcache"));
+  setenv("ORTUNE_CACHE_DIR", dir, 1);
+  int64_t dims[4] = {1, 3, 64, 64};
+  size_t n = 3 * 64 * 64, ob = 64 * 64 * sizeof(float);
+  float *x = frame(n, 3), *plain = malloc(ob), *got = malloc(ob);
+  ortune_config *off, *on;
+  assert_int_equal(ortune_config_new(&off), ORTUNE_OK);
+  assert_int_equal(ortune_config_new(&on), ORTUNE_OK);
+  assert_int_equal(ortune_config_set(on, "optimized_model_cache", "1"), ORTUNE_OK);
+  assert_int_equal(open_run(model, off, x, n, dims, plain, ob), ORTUNE_OPTCACHE_OFF);
+  assert_int_equal(ortune_optcache_path(model, on, path, sizeof path), 0);
+  assert_int_equal(strncmp(path, dir, strlen(dir)), 0);
+  unlink(path);
+  assert_int_equal(open_run(model, on, x, n, dims, got, ob), ORTUNE_OPTCACHE_MISS);
+  assert_memory_equal(got, plain, ob);
+  assert_int_equal(access(path, R_OK), 0);
+  memset(got, 0, ob);
+  assert_int_equal(open_run(model, on, x, n, dims, got, ob), ORTUNE_OPTCACHE_HIT);
+  for (size_t i = 0; i < ob / sizeof(float); i++) /* another graph (fused), same numbers within float32 rounding */
+    if (fabsf(got[i] - plain[i]) > 1e-4f) fail_msg("cached graph output %zu: %g vs %g", i, got[i], plain[i]);
+  /* another option value: another file */
+  char other[4096];
+  assert_int_equal(ortune_config_set(on, "enable_mem_pattern", "0"), ORTUNE_OK);
+  assert_int_equal(ortune_optcache_path(model, on, other, sizeof other), 0);
+  assert_string_not_equal(other, path);
+  assert_int_equal(ortune_config_set(on, "enable_mem_pattern", "1"), ORTUNE_OK);
+  /* a damaged cache file: replaced, never an error */
+  FILE *f = fopen(path, "w");
+  fputs("not a model", f);
+  fclose(f);
+  assert_int_equal(open_run(model, on, x, n, dims, got, ob), ORTUNE_OPTCACHE_MISS);
+  assert_memory_equal(got, plain, ob);
+  assert_int_equal(open_run(model, on, x, n, dims, got, ob), ORTUNE_OPTCACHE_HIT);
+  /* a cache that cannot be written: the model as usual */
+  setenv("ORTUNE_CACHE_DIR", "/proc/ortune-no-such-dir", 1);
+  assert_int_equal(open_run(model, on, x, n, dims, got, ob), ORTUNE_OPTCACHE_UNWRITABLE);
+  assert_memory_equal(got, plain, ob);
+  /* the sha256 memo (stale and model_override checks): remembered, and recomputed when the file changes */
+  setenv("ORTUNE_CACHE_DIR", dir, 1);
+  char f1[700], h1[65], h2[65], h3[65];
+  snprintf(f1, sizeof f1, "%s", tmp_path("memo.bin"));
+  FILE *w = fopen(f1, "w");
+  fputs("first", w);
+  fclose(w);
+  assert_int_equal(ortune_sha256_file_cached(f1, h1), ORTUNE_OK);
+  assert_int_equal(ortune_sha256_file(f1, h2), ORTUNE_OK);
+  assert_string_equal(h1, h2);
+  glob_t g;
+  char pat[800];
+  snprintf(pat, sizeof pat, "%s/*.sha256", dir);
+  assert_int_equal(glob(pat, 0, NULL, &g), 0);
+  assert_int_equal(g.gl_pathc, 1);
+  char memo[1024];
+  FILE *m = fopen(g.gl_pathv[0], "r");
+  assert_non_null(fgets(memo, sizeof memo, m));
+  fclose(m);
+  char *hx = strstr(memo, h1);
+  assert_non_null(hx);
+  memset(hx, 'a', 64); /* a memo for the same size, mtime and inode is believed: no read of the file */
+  m = fopen(g.gl_pathv[0], "w");
+  fputs(memo, m);
+  fclose(m);
+  assert_int_equal(ortune_sha256_file_cached(f1, h3), ORTUNE_OK);
+  assert_int_equal(strspn(h3, "a"), 64);
+  globfree(&g);
+  usleep(20000);
+  w = fopen(f1, "w");
+  fputs("other", w); /* same size, new mtime */
+  fclose(w);
+  assert_int_equal(ortune_sha256_file_cached(f1, h3), ORTUNE_OK);
+  assert_string_not_equal(h3, h1);
+  assert_int_equal(ortune_sha256_file(f1, h2), ORTUNE_OK);
+  assert_string_equal(h3, h2);
+  unsetenv("ORTUNE_CACHE_DIR");
+  ortune_config_release(on);
+  ortune_config_release(off);
+  free(x), free(plain), free(got);
+}
+
 static void test_bad_arguments(void **state) {
   (void)state;
   char model[600];
@@ -235,6 +340,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reference_data), cmocka_unit_test(test_same_as_plain_ort), cmocka_unit_test(test_bad_arguments),
       cmocka_unit_test(test_threads), cmocka_unit_test(test_session_refuses_cuda_graph),
+      cmocka_unit_test(test_optimized_model_cache),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,12 +67,12 @@ static void test_spaces_column(void **state) {
     const char *space;
     unsigned bit;
   } named[] = {{"cpu", ORTUNE_SPACE_CPU}, {"cuda", ORTUNE_SPACE_CUDA}, {"cuda-core", ORTUNE_SPACE_CUDA_CORE},
-               {"full", ORTUNE_SPACE_FULL}};
+               {"full", ORTUNE_SPACE_FULL}, {"startup", ORTUNE_SPACE_STARTUP}};
   for (int i = 0; i < ortune_noptions; i++) {
     const ortune_option *o = &ortune_options[i];
     if ((o->spaces != 0) != (o->tune_values != NULL))
       fail_msg("%s: spaces 0x%x but tune_values %s", o->name, o->spaces, o->tune_values ? o->tune_values : "NULL");
-    if (o->spaces & ~(unsigned)(ORTUNE_SPACE_CPU | ORTUNE_SPACE_CUDA | ORTUNE_SPACE_CUDA_CORE | ORTUNE_SPACE_FULL))
+    if (o->spaces & ~(unsigned)(ORTUNE_SPACE_CPU | ORTUNE_SPACE_CUDA | ORTUNE_SPACE_CUDA_CORE | ORTUNE_SPACE_FULL | ORTUNE_SPACE_STARTUP))
       fail_msg("%s: unknown space bits 0x%x", o->name, o->spaces);
     for (size_t s = 0; s < sizeof named / sizeof named[0]; s++)
       if ((ortune_space_has(named[s].space, i) != 0) != ((o->spaces & named[s].bit) != 0))

@@ -87,6 +87,33 @@ static void test_sessions_widen_interval(void **state) {
   free(b);
 }
 
+/* A/A with a session effect (a restart moves both configs' ratio: another thread placement, another cuDNN pick):
+ * 3 sessions of 6 rounds, 400 simulated compares of identical configs. A percentile bootstrap over 3 sessions
+ * spans about their range and excludes the truth whenever all three land on one side (1 in 4): the interval must
+ * be wide enough that the false-positive rate stays near 5%. */
+static void test_aa_false_positives(void **state) {
+  (void)state;
+  uint64_t seed = 77;
+  int fp = 0, n = 400;
+  double blocks[3 * 6 * 2];
+  for (int k = 0; k < n; k++) {
+    for (int s = 0; s < 3; s++) {
+      double effect = 0.06 * (noise(&seed) + noise(&seed) + noise(&seed)); /* sd ~0.06 */
+      for (int r = 0; r < 6; r++) {
+        double base = 10.0 * (1 + 0.2 * noise(&seed));
+        blocks[(s * 6 + r) * 2 + 0] = base * (1 + 0.03 * noise(&seed));
+        blocks[(s * 6 + r) * 2 + 1] = base * exp(effect) * (1 + 0.03 * noise(&seed));
+      }
+    }
+    ortune_ab_data d = {blocks, 3, 6, 2};
+    ortune_ratio r;
+    ortune_ratio_estimate(&d, 1, 1000, 100 + (uint64_t)k, &r);
+    fp += ortune_ab_verdict_of(&r, 0.01) != ORTUNE_AB_SAME;
+  }
+  print_message("simulated A/A, 3 sessions: %d of %d called faster or slower\n", fp, n);
+  assert_true(fp <= n * 6 / 100);
+}
+
 static void test_seeded_and_robust(void **state) {
   (void)state;
   double sp[2] = {1.1, 1.1};
@@ -127,19 +154,48 @@ static void test_modes(void **state) {
   assert_int_equal(m.count, 1);
 }
 
+/* blocks of 3 sessions x 8 rounds for configs {defaults, a, b, c} with per-config speedups and shared drift */
+static void make_four(double *b, const double *sp, double amp, uint64_t seed) {
+  for (int s = 0; s < 3; s++)
+    for (int r = 0; r < 8; r++) {
+      double base = 10.0 * (1 + 0.3 * noise(&seed)); /* a round's drift: large, but shared */
+      for (int c = 0; c < 4; c++) b[(s * 8 + r) * 4 + c] = base / sp[c] * (1 + amp * noise(&seed));
+    }
+}
+
 static void test_parsimony(void **state) {
   (void)state;
-  ortune_ratio r[3] = {{.speedup = 1.40, .ci_low = 1.35, .ci_high = 1.45},
-                       {.speedup = 1.38, .ci_low = 1.33, .ci_high = 1.43},
-                       {.speedup = 1.10, .ci_low = 1.05, .ci_high = 1.15}};
-  int changed[3] = {3, 1, 0};
-  assert_int_equal(ortune_parsimony_pick(r, changed, 3), 1); /* equal within noise, fewer changes */
-  r[1].ci_high = 1.34;                                          /* now clearly slower than the best */
-  assert_int_equal(ortune_parsimony_pick(r, changed, 3), 0);
+  double b[3 * 8 * 4];
+  ortune_ab_data d = {b, 3, 8, 4};
+  int cand[3] = {1, 2, 3}, changed[3] = {3, 1, 0};
+  double sp[4] = {1, 1.40, 1.395, 1.10};
+  make_four(b, sp, 0.01, 21);
+  assert_int_equal(ortune_parsimony_pick(&d, cand, changed, 3, 0.01), 1); /* 1.40 vs 1.395: equal, fewer changes */
+  sp[2] = 1.25;                                                           /* now clearly slower than the best */
+  make_four(b, sp, 0.01, 22);
+  assert_int_equal(ortune_parsimony_pick(&d, cand, changed, 3, 0.01), 0);
   int same[3] = {2, 2, 2};
-  r[1].ci_high = 1.43;
-  assert_int_equal(ortune_parsimony_pick(r, same, 3), 0); /* a tie in changes: the faster */
-  assert_int_equal(ortune_parsimony_pick(r, changed, 0), -1);
+  sp[2] = 1.395;
+  make_four(b, sp, 0.01, 23);
+  assert_int_equal(ortune_parsimony_pick(&d, cand, same, 3, 0.01), 0); /* a tie in changes: the faster */
+  assert_int_equal(ortune_parsimony_pick(&d, cand, changed, 0, 0.01), -1);
+  /* the pairing: rtmo's float16 + graph at 2.04x and the float32 graph at 1.87x, each with a wide interval
+   * against the defaults (noisy defaults), but 9% apart round by round: the faster one is not "equal" */
+  double noisy[4] = {1, 2.04, 1.87, 1.0};
+  for (int s = 0; s < 3; s++)
+    for (int r = 0; r < 8; r++) {
+      uint64_t q = (uint64_t)(s * 8 + r + 1) * 7919;
+      double sess = s == 0 ? 1.12 : s == 1 ? 0.9 : 1.0; /* the defaults' session (cuDNN's picks) moves them */
+      double base = 10.0 * (1 + 0.3 * noise(&q)), def = base * sess * (1 + 0.1 * noise(&q));
+      b[(s * 8 + r) * 4 + 0] = def;
+      for (int c = 1; c < 4; c++) b[(s * 8 + r) * 4 + c] = base / noisy[c] * (1 + 0.01 * noise(&q));
+    }
+  ortune_ratio r1, r2;
+  ortune_ratio_estimate(&d, 1, 2000, 1, &r1);
+  ortune_ratio_estimate(&d, 2, 2000, 1, &r2);
+  assert_true(r2.ci_high > r1.ci_low); /* the intervals against the defaults overlap ... */
+  int two[2] = {1, 2}, ch2[2] = {2, 1};
+  assert_int_equal(ortune_parsimony_pick(&d, two, ch2, 2, 0.01), 0); /* ... yet the paired ratio tells them apart */
 }
 
 static void test_budget(void **state) {
@@ -164,7 +220,8 @@ static void test_budget(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_identical_configs_same), cmocka_unit_test(test_faster_and_slower),
-      cmocka_unit_test(test_sessions_widen_interval), cmocka_unit_test(test_seeded_and_robust),
+      cmocka_unit_test(test_sessions_widen_interval), cmocka_unit_test(test_aa_false_positives),
+      cmocka_unit_test(test_seeded_and_robust),
       cmocka_unit_test(test_modes), cmocka_unit_test(test_parsimony), cmocka_unit_test(test_budget),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

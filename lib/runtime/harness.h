@@ -63,6 +63,9 @@ int ortune_inputs_hint(int rc, const ortune_input_spec *spec, const ortune_tenso
 /* ---- the runner (runner.c, public API in ortune.h): the tuner's entry points ---- */
 /* Open with the failing step named in *phase ("options", "create", "inputs") and the session create time. */
 int ortune_runner_open_ex(const char *model, const ortune_config *cfg, ortune_runner **out, const char **phase, double *create_ms);
+/* How the runner's session was created: ORTUNE_OPTCACHE_OFF, _HIT (from the cached optimized graph), _MISS (written
+ * into the cache), _UNWRITABLE (the cache could not be used). */
+int ortune_runner_optcache(const ortune_runner *r);
 /* Bind host tensors (kept by the caller) for ortune_runner_run_bound; with io=device they are uploaded once. */
 int ortune_runner_bind_tensors(ortune_runner *r, const ortune_tensor *in, int nin);
 /* One run of the bound tensors through the public run (host tensors, or device copies for io=device). */

@@ -177,6 +177,7 @@ enum {
   ORTUNE_SPACE_CUDA = 1 << 1,      /* `--space cuda`: CUDA EP options */
   ORTUNE_SPACE_CUDA_CORE = 1 << 2, /* `--space cuda-core`: the GPU options that matter, small enough for a grid */
   ORTUNE_SPACE_FULL = 1 << 3,      /* `--space full`: CUDA options and session options except CPU threading */
+  ORTUNE_SPACE_STARTUP = 1 << 4,   /* `--space startup`: what session creation and the first run cost */
 };
 
 typedef struct ortune_option {
@@ -285,6 +286,22 @@ int ortune_config_model_path(const ortune_config *cfg, const char *model_path, c
 int ortune_session_options_build(const ortune_config *cfg, OrtSessionOptions **out);
 /* The same, with ORT's CUDA work on the given stream (user_compute_stream); NULL: ORT's own. */
 int ortune_session_options_build_stream(const ortune_config *cfg, void *cuda_stream, OrtSessionOptions **out);
+
+/* ---- start-up: the optimized-model cache (optcache.c) ---------------------- */
+enum { ORTUNE_OPTCACHE_OFF = 0, ORTUNE_OPTCACHE_HIT, ORTUNE_OPTCACHE_MISS, ORTUNE_OPTCACHE_UNWRITABLE };
+/* The cache file for model under cfg (a sha256 name in the cache directory); -1 when the model cannot be cached. */
+int ortune_optcache_path(const char *model, const ortune_config *cfg, char *out, size_t len);
+/* sha256 of a file, remembered in the cache directory against its size, mtime and inode (re-hashed when one
+ * changes); the plain ortune_sha256_file when there is no cache. */
+int ortune_sha256_file_cached(const char *path, char hex[65]);
+/* Make path's directory (0700) and name a temp file beside path for ORT to write into; -1 when it cannot be written. */
+int ortune_optcache_prepare(const char *path, char *tmp, size_t len);
+/* CreateSession for model with so (built from cfg, on cuda_stream): with optimized_model_cache: 1, from the cached
+ * optimized graph (hit), or from the model while writing that graph into the cache (miss), or from the model alone
+ * when the cache cannot be used (unwritable); without it, from the model (off). ORTUNE_OK or an ORT error.
+ * (session.c) */
+int ortune_session_create_cached(OrtEnv *env, const char *model, const ortune_config *cfg, void *cuda_stream,
+                                 OrtSessionOptions *so, OrtSession **out, int *hit);
 
 /* ---- GPU (gpu.c) ----------------------------------------------------------- */
 /* Device memory in use on device dev (bytes) through cudaMemGetInfo, -1 if unknown. */

@@ -24,6 +24,7 @@
 #define SP_CUDA ORTUNE_SPACE_CUDA
 #define SP_CORE ORTUNE_SPACE_CUDA_CORE
 #define SP_FULL ORTUNE_SPACE_FULL
+#define SP_STARTUP ORTUNE_SPACE_STARTUP
 
 /* Sorted by name. Columns: name, scope, kind, allowed values, ORT default, min, max, tune_values (what `tune` tries,
  * first = ORT's default where it is one of them), help, how it reaches ORT (SET(setter) | ENTRY | EP | OWN), the
@@ -36,7 +37,7 @@ const ortune_option ortune_options[] = {
    "pad 1-D convolutions to NC1D instead of NCD1 for cuDNN", EP, 0},
   {"cudnn_conv_algo_search", CUDA, E, "EXHAUSTIVE|HEURISTIC|DEFAULT", "EXHAUSTIVE", 0, 0,
    "EXHAUSTIVE|HEURISTIC|DEFAULT", "how cuDNN picks convolution algorithms: benchmark all, heuristics, or a fixed default",
-   EP, SP_CUDA | SP_CORE | SP_FULL},
+   EP, SP_CUDA | SP_CORE | SP_FULL | SP_STARTUP},
   {"cudnn_conv_use_max_workspace", CUDA, B, "0|1", "1", 0, 0, "1|0",
    "let cuDNN use as much workspace as the fastest algorithm wants", EP, SP_CUDA | SP_CORE | SP_FULL},
   {"device_id", CUDA, I, NULL, "0", 0, 64, NULL, "the GPU to run on", EP, 0},
@@ -57,7 +58,7 @@ const ortune_option ortune_options[] = {
    "cap on the CUDA arena in bytes (alias gpu_mem_limit_gb in GiB); max = unlimited", EP, 0},
   {"graph_optimization_level", SES, E, "ORT_DISABLE_ALL|ORT_ENABLE_BASIC|ORT_ENABLE_EXTENDED|ORT_ENABLE_LAYOUT|ORT_ENABLE_ALL",
    "ORT_ENABLE_ALL", 0, 0, "ORT_ENABLE_ALL|ORT_ENABLE_EXTENDED|ORT_ENABLE_BASIC", "graph rewrites applied when the session is created",
-   SET(GRAPH_OPT_LEVEL), SP_CPU | SP_FULL},
+   SET(GRAPH_OPT_LEVEL), SP_CPU | SP_FULL | SP_STARTUP},
   {"inter_op_num_threads", SES, I, NULL, "0", 0, 1024, NULL,
    "threads running independent nodes in ORT_PARALLEL mode (0 = ORT picks)", SET(INTER_OP_THREADS), 0},
   {"intra_op_num_threads", SES, I, NULL, "0", 0, 1024, "bisect",
@@ -67,6 +68,9 @@ const ortune_option ortune_options[] = {
   {"model_override", HAR, P, NULL, "", 0, 0, NULL,
    "open this model file instead of the one the application names (relative to that model's directory); tune writes it",
    OWN, 0},
+  {"optimized_model_cache", HAR, B, "0|1", "0", 0, 0, "0|1",
+   "start-up: keep ORT's optimized graph in ~/.cache/ortune/optimized and open it, optimizers off, on later starts",
+   OWN, SP_STARTUP},
   {"prefer_nhwc", CUDA, B, "0|1", "0", 0, 0, "0|1", "use NHWC convolution kernels (tensor-core friendly layout)",
    EP, SP_CUDA | SP_CORE | SP_FULL},
   {"provider", HAR, E, "cpu|cuda", "cpu", 0, 0, NULL, "execution provider: cpu or cuda", OWN, 0},

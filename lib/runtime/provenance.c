@@ -17,7 +17,7 @@ int ortune_config_check_stale(const ortune_config *cfg, const char *model_path, 
   } while (0)
   if ((want = ortune_config_provenance(cfg, "model_sha256")) && model_path) {
     char hex[65];
-    if (ortune_sha256_file(model_path, hex) == ORTUNE_OK && strcmp(hex, want))
+    if (ortune_sha256_file_cached(model_path, hex) == ORTUNE_OK && strcmp(hex, want))
       STALE("it was tuned for another model (sha256 %.12s..., this one is %.12s...)", want, hex);
   }
   if ((want = ortune_config_provenance(cfg, "ort_version"))) {

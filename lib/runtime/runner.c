@@ -96,11 +96,10 @@ static int open_session(ortune_runner *r, const char *model_arg, const char **ph
   if ((rc = ortune_session_options_build_stream(r->cfg, r->stream, &so))) return rc;
   *phase = "create";
   double t0 = ortune_now();
-  OrtStatus *st = api->CreateSession(env, model, so, &r->s);
+  rc = ortune_session_create_cached(env, model, r->cfg, r->stream, so, &r->s, &r->optcache);
   if (create_ms) *create_ms = (ortune_now() - t0) * 1e3;
   api->ReleaseSessionOptions(so);
-  if (st) {
-    rc = ortune_ort_error(st, "create session");
+  if (rc) {
     if (rc == ORTUNE_EORT && strstr(ortune_last_error(), "NOT_IMPLEMENTED")) rc = ORTUNE_EUNSUPPORTED;
     return ortune_set_error(rc, "%s: %s", model, ortune_last_error());
   }
@@ -167,6 +166,7 @@ int ortune_runner_open(const char *model_path, const char *config_path, ortune_r
 }
 
 const char *ortune_runner_stale(const ortune_runner *r) { return r ? r->stale : NULL; }
+int ortune_runner_optcache(const ortune_runner *r) { return r ? r->optcache : 0; }
 OrtSession *ortune_runner_session(ortune_runner *r) { return r ? r->s : NULL; }
 void *ortune_runner_stream(ortune_runner *r) { return r ? r->stream : NULL; }
 

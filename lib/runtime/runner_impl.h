@@ -43,6 +43,7 @@ struct ortune_runner {
   void *stream;                            /* ORT's user_compute_stream (CUDA), owned */
   int cuda, graph, io_device;
   int pinned_staging;                      /* ORTUNE_HOST_STAGING=pinned (bench knob): pageable inputs via our staging */
+  int optcache;                            /* ORTUNE_OPTCACHE_*: how the session was created (optimized_model_cache) */
   int nin, nout;
   runner_io *in, *out;
   const char *in_names[ORTUNE_MAX_IO], *out_names[ORTUNE_MAX_IO];

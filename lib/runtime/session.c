@@ -115,12 +115,55 @@ int ortune_config_model_path(const ortune_config *cfg, const char *model_path, c
   const char *want = ortune_config_provenance(cfg, "model_override_sha256");
   char hex[65];
   if (want && *want) {
-    int rc = ortune_sha256_file(out, hex);
+    int rc = ortune_sha256_file_cached(out, hex);
     if (rc) return rc;
     if (strcmp(hex, want))
       return ortune_set_error(ORTUNE_EMODEL, "model_override: %s changed since tune wrote it (sha256 %.12s..., the config "
                               "says %.12s...): run ortune tune again, or remove model_override", out, hex, want);
   }
+  return ORTUNE_OK;
+}
+
+/* The optimized-model cache's side of session creation (optcache.c names the file): see optimized_model_cache. */
+static int create_plain(OrtEnv *env, const char *model, OrtSessionOptions *so, OrtSession **out) {
+  OrtStatus *st = ortune_ort_api()->CreateSession(env, model, so, out);
+  return st ? ortune_ort_error(st, "create session") : ORTUNE_OK;
+}
+
+int ortune_session_create_cached(OrtEnv *env, const char *model, const ortune_config *cfg, void *cuda_stream, OrtSessionOptions *so,
+                           OrtSession **out, int *hit) {
+  const OrtApi *api = ortune_ort_api();
+  char path[4096], tmp[4200];
+  OrtStatus *st;
+  *hit = ORTUNE_OPTCACHE_OFF;
+  if (strcmp(ortune_config_get(cfg, "optimized_model_cache"), "1")) return create_plain(env, model, so, out);
+  *hit = ORTUNE_OPTCACHE_UNWRITABLE;
+  if (ortune_optcache_path(model, cfg, path, sizeof path)) return create_plain(env, model, so, out);
+  if (access(path, R_OK) == 0) {
+    /* the cached graph is optimized already: ORT's optimizers off, the rest of the options as configured */
+    if (!(st = api->SetSessionGraphOptimizationLevel(so, ORT_DISABLE_ALL)) && !(st = api->CreateSession(env, path, so, out)))
+      return *hit = ORTUNE_OPTCACHE_HIT, ORTUNE_OK;
+    api->ReleaseStatus(st);
+    unlink(path); /* damaged, or written by an incompatible build: rebuilt below */
+    int rc = ortune_option_apply(api, so, ortune_option_find("graph_optimization_level"),
+                                 ortune_config_value(cfg, ortune_option_index("graph_optimization_level")));
+    if (rc) return rc;
+  }
+  if (ortune_optcache_prepare(path, tmp, sizeof tmp)) return create_plain(env, model, so, out);
+  if ((st = api->SetOptimizedModelFilePath(so, tmp))) return api->ReleaseStatus(st), create_plain(env, model, so, out);
+  if ((st = api->CreateSession(env, model, so, out))) {
+    /* writing the optimized graph may be what failed: once more, with options that do not write it */
+    api->ReleaseStatus(st);
+    unlink(tmp);
+    OrtSessionOptions *plain = NULL;
+    int rc = ortune_session_options_build_stream(cfg, cuda_stream, &plain);
+    if (rc) return rc;
+    rc = create_plain(env, model, plain, out);
+    api->ReleaseSessionOptions(plain);
+    return rc;
+  }
+  if (access(tmp, R_OK) == 0 && rename(tmp, path) == 0) *hit = ORTUNE_OPTCACHE_MISS;
+  else unlink(tmp);
   return ORTUNE_OK;
 }
 
@@ -140,10 +183,10 @@ int ortune_session_create_cfg(const char *model_arg, const ortune_config *cfg, O
   if (!env && (rc = ortune_env_get(&env))) return rc;
   rc = ortune_session_options_build(cfg, &so);
   if (rc) return rc;
-  OrtStatus *st = api->CreateSession(env, model_path, so, out);
+  int hit;
+  rc = ortune_session_create_cached(env, model_path, cfg, NULL, so, out, &hit);
   api->ReleaseSessionOptions(so);
-  if (st) {
-    rc = ortune_ort_error(st, "create session");
+  if (rc) {
     if (rc == ORTUNE_EORT && strstr(ortune_last_error(), "NOT_IMPLEMENTED"))
       rc = ORTUNE_EUNSUPPORTED;
     return ortune_set_error(rc, "%s: %s", model_path, ortune_last_error());

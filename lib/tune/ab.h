@@ -16,11 +16,12 @@ typedef struct {
   int rounds;                    /* rounds per session */
   int runs;                      /* runs per block; 0: sized so that a block takes block_s */
   double block_s;
-  double budget_s;               /* the whole A/B; sessions that would not fit are skipped (one always runs); 0: none */
+  double budget_s;               /* the whole A/B; sessions that would not fit are skipped (the first three always run); 0: none */
   double session_timeout_s;
   const char *worker_exe, *work; /* `ortune _trial`, and a directory for its specs and results */
   int keep_outputs;              /* the first session writes every config's outputs to work/ab_out/cI/ */
   double min_gain;
+  int startup;                   /* --objective startup: blocks are starts (session creation + first run), not runs */
   volatile sig_atomic_t *stop;
   void (*progress)(void *ctx, int session, int sessions);
   void *ctx;

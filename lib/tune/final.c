@@ -58,12 +58,16 @@ static void ab_plan(ortune_tuner *t, ortune_config **cfgs, int n, ortune_ab_plan
   if (p->rounds < 2) p->rounds = 2;
   p->runs = o->ab_runs;
   p->block_s = 0.15;
-  if (o->budget_s > 0) { /* the A/B is inside the budget: what is left, at least one short session */
+  p->startup = !strcmp(o->objective, "startup");
+  if (o->budget_s > 0) { /* the A/B is inside the budget: what is left, shared by the sessions */
     double left = o->budget_s - (ortune_now() - t->t_start);
     p->budget_s = left > 1 ? left : 1;
-    /* a block holds at least 3 runs: on a model of seconds per run, fewer rounds fit */
-    double block = fmax(p->block_s, 3 * (isfinite(t->base_score) ? t->base_score : 0) / 1e3);
-    int fit = ortune_rounds_fit(p->budget_s, n, block, 2, p->rounds);
+    double base = isfinite(t->base_score) ? t->base_score / 1e3 : 0; /* s: a run, or a start (startup) */
+    double create = t->res.trials.n && !isnan(t->res.trials.v[0]->create_ms) ? t->res.trials.v[0]->create_ms / 1e3 : 0;
+    /* a block: at least 3 runs (on a model of seconds per run, fewer rounds fit), or one start; a session also
+     * opens every config (and with startup starts each once unmeasured) */
+    double block = p->startup ? base : fmax(p->block_s, 3 * base), setup = n * (p->startup ? base : create + 10 * base);
+    int fit = ortune_rounds_fit(p->budget_s / p->sessions - setup, n, block, 2, p->rounds);
     p->rounds = fit ? fit : 2;
   }
   p->session_timeout_s = o->trial_timeout_s * 2;
@@ -79,7 +83,6 @@ static void ab_plan(ortune_tuner *t, ortune_config **cfgs, int n, ortune_ab_plan
  * candidates called faster (fewest changed options within the noise of the fastest) into f. */
 static void ab_record(ortune_tuner *t, const ortune_ab_outcome *ab, const int *ids, int nf, cJSON *final, ortune_final *f) {
   cJSON *cands = cJSON_GetObjectItemCaseSensitive(final, "candidates");
-  ortune_ratio fast[ORTUNE_AB_MAX];
   int nchanged[ORTUNE_AB_MAX], which[ORTUNE_AB_MAX], nfast = 0;
   cJSON_AddNumberToObject(final, "baseline_p50_ms", ab->p50[0]);
   cJSON_AddNumberToObject(final, "baseline_p99_ms", ab->p99[0]);
@@ -95,12 +98,12 @@ static void ab_record(ortune_tuner *t, const ortune_ab_outcome *ab, const int *i
     cJSON_AddBoolToObject(x, "significant", ab->verdict[i] == ORTUNE_AB_FASTER);
     cJSON_AddItemToArray(cands, x);
     if (ab->verdict[i] == ORTUNE_AB_FASTER) {
-      fast[nfast] = ab->ratio[i];
       nchanged[nfast] = ortune_trial_changed_options(tr);
       which[nfast++] = i;
     }
   }
-  int pick = ortune_parsimony_pick(fast, nchanged, nfast);
+  ortune_ab_data d = {ab->blocks, ab->sessions, ab->rounds, ab->n};
+  int pick = ortune_parsimony_pick(&d, which, nchanged, nfast, t->o->min_gain);
   if (pick < 0) return;
   int k = which[pick];
   f->winner = t->res.trials.v[ids[k]];
@@ -132,12 +135,12 @@ static int run_ab(ortune_tuner *t, ortune_config **cfgs, const int *ids, int nf,
 }
 
 /* The verdict: winner, verdict word and message in final and f. */
-static void verdict(const ortune_final *f, int rc, int nf, cJSON *final, char *msg, size_t len) {
+static void verdict(const ortune_tuner *t, const ortune_final *f, int rc, int nf, cJSON *final, char *msg, size_t len) {
   if (f->winner) {
     cJSON_AddNumberToObject(final, "winner", f->winner->id);
     cJSON_AddStringToObject(final, "verdict", "faster");
-    snprintf(msg, len, "%s is %.3gx faster than ORT defaults (95%% CI %.3g-%.3g over fresh sessions, interleaved A/B)",
-             f->winner->name, f->speedup, f->ci_low, f->ci_high);
+    snprintf(msg, len, "%s is %.3gx faster %sthan ORT defaults (95%% CI %.3g-%.3g over fresh sessions, interleaved A/B)",
+             f->winner->name, f->speedup, strcmp(t->o->objective, "startup") ? "" : "to start ", f->ci_low, f->ci_high);
   } else if (rc && rc != ORTUNE_EINTR) {
     cJSON_AddNumberToObject(final, "winner", 0);
     cJSON_AddStringToObject(final, "verdict", "failed");
@@ -162,7 +165,7 @@ int ortune_final_run(ortune_tuner *t, ortune_final *f) {
   int nf = pick_finalists(t, cfgs, ids), rc = ORTUNE_OK;
   if (nf > 0 && !ortune_tuner_stopped()) rc = run_ab(t, cfgs, ids, nf, final, f);
   for (int i = 0; i <= (nf > 0 ? nf : 0); i++) ortune_config_release(cfgs[i]);
-  verdict(f, rc, nf, final, f->message, sizeof f->message);
+  verdict(t, f, rc, nf, final, f->message, sizeof f->message);
   if (rc && rc != ORTUNE_EINTR) ortune_set_error(rc, "%s", f->message);
   return rc;
 }

@@ -90,6 +90,7 @@ static cJSON *bench_json(const ortune_tuner *t, int is_baseline) {
 static int write_spec(const ortune_tuner *t, const ortune_candidate *c, int is_baseline, const trial_paths *p) {
   cJSON *spec = cJSON_CreateObject();
   cJSON_AddStringToObject(spec, "mode", "measure");
+  if (!strcmp(t->o->objective, "startup")) cJSON_AddNumberToObject(spec, "startup", 1);
   cJSON_AddStringToObject(spec, "model", t->o->model);
   cJSON_AddStringToObject(spec, "name", c->name);
   cJSON_AddItemToObject(spec, "config", ortune_config_to_json(c->cfg));

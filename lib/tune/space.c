@@ -88,7 +88,7 @@ static const struct {
   unsigned bit;
 } spaces[] = {
   {"seed14", 0}, {"cpu", ORTUNE_SPACE_CPU}, {"cuda", ORTUNE_SPACE_CUDA}, {"cuda-core", ORTUNE_SPACE_CUDA_CORE},
-  {"full", ORTUNE_SPACE_FULL},
+  {"full", ORTUNE_SPACE_FULL}, {"startup", ORTUNE_SPACE_STARTUP},
 };
 
 static int space_find(const char *name) {
@@ -144,6 +144,8 @@ int ortune_merge_user_options(const ortune_config *user, const char *space, int 
 }
 
 int ortune_space_searches(const char *space, const ortune_config *base, int idx) {
+  /* a CUDA EP option does nothing on the CPU (the startup space holds both kinds) */
+  if (ortune_options[idx].scope == ORTUNE_SCOPE_CUDA && base && strcmp(ortune_config_get(base, "provider"), "cuda")) return 0;
   return ortune_space_has(space, idx) && !(base && base->value[idx]);
 }
 

@@ -5,9 +5,13 @@
  * candidate is the geometric mean of its block ratios against the defaults of the same round (the pairing
  * removes the machine's drift). Its interval comes from a hierarchical bootstrap: sessions are drawn with
  * replacement, then rounds within each drawn session, so a session-to-session difference (cuDNN picking
- * other algorithms, memory placement) widens the interval instead of hiding in it. One verdict rule turns the
+ * other algorithms, memory placement) widens the interval instead of hiding in it; and because a bootstrap over
+ * three sessions cannot reach beyond their range, the interval is widened to at least the Student t interval of
+ * the per-session means (t with S-1 degrees of freedom: what few sessions can honestly say). One verdict rule turns the
  * interval into words for tune, compare and the report. Latency modes are found by the widest gap in the
- * sorted latencies; parsimony picks, among candidates equal within the noise, the one that changes least.
+ * sorted latencies; parsimony picks, among candidates equal within the noise, the one that changes least, "equal"
+ * judged by the best candidate's own paired ratio against each other one (same rounds, same verdict rule), not by
+ * whether two intervals against the defaults overlap (the defaults' noise is in both of those).
  */
 #include "stats.h"
 #include <math.h>
@@ -36,45 +40,76 @@ static double quantile(const double *sorted, int n, double q) {
   return i + 1 < n ? sorted[i] * (1 - f) + sorted[i + 1] * f : sorted[n - 1];
 }
 
-/* log(reference/candidate) of block (s, r); NAN when a block is missing or not positive. */
-static double log_ratio(const ortune_ab_data *d, int s, int r, int c) {
+/* log(reference/candidate) of block (s, r), the reference being config ref; NAN when a block is missing or not
+ * positive. */
+static double log_ratio_vs(const ortune_ab_data *d, int s, int r, int c, int ref) {
   const double *b = d->blocks + ((size_t)s * (size_t)d->rounds + (size_t)r) * (size_t)d->n;
-  return b[0] > 0 && b[c] > 0 && isfinite(b[0]) && isfinite(b[c]) ? log(b[0] / b[c]) : NAN;
+  return b[ref] > 0 && b[c] > 0 && isfinite(b[ref]) && isfinite(b[c]) ? log(b[ref] / b[c]) : NAN;
 }
 
-static double session_mean(const ortune_ab_data *d, int s, int c, int *count) {
+static double session_mean(const ortune_ab_data *d, int s, int c, int ref, int *count) {
   double sum = 0;
   int k = 0;
   for (int r = 0; r < d->rounds; r++) {
-    double l = log_ratio(d, s, r, c);
+    double l = log_ratio_vs(d, s, r, c, ref);
     if (!isnan(l)) sum += l, k++;
   }
   if (count) *count = k;
   return k ? sum / k : NAN;
 }
 
-static double bootstrap_once(const ortune_ab_data *d, int c, uint64_t *rng) {
+static double bootstrap_once(const ortune_ab_data *d, int c, int ref, uint64_t *rng) {
   double sum = 0;
   int k = 0;
   for (int i = 0; i < d->sessions; i++) {
     int s = d->sessions > 1 ? rng_below(rng, d->sessions) : 0;
     for (int j = 0; j < d->rounds; j++) {
-      double l = log_ratio(d, s, rng_below(rng, d->rounds), c);
+      double l = log_ratio_vs(d, s, rng_below(rng, d->rounds), c, ref);
       if (!isnan(l)) sum += l, k++;
     }
   }
   return k ? sum / k : NAN;
 }
 
-void ortune_ratio_estimate(const ortune_ab_data *d, int c, int nboot, uint64_t seed, ortune_ratio *out) {
+/* Two-sided 95% Student t quantile t(0.975, df). */
+static double t975(int df) {
+  static const double t[] = {0, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                             2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086};
+  if (df < 1) return NAN;
+  if (df <= 20) return t[df];
+  return df <= 30 ? 2.042 + (2.086 - 2.042) * (30 - df) / 10.0 : 1.96 + 2.5 / df;
+}
+
+/* The session-level interval: mean of the per-session mean log ratios +- t(S-1) x their standard error. With S
+ * sessions a percentile bootstrap can only draw from S values, so with S = 3 its interval is about the range of
+ * the three: when all three land on one side of the truth (1 time in 4 for a session effect), it excludes the
+ * truth. The t interval is what the three values can honestly say. Returns 0 when fewer than 2 sessions. */
+static int session_t_interval(const ortune_ab_data *d, int c, int ref, double *lo, double *hi) {
+  double m[256], sum = 0, ss = 0;
+  int k = 0;
+  for (int s = 0; s < d->sessions && k < 256; s++) {
+    int ks;
+    double v = session_mean(d, s, c, ref, &ks);
+    if (ks) m[k++] = v, sum += v;
+  }
+  if (k < 2) return 0;
+  double mean = sum / k;
+  for (int i = 0; i < k; i++) ss += (m[i] - mean) * (m[i] - mean);
+  double se = sqrt(ss / (k - 1) / k);
+  *lo = mean - t975(k - 1) * se;
+  *hi = mean + t975(k - 1) * se;
+  return 1;
+}
+
+void ortune_ratio_between(const ortune_ab_data *d, int c, int ref, int nboot, uint64_t seed, ortune_ratio *out) {
   memset(out, 0, sizeof *out);
   out->speedup = out->ci_low = out->ci_high = NAN;
-  if (!d || d->sessions < 1 || d->rounds < 1 || c <= 0 || c >= d->n) return;
+  if (!d || d->sessions < 1 || d->rounds < 1 || c < 0 || c >= d->n || ref < 0 || ref >= d->n || c == ref) return;
   double sum = 0, lo = INFINITY, hi = -INFINITY;
   int k = 0;
   for (int s = 0; s < d->sessions; s++) {
     int ks;
-    double m = session_mean(d, s, c, &ks);
+    double m = session_mean(d, s, c, ref, &ks);
     if (!ks) continue;
     sum += m * ks, k += ks;
     lo = fmin(lo, m), hi = fmax(hi, m);
@@ -89,13 +124,25 @@ void ortune_ratio_estimate(const ortune_ab_data *d, int c, int nboot, uint64_t s
   uint64_t rng = seed ? seed : 0x243F6A8885A308D3ULL;
   int nb = 0;
   for (int b = 0; b < nboot; b++) {
-    double m = bootstrap_once(d, c, &rng);
+    double m = bootstrap_once(d, c, ref, &rng);
     if (!isnan(m)) bs[nb++] = m;
   }
   qsort(bs, (size_t)nb, sizeof *bs, cmp_double);
-  out->ci_low = exp(quantile(bs, nb, 0.025));
-  out->ci_high = exp(quantile(bs, nb, 0.975));
+  double lo_b = quantile(bs, nb, 0.025), hi_b = quantile(bs, nb, 0.975), lo_t, hi_t;
   free(bs);
+  /* the wider of the two: the bootstrap sees skew and rounds, the t interval the few sessions */
+  if (session_t_interval(d, c, ref, &lo_t, &hi_t)) lo_b = fmin(lo_b, lo_t), hi_b = fmax(hi_b, hi_t);
+  out->ci_low = exp(lo_b);
+  out->ci_high = exp(hi_b);
+}
+
+void ortune_ratio_estimate(const ortune_ab_data *d, int c, int nboot, uint64_t seed, ortune_ratio *out) {
+  if (c == 0) { /* config 0 against itself: not an estimate */
+    memset(out, 0, sizeof *out);
+    out->speedup = out->ci_low = out->ci_high = NAN;
+    return;
+  }
+  ortune_ratio_between(d, c, 0, nboot, seed, out);
 }
 
 ortune_ab_verdict ortune_ab_verdict_of(const ortune_ratio *r, double min_gain) {
@@ -155,15 +202,24 @@ double ortune_median(double *v, int n) {
   return quantile(v, n, 0.5);
 }
 
-int ortune_parsimony_pick(const ortune_ratio *r, const int *nchanged, int k) {
+int ortune_parsimony_pick(const ortune_ab_data *d, const int *cand, const int *nchanged, int k, double min_gain) {
   int best = -1;
-  for (int i = 0; i < k; i++)
-    if (!isnan(r[i].speedup) && (best < 0 || r[i].speedup > r[best].speedup)) best = i;
+  double sp[ORTUNE_PARSIMONY_MAX];
+  if (k > ORTUNE_PARSIMONY_MAX) k = ORTUNE_PARSIMONY_MAX;
+  for (int i = 0; i < k; i++) {
+    ortune_ratio r;
+    ortune_ratio_estimate(d, cand[i], 2000, 0xBE57 + (uint64_t)cand[i], &r);
+    sp[i] = r.speedup;
+    if (!isnan(sp[i]) && (best < 0 || sp[i] > sp[best])) best = i;
+  }
   if (best < 0) return -1;
   int pick = best;
   for (int i = 0; i < k; i++) {
-    if (i == best || isnan(r[i].speedup) || r[i].ci_high < r[best].ci_low) continue; /* clearly slower */
-    if (nchanged[i] < nchanged[pick] || (nchanged[i] == nchanged[pick] && r[i].speedup > r[pick].speedup)) pick = i;
+    if (i == best || isnan(sp[i])) continue;
+    ortune_ratio vs; /* the best against this one, round by round: the drift and the defaults' noise cancel */
+    ortune_ratio_between(d, cand[best], cand[i], 2000, 0xBE57 + (uint64_t)(cand[best] * 64 + cand[i]), &vs);
+    if (ortune_ab_verdict_of(&vs, min_gain) == ORTUNE_AB_FASTER) continue; /* clearly slower than the best */
+    if (nchanged[i] < nchanged[pick] || (nchanged[i] == nchanged[pick] && sp[i] > sp[pick])) pick = i;
   }
   return pick;
 }

@@ -14,7 +14,8 @@ typedef struct {
 
 typedef struct {
   double speedup;          /* geometric mean of reference/candidate block ratios */
-  double ci_low, ci_high;  /* 95% interval (hierarchical bootstrap: sessions, then rounds within them) */
+  double ci_low, ci_high;  /* 95% interval: the hierarchical bootstrap (sessions, then rounds within them), widened
+                            * to at least the Student t interval of the per-session means when S >= 2 */
   double session_spread;   /* largest/smallest per-session speedup: what a restart can change */
   int samples;             /* ratios used */
 } ortune_ratio;
@@ -22,6 +23,8 @@ typedef struct {
 /* Speedup of config c over config 0 with a hierarchical bootstrap interval (nboot resamples, seeded:
  * the same data give the same interval). With one session, rounds are resampled alone. */
 void ortune_ratio_estimate(const ortune_ab_data *d, int c, int nboot, uint64_t seed, ortune_ratio *out);
+/* The same for config c over config ref (any two configs of the A/B): the speedup of c where ref is the reference. */
+void ortune_ratio_between(const ortune_ab_data *d, int c, int ref, int nboot, uint64_t seed, ortune_ratio *out);
 
 typedef enum { ORTUNE_AB_SAME = 0, ORTUNE_AB_FASTER, ORTUNE_AB_SLOWER } ortune_ab_verdict;
 /* The one rule: faster when the whole interval lies above 1 + min_gain, slower when it lies below
@@ -41,9 +44,13 @@ typedef struct {
 } ortune_modes;
 void ortune_modes_find(const double *lat, int n, ortune_modes *out);
 
-/* Parsimony: among candidates i (0..k-1) whose speedup interval overlaps the best one's (a difference inside
- * the noise), the one that changes the fewest options from the defaults; ties: the higher speedup. */
-int ortune_parsimony_pick(const ortune_ratio *r, const int *nchanged, int k);
+/* Parsimony: among candidates cand[0..k) (config indices of d, at most ORTUNE_PARSIMONY_MAX) called faster than
+ * the defaults, take the best by speedup; every candidate whose difference from the best is inside the noise (the
+ * best's paired ratio over it, same rounds, is not "faster" under the verdict rule with min_gain) competes, and
+ * the one that changes the fewest options from the defaults wins; ties: the higher speedup. Returns an index
+ * into cand, -1 when k is 0. */
+#define ORTUNE_PARSIMONY_MAX 64
+int ortune_parsimony_pick(const ortune_ab_data *d, const int *cand, const int *nchanged, int k, double min_gain);
 
 /* Budget accounting: one deadline for everything a tune or compare does. */
 typedef struct {

@@ -12,6 +12,7 @@
 #include "tune.h"
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,7 +84,18 @@ static size_t argmax_disagree(const ortune_tensor *a, const ortune_tensor *b) {
   return bad;
 }
 
-/* One output against its reference under its rule; appends the record to arr (may be NULL); 0 when within the rule. */
+/* Largest |value| of a float32 tensor; -1 for other types. */
+static double max_abs_of(const ortune_tensor *t) {
+  if (t->dtype != 1) return -1;
+  const float *v = t->data;
+  double m = 0;
+  for (size_t i = 0; i < t->count; i++) m = fmax(m, fabs((double)v[i]));
+  return m;
+}
+
+/* One output against its reference under its rule; appends the record to arr (may be NULL); 0 when within the rule.
+ * Whatever the rule, an output that lost its scale (max |out| under 1% of max |reference|, e.g. float16 flushing
+ * values below 6e-8 to zero) fails: an absolute tolerance would otherwise pass an all-zero output. */
 static int check_one(const ortune_accuracy *acc, const ortune_tensor *got, const ortune_tensor *want, const char *set, cJSON *arr,
                      char *why, size_t whylen) {
   cJSON *tmp = arr ? NULL : (arr = cJSON_CreateArray());
@@ -109,6 +121,15 @@ static int check_one(const ortune_accuracy *acc, const ortune_tensor *got, const
     snprintf(rule, sizeof rule, "%satol=%g,rtol=%g", r ? "" : "no rule, float32 check: ", atol, rtol);
     cJSON_AddStringToObject(x, "rule", rule);
     if (bad) snprintf(why, whylen, "%s: %s (rule %s)", want->name ? want->name : "output", d.what, rule);
+  }
+  double mg = max_abs_of(got), mw = max_abs_of(want);
+  if (mg >= 0 && mw > 0 && mg < 0.01 * mw) {
+    cJSON_AddNumberToObject(x, "max_abs_out", mg);
+    cJSON_AddNumberToObject(x, "max_abs_ref", mw);
+    if (!bad)
+      snprintf(why, whylen, "%s: the output lost its scale (max |out| %.3g, reference %.3g): values underflow in float16; "
+               "keep float32 (no --accuracy) or check the model's output range", want->name ? want->name : "output", mg, mw);
+    bad = 1;
   }
   cJSON_AddBoolToObject(x, "pass", !bad);
   cJSON_AddItemToArray(arr, x);

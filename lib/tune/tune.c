@@ -77,9 +77,10 @@ static int check_opts(const ortune_tune_opts *o) {
     return ortune_set_error(ORTUNE_EUSAGE, "unknown space '%s': use seed14, cpu, cuda, cuda-core or full", o->space);
   const ortune_strategy *st = ortune_strategy_find(o->strategy);
   if (!st || !st->user) return ortune_set_error(ORTUNE_EUSAGE, "unknown strategy '%s': use staged or grid", o->strategy);
-  if (strcmp(o->objective, "p50") && strcmp(o->objective, "p99") && strcmp(o->objective, "throughput"))
-    return ortune_set_error(ORTUNE_EUSAGE, "unknown objective '%s': use p50, p99 or throughput", o->objective);
-  if (strcmp(o->space, "cpu") && strcmp(ortune_config_get(o->base, "provider"), "cuda"))
+  if (strcmp(o->objective, "p50") && strcmp(o->objective, "p99") && strcmp(o->objective, "throughput") && strcmp(o->objective, "startup"))
+    return ortune_set_error(ORTUNE_EUSAGE, "unknown objective '%s': use p50, p99, throughput or startup", o->objective);
+  int gpu_space = strcmp(o->space, "cpu") != 0 && strcmp(o->space, "startup") != 0; /* startup: either provider */
+  if (gpu_space && strcmp(ortune_config_get(o->base, "provider"), "cuda"))
     return ortune_set_error(ORTUNE_EUSAGE, "space %s tunes the CUDA EP: add --provider cuda (or use --space cpu)", o->space);
   return ORTUNE_OK;
 }
@@ -238,6 +239,11 @@ int ortune_tune_run(const ortune_tune_opts *o, cJSON **results) {
   ortune_sweep_workdirs(tmpdir); /* of tunes that were killed (SIGKILL, OOM killer) */
   snprintf(t.work, sizeof t.work, "%s/" ORTUNE_WORKDIR_PREFIX "%ld.XXXXXX", tmpdir, (long)getpid());
   if (!mkdtemp(t.work)) return ortune_set_error(ORTUNE_EIO, "tune: cannot make a temp dir in %s: set TMPDIR", t.work);
+  { /* optimized_model_cache candidates fill a private cache (the work dir), never the user's */
+    char cache[300];
+    snprintf(cache, sizeof cache, "%s/optcache", t.work);
+    setenv("ORTUNE_CACHE_DIR", cache, 1);
+  }
 
   struct sigaction sa = {0}, old_int, old_term, old_hup;
   sa.sa_handler = on_signal;

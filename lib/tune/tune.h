@@ -63,6 +63,7 @@ typedef struct {
   int rounds, runs;        /* runs 0: sized so that a block takes about block_s */
   double block_s;
   uint64_t order_seed;     /* 0: the configs rotate; else a seeded shuffle per round */
+  int startup;             /* 1: a block is one start (session creation + first run) instead of runs */
 } ortune_ab_opts;
 typedef struct {
   double *blocks;          /* rounds*n block medians (malloc'ed) */

@@ -28,8 +28,8 @@ typedef struct {
 volatile sig_atomic_t *ortune_tuner_stop_flag(void);
 static inline int ortune_tuner_stopped(void) { return *ortune_tuner_stop_flag() != 0; }
 
-/* The objective: p50, p99 or mean latency (over all --shapes), plus first_run_weight x the mean first run;
- * INFINITY when the trial has no latency. */
+/* The objective: p50, p99 or mean latency (over all --shapes), plus first_run_weight x the mean first run; or
+ * start-up: session creation + the first run at every shape. INFINITY when the trial has no such numbers. */
 double ortune_tuner_score(const ortune_tuner *t, const ortune_trial *tr);
 /* Ran, was not dropped by the racing cutoff, and meets --max-gpu-mem / --max-startup. */
 int ortune_tuner_eligible(const ortune_tuner *t, const ortune_trial *tr);
