@@ -98,6 +98,109 @@ static int config_profiles(const char *path, cJSON *j) {
   return lrc;
 }
 
+/* What info reports besides the model file: its inputs and outputs as ORT sees them, the providers, the CUDA EP,
+ * the GPUs. */
+typedef struct {
+  OrtSession *s;
+  ortune_io_desc *in, *out;
+  int nin, nout;
+  char **eps;
+  int neps, cuda, ngpu;
+  char why[512], sha[65];
+  ortune_gpu gpus[8];
+} info_facts;
+
+static int facts_read(const char *model, info_facts *f) {
+  memset(f, 0, sizeof *f);
+  int rc = ortune_session_create(model, NULL, NULL, &f->s);
+  if (!rc) rc = ortune_session_io(f->s, 0, &f->in, &f->nin);
+  if (!rc) rc = ortune_session_io(f->s, 1, &f->out, &f->nout);
+  if (rc) return rc;
+  OrtStatus *st = ortune_ort_api()->GetAvailableProviders(&f->eps, &f->neps);
+  if (st) ortune_ort_api()->ReleaseStatus(st);
+  f->cuda = ortune_cuda_probe(f->why, sizeof f->why);
+  f->ngpu = ortune_gpu_list(f->gpus, 8);
+  ortune_sha256_file(model, f->sha);
+  return ORTUNE_OK;
+}
+
+static void facts_clear(info_facts *f) {
+  const OrtApi *api = ortune_ort_api();
+  if (f->eps) {
+    OrtStatus *rs = api->ReleaseAvailableProviders(f->eps, f->neps);
+    if (rs) api->ReleaseStatus(rs);
+  }
+  ortune_io_free(f->in, f->nin);
+  ortune_io_free(f->out, f->nout);
+  api->ReleaseSession(f->s);
+}
+
+/* --json: the facts (and --config's profiles) as one object on stdout. */
+static int info_json(const info_opts *o, const char *model, const ortune_model_info *mi, const info_facts *f) {
+  int crc = 0;
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "model", model);
+  cJSON_AddStringToObject(j, "sha256", f->sha);
+  cJSON_AddStringToObject(j, "producer", mi->producer);
+  cJSON_AddStringToObject(j, "producer_version", mi->producer_version);
+  cJSON_AddNumberToObject(j, "ir_version", (double)mi->ir_version);
+  cJSON *ops = cJSON_AddArrayToObject(j, "opsets");
+  for (int i = 0; i < mi->nopsets; i++) {
+    cJSON *op = cJSON_CreateObject();
+    cJSON_AddStringToObject(op, "domain", mi->opsets[i].domain[0] ? mi->opsets[i].domain : "ai.onnx");
+    cJSON_AddNumberToObject(op, "version", (double)mi->opsets[i].version);
+    cJSON_AddItemToArray(ops, op);
+  }
+  cJSON_AddItemToObject(j, "inputs", io_json(f->in, f->nin));
+  cJSON_AddItemToObject(j, "outputs", io_json(f->out, f->nout));
+  cJSON_AddStringToObject(j, "ort_version", OrtGetApiBase()->GetVersionString());
+  cJSON *ep = cJSON_AddArrayToObject(j, "providers");
+  for (int i = 0; i < f->neps; i++) cJSON_AddItemToArray(ep, cJSON_CreateString(f->eps[i]));
+  cJSON_AddBoolToObject(j, "cuda_ep_loadable", f->cuda == ORTUNE_OK);
+  if (f->cuda) cJSON_AddStringToObject(j, "cuda_ep_problem", f->why);
+  cJSON *g = cJSON_AddArrayToObject(j, "gpus");
+  for (int i = 0; i < f->ngpu; i++) {
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddNumberToObject(x, "index", f->gpus[i].index);
+    cJSON_AddStringToObject(x, "name", f->gpus[i].name);
+    cJSON_AddNumberToObject(x, "memory_mb", (double)f->gpus[i].memory_total / 1048576.0);
+    cJSON_AddStringToObject(x, "driver", f->gpus[i].driver);
+    char cc[16];
+    snprintf(cc, sizeof cc, "%d.%d", f->gpus[i].cc_major, f->gpus[i].cc_minor);
+    cJSON_AddStringToObject(x, "compute_capability", cc);
+    cJSON_AddNumberToObject(x, "sm_count", f->gpus[i].sm_count);
+    cJSON_AddStringToObject(x, "class", ortune_gpu_class(&f->gpus[i]));
+    cJSON_AddItemToArray(g, x);
+  }
+  if (o->common.config) crc = config_profiles(o->common.config, j);
+  char *txt = cJSON_Print(j);
+  puts(txt);
+  free(txt);
+  cJSON_Delete(j);
+  return crc;
+}
+
+/* The facts as text. */
+static int info_text(const info_opts *o, const char *model, const ortune_model_info *mi, const info_facts *f) {
+  printf("model:     %s\nsha256:    %s\nproducer:  %s %s\nir:        %lld\nopsets:   ", model, f->sha,
+         mi->producer[0] ? mi->producer : "(none)", mi->producer_version, (long long)mi->ir_version);
+  for (int i = 0; i < mi->nopsets; i++)
+    printf(" %s:%lld", mi->opsets[i].domain[0] ? mi->opsets[i].domain : "ai.onnx", (long long)mi->opsets[i].version);
+  printf("\n");
+  print_io("inputs", f->in, f->nin);
+  print_io("outputs", f->out, f->nout);
+  printf("onnxruntime: %s\nproviders:  ", OrtGetApiBase()->GetVersionString());
+  for (int i = 0; i < f->neps; i++) printf(" %s", f->eps[i]);
+  printf("\ncuda ep:     %s%s\n", f->cuda ? "not loadable: " : "loadable", f->cuda ? f->why : "");
+  if (!f->ngpu) printf("gpus:        none seen (no NVML)\n");
+  for (int i = 0; i < f->ngpu; i++)
+    printf("gpu %d:       %s, %.0f MiB, driver %s, compute %d.%d, %d SMs, class %s\n", f->gpus[i].index, f->gpus[i].name,
+           (double)f->gpus[i].memory_total / 1048576.0, f->gpus[i].driver, f->gpus[i].cc_major, f->gpus[i].cc_minor, f->gpus[i].sm_count,
+           ortune_gpu_class(&f->gpus[i]));
+  if (o->common.config) return config_profiles(o->common.config, NULL);
+  return 0;
+}
+
 static int info_run(void *vo, int argc, char **argv) {
   info_opts *o = vo;
   if (argc == 0 && o->common.config) {
@@ -117,93 +220,12 @@ static int info_run(void *vo, int argc, char **argv) {
   }
   const char *model = argv[0];
   ortune_model_info mi;
+  info_facts f;
   int rc = ortune_model_info_read(model, &mi);
   if (rc) return cli_fail(rc);
-  OrtSession *s = NULL;
-  ortune_io_desc *in = NULL, *out = NULL;
-  int nin = 0, nout = 0;
-  rc = ortune_session_create(model, NULL, NULL, &s);
-  if (!rc) rc = ortune_session_io(s, 0, &in, &nin);
-  if (!rc) rc = ortune_session_io(s, 1, &out, &nout);
-  if (rc) return cli_fail(rc);
-  const OrtApi *api = ortune_ort_api();
-  char **eps = NULL;
-  int neps = 0;
-  OrtStatus *st = api->GetAvailableProviders(&eps, &neps);
-  if (st) api->ReleaseStatus(st);
-  char why[512];
-  int cuda = ortune_cuda_probe(why, sizeof why);
-  ortune_gpu gpus[8];
-  int ngpu = ortune_gpu_list(gpus, 8);
-  char sha[65] = "";
-  ortune_sha256_file(model, sha);
-  int crc = 0;
-
-  if (o->common.json) {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "model", model);
-    cJSON_AddStringToObject(j, "sha256", sha);
-    cJSON_AddStringToObject(j, "producer", mi.producer);
-    cJSON_AddStringToObject(j, "producer_version", mi.producer_version);
-    cJSON_AddNumberToObject(j, "ir_version", (double)mi.ir_version);
-    cJSON *ops = cJSON_AddArrayToObject(j, "opsets");
-    for (int i = 0; i < mi.nopsets; i++) {
-      cJSON *op = cJSON_CreateObject();
-      cJSON_AddStringToObject(op, "domain", mi.opsets[i].domain[0] ? mi.opsets[i].domain : "ai.onnx");
-      cJSON_AddNumberToObject(op, "version", (double)mi.opsets[i].version);
-      cJSON_AddItemToArray(ops, op);
-    }
-    cJSON_AddItemToObject(j, "inputs", io_json(in, nin));
-    cJSON_AddItemToObject(j, "outputs", io_json(out, nout));
-    cJSON_AddStringToObject(j, "ort_version", OrtGetApiBase()->GetVersionString());
-    cJSON *ep = cJSON_AddArrayToObject(j, "providers");
-    for (int i = 0; i < neps; i++) cJSON_AddItemToArray(ep, cJSON_CreateString(eps[i]));
-    cJSON_AddBoolToObject(j, "cuda_ep_loadable", cuda == ORTUNE_OK);
-    if (cuda) cJSON_AddStringToObject(j, "cuda_ep_problem", why);
-    cJSON *g = cJSON_AddArrayToObject(j, "gpus");
-    for (int i = 0; i < ngpu; i++) {
-      cJSON *x = cJSON_CreateObject();
-      cJSON_AddNumberToObject(x, "index", gpus[i].index);
-      cJSON_AddStringToObject(x, "name", gpus[i].name);
-      cJSON_AddNumberToObject(x, "memory_mb", (double)gpus[i].memory_total / 1048576.0);
-      cJSON_AddStringToObject(x, "driver", gpus[i].driver);
-      char cc[16];
-      snprintf(cc, sizeof cc, "%d.%d", gpus[i].cc_major, gpus[i].cc_minor);
-      cJSON_AddStringToObject(x, "compute_capability", cc);
-      cJSON_AddNumberToObject(x, "sm_count", gpus[i].sm_count);
-      cJSON_AddStringToObject(x, "class", ortune_gpu_class(&gpus[i]));
-      cJSON_AddItemToArray(g, x);
-    }
-    if (o->common.config) crc = config_profiles(o->common.config, j);
-    char *txt = cJSON_Print(j);
-    puts(txt);
-    free(txt);
-    cJSON_Delete(j);
-  } else {
-    printf("model:     %s\nsha256:    %s\nproducer:  %s %s\nir:        %lld\nopsets:   ", model, sha,
-           mi.producer[0] ? mi.producer : "(none)", mi.producer_version, (long long)mi.ir_version);
-    for (int i = 0; i < mi.nopsets; i++)
-      printf(" %s:%lld", mi.opsets[i].domain[0] ? mi.opsets[i].domain : "ai.onnx", (long long)mi.opsets[i].version);
-    printf("\n");
-    print_io("inputs", in, nin);
-    print_io("outputs", out, nout);
-    printf("onnxruntime: %s\nproviders:  ", OrtGetApiBase()->GetVersionString());
-    for (int i = 0; i < neps; i++) printf(" %s", eps[i]);
-    printf("\ncuda ep:     %s%s\n", cuda ? "not loadable: " : "loadable", cuda ? why : "");
-    if (!ngpu) printf("gpus:        none seen (no NVML)\n");
-    for (int i = 0; i < ngpu; i++)
-      printf("gpu %d:       %s, %.0f MiB, driver %s, compute %d.%d, %d SMs, class %s\n", gpus[i].index, gpus[i].name,
-             (double)gpus[i].memory_total / 1048576.0, gpus[i].driver, gpus[i].cc_major, gpus[i].cc_minor, gpus[i].sm_count,
-             ortune_gpu_class(&gpus[i]));
-    if (o->common.config) crc = config_profiles(o->common.config, NULL);
-  }
-  if (eps) {
-    OrtStatus *rs = api->ReleaseAvailableProviders(eps, neps);
-    if (rs) api->ReleaseStatus(rs);
-  }
-  ortune_io_free(in, nin);
-  ortune_io_free(out, nout);
-  api->ReleaseSession(s);
+  if ((rc = facts_read(model, &f))) return cli_fail(rc);
+  int crc = o->common.json ? info_json(o, model, &mi, &f) : info_text(o, model, &mi, &f);
+  facts_clear(&f);
   return crc ? cli_fail(crc) : 0;
 }
 

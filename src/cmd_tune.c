@@ -314,164 +314,165 @@ static void print_table(const cJSON *res) {
   }
 }
 
-static int tune_run(void *vo, int argc, char **argv) {
-  tune_opts *o = vo;
+/* --list-space: what a space searches, as tune would (from a CUDA base). */
+static int tune_list(const tune_opts *o) {
   ortune_config *base = NULL;
-  int rc;
-  if (o->list_space) {
-    if ((rc = ortune_config_new(&base))) return cli_fail(rc);
-    ortune_config_set(base, "provider", "cuda");
-    rc = list_space(o->list_space, base);
-    ortune_config_release(base);
-    return rc ? cli_fail(rc) : 0;
-  }
-  if (cli_check_ab("ab-rounds", o->ab_rounds, "ab-runs", o->ab_runs)) return cli_fail(ORTUNE_EUSAGE);
-  if (argc != 1) {
-    ortune_set_error(ORTUNE_EUSAGE, "tune: give exactly one MODEL (ortune tune model.onnx --config config.yaml)");
-    return cli_fail(ORTUNE_EUSAGE);
-  }
-  if (o->space && !ortune_space_valid(o->space)) { /* before the CUDA fallback turns any name into "cpu" */
-    ortune_set_error(ORTUNE_EUSAGE, "unknown space '%s': use seed14, cpu, cuda, cuda-core or full", o->space);
-    return cli_fail(ORTUNE_EUSAGE);
-  }
-  if (!o->common.config && !o->dry_run) {
-    ortune_set_error(ORTUNE_EUSAGE, "tune: --config FILE is required (where the winner goes), or --dry-run");
-    return cli_fail(ORTUNE_EUSAGE);
-  }
-  /* a missing or broken model: a clear message now, not the baseline trial's */
+  int rc = ortune_config_new(&base);
+  if (rc) return cli_fail(rc);
+  ortune_config_set(base, "provider", "cuda");
+  rc = list_space(o->list_space, base);
+  ortune_config_release(base);
+  return rc ? cli_fail(rc) : 0;
+}
+
+/* The arguments alone: one model, known space, a --config to write to (or --dry-run). */
+static int check_args(const tune_opts *o, int argc) {
+  if (cli_check_ab("ab-rounds", o->ab_rounds, "ab-runs", o->ab_runs)) return ORTUNE_EUSAGE;
+  if (argc != 1)
+    return ortune_set_error(ORTUNE_EUSAGE, "tune: give exactly one MODEL (ortune tune model.onnx --config config.yaml)");
+  if (o->space && !ortune_space_valid(o->space)) /* before the CUDA fallback turns any name into "cpu" */
+    return ortune_set_error(ORTUNE_EUSAGE, "unknown space '%s': use seed14, cpu, cuda, cuda-core or full", o->space);
+  if (!o->common.config && !o->dry_run)
+    return ortune_set_error(ORTUNE_EUSAGE, "tune: --config FILE is required (where the winner goes), or --dry-run");
+  return ORTUNE_OK;
+}
+
+/* --accuracy writes a float16 winner next to the model: fail now, not after the search. */
+static int model_dir_writable(const tune_opts *o, const char *model) {
+  if (!o->acc.n || o->dry_run) return ORTUNE_OK;
+  char dir[4096];
+  const char *slash = strrchr(model, '/');
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - model + (slash == model)) : 1, slash ? model : ".");
+  if (access(dir, W_OK) == 0) return ORTUNE_OK;
+  return ortune_set_error(ORTUNE_EIO, "tune --accuracy: %s is not writable, and a float16 winner is written there "
+                          "(model.ortune-fp16.onnx): copy the model to a writable directory, or add --dry-run; nothing was tuned", dir);
+}
+
+/* The model and the user's config file (*file: its settings; a missing file or one without a profile for this
+ * machine: ORT's defaults), checked before anything is measured. */
+static int load_user_config(const tune_opts *o, const char *model, ortune_config **file) {
   ortune_model_info mi;
-  if ((rc = ortune_model_info_read(argv[0], &mi))) return cli_fail(rc);
-  if ((rc = check_output_paths(o, argv[0]))) return cli_fail(rc);
-  /* The baseline: ORT's defaults plus every option the user set in the config file (constraints, kept in every
-   * candidate and in the written config; ortune_merge_user_options decides which are searched). */
-  ortune_config *file = NULL;
+  int rc;
+  *file = NULL;
+  if ((rc = ortune_model_info_read(model, &mi)) || (rc = check_output_paths(o, model))) return rc;
   cli_common c = o->common;
   if (c.config && access(c.config, F_OK) != 0) c.config = NULL; /* a new file: defaults */
-  if ((rc = cli_config(&c, &file)) == ORTUNE_ECONFIG && c.config && strstr(ortune_last_error(), "no profile fits")) {
+  if ((rc = cli_config(&c, file)) == ORTUNE_ECONFIG && c.config && strstr(ortune_last_error(), "no profile fits")) {
     /* a fleet file without a profile for this machine yet: tune from ORT's defaults and add one */
     c.config = NULL;
-    rc = cli_config(&c, &file);
+    rc = cli_config(&c, file);
   }
-  if (rc) return cli_fail(rc);
-  if ((rc = ortune_model_check_freedims(&mi, file))) {
-    ortune_config_release(file);
-    return cli_fail(rc);
+  if (rc) return rc;
+  if ((rc = ortune_model_check_freedims(&mi, *file)) || (!o->dry_run && (rc = config_writable(o->common.config))) ||
+      (rc = model_dir_writable(o, model))) {
+    ortune_config_release(*file);
+    *file = NULL;
   }
-  if (!o->dry_run && (rc = config_writable(o->common.config))) {
-    ortune_config_release(file);
-    return cli_fail(rc);
-  }
-  if (o->acc.n && !o->dry_run) { /* a float16 winner goes next to the model: fail now, not after the search */
-    char dir[4096];
-    const char *slash = strrchr(argv[0], '/');
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - argv[0] + (slash == argv[0])) : 1, slash ? argv[0] : ".");
-    if (access(dir, W_OK) != 0) {
-      ortune_config_release(file);
-      ortune_set_error(ORTUNE_EIO, "tune --accuracy: %s is not writable, and a float16 winner is written there "
-                       "(model.ortune-fp16.onnx): copy the model to a writable directory, or add --dry-run; nothing was tuned", dir);
-      return cli_fail(ORTUNE_EIO);
-    }
-  }
-  if ((rc = ortune_config_new(&base))) {
-    ortune_config_release(file);
-    return cli_fail(rc);
-  }
-  static const char *const keep[] = {"provider", "io", "device_id"};
-  for (size_t i = 0; i < 3; i++)
-    if (ortune_config_is_set(file, keep[i])) ortune_config_set(base, keep[i], ortune_config_get(file, keep[i]));
+  return rc;
+}
 
-  /* Provider and space: CUDA when asked (or when a GPU space is asked); fall back to the CPU with a warning. */
+/* CUDA when asked (or when a GPU space is asked, or a GPU is there and nothing was said); the CPU with a warning
+ * when the CUDA EP cannot load. Sets base's provider and io; returns the space. */
+static const char *choose_provider(const tune_opts *o, ortune_config *base, int *want_cuda) {
   const char *space = o->space;
   /* the startup space holds CPU and CUDA options: it follows the provider (or the machine), like no --space */
   int any_provider = space && !strcmp(space, "startup");
-  int want_cuda = !strcmp(ortune_config_get(base, "provider"), "cuda") || (space && !any_provider && strcmp(space, "cpu"));
+  *want_cuda = !strcmp(ortune_config_get(base, "provider"), "cuda") || (space && !any_provider && strcmp(space, "cpu"));
   char why[512];
   if ((!space || any_provider) && !o->common.provider && !ortune_config_is_set(base, "provider") && ortune_cuda_probe(why, sizeof why) == 0) {
     ortune_gpu g[1];
-    if (ortune_gpu_list(g, 1) > 0) want_cuda = 1;
+    if (ortune_gpu_list(g, 1) > 0) *want_cuda = 1;
   }
-  if (want_cuda && ortune_cuda_probe(why, sizeof why) != ORTUNE_OK) {
+  if (*want_cuda && ortune_cuda_probe(why, sizeof why) != ORTUNE_OK) {
     fprintf(stderr, "ortune: warning: cuda execution provider: %s; tuning the %s space on the cpu instead\n", why,
             any_provider ? "startup" : "cpu");
-    want_cuda = 0;
+    *want_cuda = 0;
     if (!any_provider) space = "cpu";
     ortune_config_set(base, "io", "host");
   }
-  ortune_config_set(base, "provider", want_cuda ? "cuda" : "cpu");
-  if (!space) space = want_cuda ? "full" : "cpu";
+  ortune_config_set(base, "provider", *want_cuda ? "cuda" : "cpu");
+  return space ? space : *want_cuda ? "full" : "cpu";
+}
+
+/* The baseline: ORT's defaults plus every option the user set in the config file (constraints, kept in every
+ * candidate and in the written config; ortune_merge_user_options decides which are searched). */
+static int make_base(const tune_opts *o, const ortune_config *file, ortune_config **out, const char **space) {
+  ortune_config *base = NULL;
+  int rc = ortune_config_new(&base), want_cuda;
+  if (rc) return rc;
+  static const char *const keep[] = {"provider", "io", "device_id"};
+  for (size_t i = 0; i < 3; i++)
+    if (ortune_config_is_set(file, keep[i])) ortune_config_set(base, keep[i], ortune_config_get(file, keep[i]));
+  *space = choose_provider(o, base, &want_cuda);
   char note[512];
-  rc = ortune_merge_user_options(file, space, o->search_set, base, note, sizeof note);
-  ortune_config_release(file);
-  if (rc) {
-    ortune_config_release(base);
-    return cli_fail(rc);
-  }
+  if ((rc = ortune_merge_user_options(file, *space, o->search_set, base, note, sizeof note))) goto fail_merge;
   ortune_config_set(base, "provider", want_cuda ? "cuda" : "cpu"); /* after the merge: the fallback wins */
   if (!want_cuda) ortune_config_set(base, "io", "host");
   if (note[0] && !o->common.quiet)
     fprintf(stderr, "ortune: note: keeping %s as set in %s (not searched; --search-set-options to search them)\n", note,
             o->common.config);
-  if (!o->dry_run && (rc = choose_target(o->common.config, o->profile, want_cuda, base))) {
-    ortune_config_release(base);
-    return cli_fail(rc);
-  }
+  if (!o->dry_run && (rc = choose_target(o->common.config, o->profile, want_cuda, base))) goto fail_merge;
   if (base->profile[0] && !o->common.quiet) {
     char m[400];
     ortune_match_describe(&base->match, m, sizeof m);
     fprintf(stderr, "ortune: the winner goes to profile '%s' (%s) of %s\n", base->profile, m, o->common.config);
   }
+  *out = base;
+  return ORTUNE_OK;
+fail_merge:
+  ortune_config_release(base);
+  return rc;
+}
 
-  ortune_tune_opts to;
-  ortune_tune_opts_default(&to);
-  to.model = argv[0];
-  to.config_path = o->common.config;
-  to.space = space;
-  if (o->strategy) to.strategy = o->strategy;
-  if (o->objective) to.objective = o->objective;
-  to.results_json = o->results;
-  to.results_csv = o->csv;
-  to.report_html = o->report;
-  to.base = base;
-  to.spec = o->common.spec;
-  if (o->nsets && !to.spec.nshapes) { /* the first --shapes set is the main one */
-    memcpy(to.spec.shapes, o->sets[0].shapes, sizeof to.spec.shapes);
-    to.spec.nshapes = o->sets[0].nshapes;
-    to.extra = o->sets + 1;
-    to.nextra = o->nsets - 1;
+/* The tuner's options from the command line's. */
+static void fill_tune_opts(tune_opts *o, const char *model, const char *space, const ortune_config *base, ortune_tune_opts *to) {
+  ortune_tune_opts_default(to);
+  to->model = model;
+  to->config_path = o->common.config;
+  to->space = space;
+  if (o->strategy) to->strategy = o->strategy;
+  if (o->objective) to->objective = o->objective;
+  to->results_json = o->results;
+  to->results_csv = o->csv;
+  to->report_html = o->report;
+  to->base = base;
+  to->spec = o->common.spec;
+  if (o->nsets && !to->spec.nshapes) { /* the first --shapes set is the main one */
+    memcpy(to->spec.shapes, o->sets[0].shapes, sizeof to->spec.shapes);
+    to->spec.nshapes = o->sets[0].nshapes;
+    to->extra = o->sets + 1;
+    to->nextra = o->nsets - 1;
   } else {
-    to.extra = o->sets;
-    to.nextra = o->nsets;
+    to->extra = o->sets;
+    to->nextra = o->nsets;
   }
-  to.first_run_weight = o->first_run_weight;
-  to.budget_s = o->budget;
-  to.max_trials = o->max_trials;
-  to.rtol = o->common.rtol;
-  to.atol = o->common.atol;
-  to.max_gpu_mem_mb = o->max_gpu_mem;
-  to.max_startup_ms = o->max_startup;
-  to.scale_memory = o->scale_memory;
-  if (o->trial_timeout > 0) to.trial_timeout_s = o->trial_timeout;
-  if (o->duration > 0) to.bench.duration_s = o->duration;
-  if (o->min_runs > 0) to.bench.min_runs = o->min_runs;
-  if (o->ab_rounds > 1) to.ab_rounds = o->ab_rounds;
-  if (o->ab_runs > 0) to.ab_runs = o->ab_runs;
-  if (o->finalists > 0) to.finalists = o->finalists;
-  if (o->min_gain > 0) to.min_gain = o->min_gain;
-  to.resume = o->resume;
-  to.quiet = o->common.quiet;
-  to.no_write = o->dry_run;
-  to.event_timing = o->event_timing;
-  to.accuracy = o->acc.n ? &o->acc : NULL;
-  to.fp16_keep = o->keep_fp32;
-  if (o->keep_fp32 && !o->acc.n) {
-    ortune_config_release(base);
-    ortune_set_error(ORTUNE_EUSAGE, "tune: --keep-fp32 shapes the float16 model, which only --accuracy RULE tries: add --accuracy");
-    return cli_fail(ORTUNE_EUSAGE);
-  }
+  to->first_run_weight = o->first_run_weight;
+  to->budget_s = o->budget;
+  to->max_trials = o->max_trials;
+  to->rtol = o->common.rtol;
+  to->atol = o->common.atol;
+  to->max_gpu_mem_mb = o->max_gpu_mem;
+  to->max_startup_ms = o->max_startup;
+  to->scale_memory = o->scale_memory;
+  if (o->trial_timeout > 0) to->trial_timeout_s = o->trial_timeout;
+  if (o->duration > 0) to->bench.duration_s = o->duration;
+  if (o->min_runs > 0) to->bench.min_runs = o->min_runs;
+  if (o->ab_rounds > 1) to->ab_rounds = o->ab_rounds;
+  if (o->ab_runs > 0) to->ab_runs = o->ab_runs;
+  if (o->finalists > 0) to->finalists = o->finalists;
+  if (o->min_gain > 0) to->min_gain = o->min_gain;
+  to->resume = o->resume;
+  to->quiet = o->common.quiet;
+  to->no_write = o->dry_run;
+  to->event_timing = o->event_timing;
+  to->accuracy = o->acc.n ? &o->acc : NULL;
+  to->fp16_keep = o->keep_fp32;
+}
 
+/* Run the tune; print its table (and --json), and say what was written. */
+static int run_and_report(tune_opts *o, const ortune_tune_opts *to, const char *profile) {
   cJSON *res = NULL;
-  rc = ortune_tune_run(&to, &res);
-  int sig = ortune_tune_signal();
+  int rc = ortune_tune_run(to, &res), sig = ortune_tune_signal();
   if (res && !o->common.quiet && rc != ORTUNE_EUSAGE) print_table(res);
   if (res && o->common.json) {
     char *txt = cJSON_Print(res);
@@ -479,17 +480,37 @@ static int tune_run(void *vo, int argc, char **argv) {
     free(txt);
   }
   cJSON_Delete(res);
-  char base_profile[ORTUNE_PROFILE_NAME];
-  snprintf(base_profile, sizeof base_profile, "%s", base->profile);
-  ortune_config_release(base);
   if (rc == ORTUNE_EINTR) {
     fprintf(stderr, "ortune: %s\n", ortune_last_error());
     return 128 + (sig ? sig : 2);
   }
   if (rc) return cli_fail(rc);
-  if (!o->dry_run && !o->common.quiet && base_profile[0]) printf("wrote %s (profile %s)\n", o->common.config, base_profile);
+  if (!o->dry_run && !o->common.quiet && profile[0]) printf("wrote %s (profile %s)\n", o->common.config, profile);
   else if (!o->dry_run && !o->common.quiet) printf("wrote %s\n", o->common.config);
   return 0;
+}
+
+static int tune_run(void *vo, int argc, char **argv) {
+  tune_opts *o = vo;
+  if (o->list_space) return tune_list(o);
+  ortune_config *file = NULL, *base = NULL;
+  const char *space = NULL;
+  int rc = check_args(o, argc);
+  if (rc || (rc = load_user_config(o, argv[0], &file))) return cli_fail(rc);
+  rc = make_base(o, file, &base, &space);
+  ortune_config_release(file);
+  if (!rc && o->keep_fp32 && !o->acc.n) {
+    ortune_config_release(base);
+    rc = ortune_set_error(ORTUNE_EUSAGE, "tune: --keep-fp32 shapes the float16 model, which only --accuracy RULE tries: add --accuracy");
+  }
+  if (rc) return cli_fail(rc);
+  ortune_tune_opts to;
+  fill_tune_opts(o, argv[0], space, base, &to);
+  char profile[ORTUNE_PROFILE_NAME];
+  snprintf(profile, sizeof profile, "%s", base->profile);
+  rc = run_and_report(o, &to, profile);
+  ortune_config_release(base);
+  return rc;
 }
 
 const cli_cmd cmd_tune = {"tune", "MODEL", "find the fastest ORT configuration for MODEL on this machine, verify it, write config.yaml",

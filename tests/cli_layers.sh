@@ -2,6 +2,8 @@
 # cli_layers.sh - lib/runtime's modules call each other without a circle (docs/ARCHITECTURE.md draws the graph): who
 # calls whom is read from the built objects (an undefined ortune_* symbol that another module defines), and tsort
 # refuses a loop. runner.c and runner_graph.c are one module in two files (runner_impl.h) and count as one.
+# lib/tune's modules too: no circle, and the child side of a trial (trial.c, measure.c) calls nothing of the parent
+# (tune, tuner, search, launch, final, impact, winner).
 . "$(dirname "$0")/lib.sh"
 objs=$ORTUNE_BUILD/CMakeFiles/ortune_obj.dir/lib/runtime
 ls "$objs"/*.o >/dev/null 2>&1 || { t_fail "no objects under $objs: build first"; t_summary; }
@@ -24,5 +26,31 @@ if awk '$1 == "error"' "$work/edges" | grep -q .; then
   t_fail "error.c calls other modules ($(awk '$1 == "error" { print $2 }' "$work/edges" | tr '\n' ' ')): it must stay a leaf"
 else
   t_pass "error.c is a leaf: every module reports through it"
+fi
+
+# lib/tune: the same read of the objects of libortune_tools
+tobjs=$ORTUNE_BUILD/CMakeFiles/ortune_tools.dir/lib/tune
+if ls "$tobjs"/*.o >/dev/null 2>&1; then
+  for o in "$tobjs"/*.o; do
+    nm --defined-only "$o" | awk -v m="$(basename "$o" .c.o)" '$2 ~ /^[TDBR]$/ && $3 ~ /^ortune_/ { print $3, m }'
+  done | sort >"$work/tdefs"
+  for o in "$tobjs"/*.o; do
+    nm -u "$o" | awk -v m="$(basename "$o" .c.o)" '$2 ~ /^ortune_/ { print $2, m }'
+  done | sort >"$work/tuses"
+  join "$work/tuses" "$work/tdefs" | awk '$2 != $3 { print $2, $3 }' | sort -u >"$work/tedges"
+  grep -q '^tune search$' "$work/tedges" || t_fail "lib/tune: tune.c does not call search.c: the objects were not read"
+  if tsort "$work/tedges" >/dev/null 2>"$work/tloop"; then
+    t_pass "lib/tune: $(wc -l <"$work/tedges") calls between modules, no circle"
+  else
+    t_fail "lib/tune modules call each other in a circle ($(tr '\n' ' ' <"$work/tloop")); edges: $(tr '\n' ';' <"$work/tedges")"
+  fi
+  up=$(awk '($1 == "trial" || $1 == "measure") && $2 ~ /^(tune|tuner|search|launch|final|impact|winner)$/ { print $1 "->" $2 }' "$work/tedges")
+  if [ -n "$up" ]; then
+    t_fail "the child side of a trial calls into the parent ($(echo $up)): trial.c and measure.c stay below the tuner"
+  else
+    t_pass "lib/tune: the child (trial.c, measure.c) calls nothing of the parent"
+  fi
+else
+  t_fail "no objects under $tobjs: build first"
 fi
 t_summary

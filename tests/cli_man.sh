@@ -99,7 +99,7 @@ check "cpu cuda" ortune tune --provider ""
 check "cpu cuda" ortune run --provider =
 check "cuda" ortune compare --provider = cu
 check "host device" ortune tune --io ""
-check "p50 p99 throughput" ortune tune --objective ""
+check "p50 p99 throughput startup" ortune tune --objective ""
 check "staged grid" ortune tune --strategy ""
 check "seed14 cpu cuda cuda-core full" ortune tune --space ""
 check "cuda cuda-core" ortune tune --list-space cu

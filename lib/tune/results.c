@@ -52,7 +52,18 @@ static const field shape_fields[] = {N("first_run_ms"), N("p50_ms"), N("p99_ms")
 #undef S
 #undef N
 
-static const char *const statuses[] = {"ok", "mismatch", "crash", "timeout", "oom", "invalid", "runtime_error", "interrupted"};
+static const char *const status_names[ORTUNE_TRIAL_NSTATUS] = {"ok",  "mismatch", "crash",         "timeout",
+                                                                "oom", "invalid",  "runtime_error", "interrupted"};
+
+const char *ortune_trial_status_name(ortune_trial_status s) {
+  return s >= 0 && s < ORTUNE_TRIAL_NSTATUS ? status_names[s] : "crash";
+}
+
+int ortune_trial_status_parse(const char *name) {
+  for (int i = 0; i < ORTUNE_TRIAL_NSTATUS; i++)
+    if (name && !strcmp(name, status_names[i])) return i;
+  return -1;
+}
 
 typedef struct {
   const char *path, *what, *way_out;
@@ -94,8 +105,7 @@ static int check_value(const ctx *c, const char *where, const field *f, const cJ
     return bad(c, where, f->key, problem);
   }
   if (f->type == T_STATUS) {
-    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
-      if (!strcmp(v->valuestring, statuses[i])) return ORTUNE_OK;
+    if (ortune_trial_status_parse(v->valuestring) >= 0) return ORTUNE_OK; /* status_names */
     return bad(c, where, f->key, "not a known status (ok, mismatch, crash, timeout, oom, invalid, runtime_error, interrupted)");
   }
   if ((f->type == T_ARR || f->type == T_NUMS) && (size_t)cJSON_GetArraySize(v) > f->maxlen) {

@@ -74,7 +74,7 @@ typedef struct {
 int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortune_input_spec *spec, const ortune_ab_opts *ao,
                       ortune_ab_child *out, ortune_tensor **outs /* NULL, or n slots: each config's last outputs */, int *nouts);
 
-/* Reset, in c, the options that do nothing without another (TunableOp tuning without TunableOp, inter-op threads
+/* Reset, in c (search.c), the options that do nothing without another (TunableOp tuning without TunableOp, inter-op threads
  * without the parallel executor) to their value in base: no candidate, and so no winner, carries them. */
 void ortune_drop_inert(const ortune_config *base, ortune_config *c);
 
@@ -113,7 +113,7 @@ int ortune_tune_fp16_prepare(const char *model, const char *work, const char *ke
  * provenance. */
 int ortune_tune_transform_finish(ortune_config *c, const char *model, const ortune_accuracy *acc);
 
-/* ---- the tuner (tune.c) ---- */
+/* ---- the tuner (tune.c: orchestration; search.c, launch.c, final.c, impact.c, winner.c, record.c) ---- */
 typedef struct {
   const char *model, *config_path, *space, *strategy, *objective;
   const char *results_json, *results_csv, *report_html;
@@ -149,7 +149,4 @@ int ortune_tune_signal(void);
 #define ORTUNE_WORKDIR_PREFIX "ortune."
 /* Remove the work dirs in tmpdir of tunes whose process is gone (killed before their cleanup); only this user's. */
 void ortune_sweep_workdirs(const char *tmpdir);
-
-/* Machine and model facts for results/provenance. */
-cJSON *ortune_machine_json(const ortune_config *cfg);
 #endif

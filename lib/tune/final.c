@@ -1,0 +1,171 @@
+/* final.c - the final A/B of a tune: are the best candidates of the search really faster than ORT's defaults?
+ *
+ * How it works: the finalists are up to --finalists eligible trials that scored better than the defaults in the
+ * search, best first. They run interleaved with the defaults (ab.c) in several fresh sessions, sized to what is
+ * left of --budget; stats.c turns the blocks into a speedup with an interval and a verdict per candidate. Among the
+ * candidates called faster the winner is the one with the fewest changed options within the noise of the fastest
+ * (parsimony). Everything is recorded in the results' "final" section; the typed outcome (ortune_final) is what
+ * the config and its provenance are written from (winner.c). */
+#include "final.h"
+#include "ab.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_score(const void *a, const void *b) {
+  double x = ((const double *)a)[0], y = ((const double *)b)[0];
+  return (x > y) - (x < y);
+}
+
+static void ab_progress(void *ctx, int s, int n) {
+  char what[96];
+  snprintf(what, sizeof what, "baseline vs finalists, interleaved (session %d/%d)", s + 1, n);
+  ortune_tuner_progress(ctx, what, "verifying");
+}
+
+/* The finalists: up to o->finalists candidates faster than the defaults in the screen, best first; cfgs[0] = base. */
+static int pick_finalists(ortune_tuner *t, ortune_config **cfgs, int *ids) {
+  double rank[512][2];
+  int nr = 0, nf = 0;
+  for (int i = 0; i < t->res.trials.n; i++) {
+    const ortune_trial *tr = t->res.trials.v[i];
+    if (nr < 512 && ortune_tuner_eligible(t, tr) && strcmp(tr->stage, "baseline"))
+      rank[nr][0] = ortune_tuner_score(t, tr), rank[nr++][1] = tr->id;
+  }
+  qsort(rank, (size_t)nr, sizeof rank[0], cmp_score);
+  if (ortune_config_clone(t->o->base, &cfgs[0])) return -1;
+  ids[0] = 0;
+  for (int i = 0; i < nr && nf < t->o->finalists && nf < ORTUNE_AB_MAX - 1; i++) {
+    if (rank[i][0] >= t->base_score) break; /* not faster even in the screen */
+    int id = (int)rank[i][1];
+    if (id < 0 || id >= t->res.trials.n || ortune_config_clone(t->o->base, &cfgs[nf + 1])) break;
+    ortune_trial_apply_config(t->res.trials.v[id], cfgs[nf + 1]);
+    ids[++nf] = id;
+  }
+  return nf;
+}
+
+/* The A/B plan: sessions x rounds within what is left of the budget, blocks of about 0.15 s. */
+static void ab_plan(ortune_tuner *t, ortune_config **cfgs, int n, ortune_ab_plan *p) {
+  const ortune_tune_opts *o = t->o;
+  memset(p, 0, sizeof *p);
+  p->model = o->model;
+  p->cfgs = cfgs;
+  p->n = n;
+  p->spec = &o->spec;
+  p->sessions = o->ab_sessions > 0 ? o->ab_sessions : 3;
+  p->rounds = (o->ab_rounds + p->sessions - 1) / p->sessions;
+  if (p->rounds < 2) p->rounds = 2;
+  p->runs = o->ab_runs;
+  p->block_s = 0.15;
+  p->startup = !strcmp(o->objective, "startup");
+  if (o->budget_s > 0) { /* the A/B is inside the budget: what is left, shared by the sessions */
+    double left = o->budget_s - (ortune_now() - t->t_start);
+    p->budget_s = left > 1 ? left : 1;
+    double base = isfinite(t->base_score) ? t->base_score / 1e3 : 0; /* s: a run, or a start (startup) */
+    double create = t->res.trials.n && !isnan(t->res.trials.v[0]->create_ms) ? t->res.trials.v[0]->create_ms / 1e3 : 0;
+    /* a block: at least 3 runs (on a model of seconds per run, fewer rounds fit), or one start; a session also
+     * opens every config (and with startup starts each once unmeasured) */
+    double block = p->startup ? base : fmax(p->block_s, 3 * base), setup = n * (p->startup ? base : create + 10 * base);
+    int fit = ortune_rounds_fit(p->budget_s / p->sessions - setup, n, block, 2, p->rounds);
+    p->rounds = fit ? fit : 2;
+  }
+  p->session_timeout_s = o->trial_timeout_s * 2;
+  p->worker_exe = o->worker_exe;
+  p->work = t->work;
+  p->min_gain = o->min_gain;
+  p->stop = ortune_tuner_stop_flag();
+  p->progress = ab_progress;
+  p->ctx = t;
+}
+
+/* Record the A/B in final: each candidate's speedup, interval and verdict; the winner by parsimony among the
+ * candidates called faster (fewest changed options within the noise of the fastest) into f. */
+static void ab_record(ortune_tuner *t, const ortune_ab_outcome *ab, const int *ids, int nf, cJSON *final, ortune_final *f) {
+  cJSON *cands = cJSON_GetObjectItemCaseSensitive(final, "candidates");
+  int nchanged[ORTUNE_AB_MAX], which[ORTUNE_AB_MAX], nfast = 0;
+  cJSON_AddNumberToObject(final, "baseline_p50_ms", ab->p50[0]);
+  cJSON_AddNumberToObject(final, "baseline_p99_ms", ab->p99[0]);
+  f->baseline_p50_ms = ab->p50[0];
+  f->baseline_p99_ms = ab->p99[0];
+  cJSON_AddItemToObject(final, "measurement", ortune_ab_json(ab));
+  for (int i = 1; i <= nf; i++) {
+    const ortune_trial *tr = t->res.trials.v[ids[i]];
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddNumberToObject(x, "id", ids[i]);
+    cJSON_AddStringToObject(x, "name", tr->name);
+    ortune_ab_candidate_json(ab, i, x);
+    cJSON_AddBoolToObject(x, "significant", ab->verdict[i] == ORTUNE_AB_FASTER);
+    cJSON_AddItemToArray(cands, x);
+    if (ab->verdict[i] == ORTUNE_AB_FASTER) {
+      nchanged[nfast] = ortune_trial_changed_options(tr);
+      which[nfast++] = i;
+    }
+  }
+  ortune_ab_data d = {ab->blocks, ab->sessions, ab->rounds, ab->n};
+  int pick = ortune_parsimony_pick(&d, which, nchanged, nfast, t->o->min_gain);
+  if (pick < 0) return;
+  int k = which[pick];
+  f->winner = t->res.trials.v[ids[k]];
+  f->p50_ms = ab->p50[k];
+  f->p99_ms = ab->p99[k];
+  f->speedup = ab->ratio[k].speedup;
+  f->ci_low = ab->ratio[k].ci_low;
+  f->ci_high = ab->ratio[k].ci_high;
+}
+
+/* Run the A/B of the finalists; an error of the A/B is recorded as final.ab_error. */
+static int run_ab(ortune_tuner *t, ortune_config **cfgs, const int *ids, int nf, cJSON *final, ortune_final *f) {
+  ortune_ab_plan p;
+  ortune_ab_outcome ab;
+  ab_plan(t, cfgs, nf + 1, &p);
+  int rc = ortune_ab_run(&p, &ab);
+  if (rc == ORTUNE_EINTR) {
+  } else if (rc) {
+    cJSON_AddStringToObject(final, "ab_error", ab.error);
+  } else {
+    ab_record(t, &ab, ids, nf, final, f);
+    char note[400];
+    ortune_ab_load_note(&ab, note, sizeof note);
+    if (note[0] && !t->o->quiet) fprintf(stderr, "ortune: note: %s\n", note);
+    if (note[0]) cJSON_AddStringToObject(final, "load_note", note);
+  }
+  ortune_ab_outcome_free(&ab);
+  return rc;
+}
+
+/* The verdict: winner, verdict word and message in final and f. */
+static void verdict(const ortune_tuner *t, const ortune_final *f, int rc, int nf, cJSON *final, char *msg, size_t len) {
+  if (f->winner) {
+    cJSON_AddNumberToObject(final, "winner", f->winner->id);
+    cJSON_AddStringToObject(final, "verdict", "faster");
+    snprintf(msg, len, "%s is %.3gx faster %sthan ORT defaults (95%% CI %.3g-%.3g over fresh sessions, interleaved A/B)",
+             f->winner->name, f->speedup, strcmp(t->o->objective, "startup") ? "" : "to start ", f->ci_low, f->ci_high);
+  } else if (rc && rc != ORTUNE_EINTR) {
+    cJSON_AddNumberToObject(final, "winner", 0);
+    cJSON_AddStringToObject(final, "verdict", "failed");
+    snprintf(msg, len, "the final A/B failed (%s): no verdict, config not written", ortune_jstr(final, "ab_error"));
+  } else {
+    cJSON_AddNumberToObject(final, "winner", 0);
+    cJSON_AddStringToObject(final, "verdict", "defaults");
+    snprintf(msg, len, "%s", nf > 0 ? "no candidate beat ORT's defaults beyond the noise in the interleaved A/B: keeping the defaults"
+                                    : "no candidate was faster than ORT's defaults: keeping the defaults");
+  }
+  cJSON_AddStringToObject(final, "message", msg);
+}
+
+int ortune_final_run(ortune_tuner *t, ortune_final *f) {
+  ortune_config *cfgs[ORTUNE_AB_MAX] = {0};
+  int ids[ORTUNE_AB_MAX];
+  memset(f, 0, sizeof *f);
+  f->baseline_p50_ms = f->baseline_p99_ms = NAN;
+  cJSON *final = ortune_tuner_section(t, "final", 0);
+  if (!final) return ortune_set_error(ORTUNE_ENOMEM, "tune: out of memory");
+  cJSON_AddArrayToObject(final, "candidates");
+  int nf = pick_finalists(t, cfgs, ids), rc = ORTUNE_OK;
+  if (nf > 0 && !ortune_tuner_stopped()) rc = run_ab(t, cfgs, ids, nf, final, f);
+  for (int i = 0; i <= (nf > 0 ? nf : 0); i++) ortune_config_release(cfgs[i]);
+  verdict(t, f, rc, nf, final, f->message, sizeof f->message);
+  if (rc && rc != ORTUNE_EINTR) ortune_set_error(rc, "%s", f->message);
+  return rc;
+}

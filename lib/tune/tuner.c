@@ -1,0 +1,87 @@
+/* tuner.c - the state of one tune that its modules share: how a trial is scored, which trials count, the budget,
+ * progress and saving the results.
+ *
+ * How it works: ortune_tuner (tuner.h) is owned by tune.c and handed to the search (search.c), the trial launcher
+ * (launch.c), the final A/B (final.c) and impact (impact.c); they all judge trials by the functions here, so "better"
+ * means one thing everywhere. The score is the --objective's latency of the typed record (plus --first-run-weight x
+ * the first run); a trial counts (eligible) when it ran, was not dropped by the racing cutoff and meets
+ * --max-gpu-mem / --max-startup. The stop flag is set by tune.c's signal handler and polled between trials, by the
+ * workers and by the A/B. Saving writes the whole results (record.c) atomically after every trial. */
+#include "tuner.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static volatile sig_atomic_t got_signal;
+
+volatile sig_atomic_t *ortune_tuner_stop_flag(void) { return &got_signal; }
+
+/* ---- the state every module shares (tuner.h) ---------------------------------------------------------- */
+
+double ortune_tuner_score(const ortune_tuner *t, const ortune_trial *tr) {
+  if (!strcmp(t->o->objective, "startup")) { /* session creation + the first run at every shape */
+    int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tr->more, "shapes"));
+    double first = n > 0 ? tr->first_run_mean_ms * n : tr->first_run_ms;
+    return !isnan(tr->create_ms) && isfinite(first) ? tr->create_ms + first : INFINITY;
+  }
+  double x = !strcmp(t->o->objective, "p99") ? tr->p99_ms : !strcmp(t->o->objective, "throughput") ? tr->mean_ms : tr->p50_ms;
+  if (isnan(x)) return INFINITY;
+  if (t->o->first_run_weight <= 0) return x;
+  double first = !isnan(tr->first_run_mean_ms) ? tr->first_run_mean_ms : !isnan(tr->first_run_ms) ? tr->first_run_ms : 0;
+  return x + t->o->first_run_weight * first;
+}
+
+/* A number of the trial, 0 when absent (as the limits read it). */
+static double or0(double x) { return isnan(x) ? 0 : x; }
+
+int ortune_tuner_eligible(const ortune_tuner *t, const ortune_trial *tr) {
+  if (tr->status != ORTUNE_TRIAL_OK || tr->dropped) return 0;
+  if (t->o->max_gpu_mem_mb > 0 && or0(tr->peak_gpu_mb) > t->o->max_gpu_mem_mb) return 0;
+  if (t->o->max_startup_ms > 0 && or0(tr->create_ms) + or0(tr->first_run_ms) > t->o->max_startup_ms) return 0;
+  return 1;
+}
+
+int ortune_tuner_better(const ortune_tuner *t, const ortune_trial *tr, double than) {
+  return tr && ortune_tuner_eligible(t, tr) && ortune_tuner_score(t, tr) < than * (1.0 - t->noise);
+}
+
+int ortune_tuner_budget_left(const ortune_tuner *t) {
+  if (got_signal) return 0;
+  if (t->o->max_trials > 0 && t->ntrials >= t->o->max_trials) return 0;
+  if (t->o->budget_s > 0 && ortune_now() - t->t_start > 0.8 * t->o->budget_s) return 0;
+  return 1;
+}
+
+int ortune_tuner_save(ortune_tuner *t) {
+  if (!t->o->results_json) return ORTUNE_OK;
+  cJSON *j = ortune_results_to_json(&t->res);
+  char *txt = j ? cJSON_Print(j) : NULL;
+  cJSON_Delete(j);
+  if (!txt) return ortune_set_error(ORTUNE_ENOMEM, "results: out of memory");
+  int rc = ortune_write_atomic(t->o->results_json, txt, strlen(txt));
+  free(txt);
+  return rc;
+}
+
+cJSON *ortune_tuner_section(ortune_tuner *t, const char *key, int array) {
+  cJSON *s = cJSON_GetObjectItemCaseSensitive(t->res.sections, key);
+  if (s) return s;
+  return array ? cJSON_AddArrayToObject(t->res.sections, key) : cJSON_AddObjectToObject(t->res.sections, key);
+}
+
+void ortune_tuner_progress(ortune_tuner *t, const char *name, const char *what) {
+  if (t->o->quiet) return;
+  double el = ortune_now() - t->t_start;
+  int done = t->res.trials.n;
+  char eta[48] = "";
+  if (done > 1 && t->total_hint > done) snprintf(eta, sizeof eta, ", ETA %.0fs", el / done * (t->total_hint - done));
+  if (t->tty) { /* a bar on a terminal, plain lines otherwise */
+    char bar[21];
+    int total = t->total_hint > done ? t->total_hint : done + 1, fill = 20 * done / total;
+    for (int i = 0; i < 20; i++) bar[i] = i < fill ? '#' : '.';
+    bar[20] = '\0';
+    fprintf(stderr, "\r\033[K[%s] %d/%d %.0fs%s %s: %.60s", bar, done, t->total_hint, el, eta, what, name);
+  }
+  else
+    fprintf(stderr, "[%d/%d %.0fs%s] %s: %s\n", done, t->total_hint, el, eta, what, name);
+}
