@@ -219,6 +219,16 @@ static int measure_shapes(const cJSON *spec, const cJSON *extra, const ortune_co
   return ORTUNE_OK;
 }
 
+/* --objective startup: one start first, not measured (ORT, CUDA and cuDNN loaded into the process, the
+ * optimized-model cache filled), so that the measured start is what a restart with those in place costs. */
+static int prime_start(const cJSON *spec, const char *model, const ortune_config *cfg, const ortune_input_spec *in, const char **phase) {
+  trial_state t = {0};
+  int rc = ORTUNE_OK;
+  if (ortune_jnum(spec, "startup", 0) && !(rc = trial_open(model, cfg, in, &t, phase, NULL))) rc = ortune_runner_run_bound(t.r);
+  state_free(&t);
+  return rc;
+}
+
 static int run_measure(const cJSON *spec, cJSON *res) {
   const char *model = ortune_jstr(spec, "model"), *name = ortune_jstr(spec, "name"), *phase = "spec";
   const cJSON *bj = cJSON_GetObjectItemCaseSensitive(spec, "bench");
@@ -243,11 +253,7 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   int gpu = !strcmp(ortune_config_get(cfg, "provider"), "cuda");
   long long gpu0 = gpu ? ortune_gpu_mem_used(dev) : -1;
   double create_ms = 0;
-  /* --objective startup: one start first, not measured (ORT, CUDA and cuDNN loaded into the process, the
-   * optimized-model cache filled), so that the measured start is what a restart with those in place costs */
-  if (ortune_jnum(spec, "startup", 0) && !(rc = trial_open(model, cfg, &in, &t, &phase, NULL))) rc = ortune_runner_run_bound(t.r);
-  state_free(&t);
-  if (rc) goto done;
+  if ((rc = prime_start(spec, model, cfg, &in, &phase))) goto done;
   rc = trial_open(model, cfg, &in, &t, &phase, &create_ms);
   cJSON_AddNumberToObject(res, "optimized_model_cache", ortune_runner_optcache(t.r));
   cJSON_AddNumberToObject(res, "create_ms", create_ms);
