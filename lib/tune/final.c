@@ -62,11 +62,10 @@ static void ab_plan(ortune_tuner *t, ortune_config **cfgs, int n, ortune_ab_plan
   if (o->budget_s > 0) { /* the A/B is inside the budget: what is left, shared by the sessions */
     double left = o->budget_s - (ortune_now() - t->t_start);
     p->budget_s = left > 1 ? left : 1;
-    double base = isfinite(t->base_score) ? t->base_score / 1e3 : 0; /* s: a run, or a start (startup) */
-    double create = t->res.trials.n && !isnan(t->res.trials.v[0]->create_ms) ? t->res.trials.v[0]->create_ms / 1e3 : 0;
     /* a block: at least 3 runs (on a model of seconds per run, fewer rounds fit), or one start; a session also
      * opens every config (and with startup starts each once unmeasured) */
-    double block = p->startup ? base : fmax(p->block_s, 3 * base), setup = n * (p->startup ? base : create + 10 * base);
+    double block, setup;
+    ortune_tuner_ab_cost(t, n, &block, &setup);
     int fit = ortune_rounds_fit(p->budget_s / p->sessions - setup, n, block, 2, p->rounds);
     p->rounds = fit ? fit : 2;
   }

@@ -45,10 +45,28 @@ int ortune_tuner_better(const ortune_tuner *t, const ortune_trial *tr, double th
   return tr && ortune_tuner_eligible(t, tr) && ortune_tuner_score(t, tr) < than * (1.0 - t->noise);
 }
 
+void ortune_tuner_ab_cost(const ortune_tuner *t, int n, double *block_s, double *setup_s) {
+  int startup = !strcmp(t->o->objective, "startup");
+  double base = isfinite(t->base_score) ? t->base_score / 1e3 : 0; /* s: a run, or a start (startup) */
+  double create = t->res.trials.n && !isnan(t->res.trials.v[0]->create_ms) ? t->res.trials.v[0]->create_ms / 1e3 : 0;
+  *block_s = startup ? base : fmax(0.15, 3 * base);
+  *setup_s = n * (startup ? base : create + 10 * base) + 0.3; /* + the process's own start */
+}
+
 int ortune_tuner_budget_left(const ortune_tuner *t) {
   if (got_signal) return 0;
   if (t->o->max_trials > 0 && t->ntrials >= t->o->max_trials) return 0;
-  if (t->o->budget_s > 0 && ortune_now() - t->t_start > 0.8 * t->o->budget_s) return 0;
+  if (t->o->budget_s > 0) {
+    /* the final A/B is inside the budget: keep what its smallest form (three sessions of two rounds, the defaults
+     * and every finalist) costs, and at least a fifth of the budget */
+    int n = (t->o->finalists > 0 ? t->o->finalists : 1) + 1, sessions = t->o->ab_sessions > 0 ? t->o->ab_sessions : 3;
+    double block, setup;
+    ortune_tuner_ab_cost(t, n, &block, &setup);
+    /* plus one trial: one that starts now ends up to its share of the budget (launch.c) and a start later */
+    double trial = 0.05 * t->o->budget_s + setup / n;
+    double reserve = fmax(0.2 * t->o->budget_s, (sessions < 3 ? sessions : 3) * (setup + 2 * n * block) + trial);
+    if (ortune_now() - t->t_start > t->o->budget_s - reserve) return 0;
+  }
   return 1;
 }
 

@@ -35,8 +35,12 @@ double ortune_tuner_score(const ortune_tuner *t, const ortune_trial *tr);
 int ortune_tuner_eligible(const ortune_tuner *t, const ortune_trial *tr);
 /* Eligible and faster than `than` beyond the noise (tr may be NULL). */
 int ortune_tuner_better(const ortune_tuner *t, const ortune_trial *tr, double than);
-/* Neither interrupted nor past --max-trials or 80% of --budget. */
+/* Neither interrupted nor past --max-trials, nor so far into --budget that the final A/B would not fit (its
+ * smallest form: three sessions of two rounds over the defaults and every finalist; at least a fifth of it). */
 int ortune_tuner_budget_left(const ortune_tuner *t);
+/* From the baseline's numbers, for an A/B of n configs: one block (at least 3 runs of 0.15 s, or one start with
+ * --objective startup) and a session's setup (open every config, warm it up; start the process), in seconds. */
+void ortune_tuner_ab_cost(const ortune_tuner *t, int n, double *block_s, double *setup_s);
 /* One progress line (a bar on a terminal) unless --quiet. */
 void ortune_tuner_progress(ortune_tuner *t, const char *name, const char *what);
 /* Write the results file (when --results), atomically. */
