@@ -7,6 +7,9 @@
 #   profile  issue 15: a config with an H200 profile and a CPU profile: the GPU one here, the CPU one without CUDA
 #   aa       issue 13: A/A calibration, compares of identical configs (separate sessions)
 #   repeat   issue 13: repeated tunes of each bench model
+#   startup  issue 14: tune --space startup --objective startup on rtmo_like and resnet50_640, then compare --startup
+#            of optimized_model_cache: 1 and cudnn_conv_algo_search: HEURISTIC against the defaults (written in
+#            session 3, not run yet: no device time was left)
 set -u
 W=$PWD/.gpuwork
 O=${OUT:-/tmp/ortune-final}
@@ -91,5 +94,22 @@ Y
         python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); f=r["final"]; w=[c for c in f["candidates"] if c["id"]==f["winner"]]; w=w[0] if w else {}; print("repeat", sys.argv[2], sys.argv[3], w.get("name","defaults"), w.get("speedup",1), w.get("ci_low",1), w.get("ci_high",1), f["verdict"])' $O/$m.rep$k.json $m $k
       done
     done ;;
+  startup)
+    for m in rtmo_like resnet50_640; do
+      $T tune $M/$m.onnx --space startup --objective startup --budget ${BUDGET:-50} --dry-run --results $O/$m.startup.json --quiet 2>&1 |
+        grep -E "^verdict|error" | head -3
+      python3 - $O/$m.startup.json <<'PY'
+import json,sys
+r=json.load(open(sys.argv[1]))
+for t in r["trials"]:
+    if t["status"]=="ok":
+        n=len(t.get("shapes",[])) or 1
+        print('  %-62s create %8.1f ms first %8.1f ms cache %s' % (t["name"][:62], t["create_ms"], t.get("first_run_mean_ms", t["first_run_ms"])*n, t.get("optimized_model_cache")))
+print("  final:", r.get("final",{}).get("message"))
+PY
+    done
+    printf 'onnxruntime:\n  provider: cuda\n  optimized_model_cache: 1\n' >$O/cache.yaml
+    printf 'onnxruntime:\n  provider: cuda\n  cudnn_conv_algo_search: HEURISTIC\n' >$O/heur.yaml
+    $T compare $M/rtmo_like.onnx --config $O/cache.yaml --also $O/heur.yaml --startup --rounds 12 2>&1 | tail -4 ;;
   esac
 done

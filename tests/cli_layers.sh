@@ -9,13 +9,17 @@ objs=$ORTUNE_BUILD/CMakeFiles/ortune_obj.dir/lib/runtime
 ls "$objs"/*.o >/dev/null 2>&1 || { t_fail "no objects under $objs: build first"; t_summary; }
 command -v nm >/dev/null 2>&1 && command -v tsort >/dev/null 2>&1 || { echo "skipped: nm or tsort missing"; exit 77; }
 mod() { basename "$1" .c.o | sed 's/^runner_graph$/runner/'; }
-for o in "$objs"/*.o; do
-  nm --defined-only "$o" | awk -v m="$(mod "$o")" '$2 ~ /^[TDBR]$/ && $3 ~ /^ortune_/ { print $3, m }'
-done | sort >"$work/defs"
-for o in "$objs"/*.o; do
-  nm -u "$o" | awk -v m="$(mod "$o")" '$2 ~ /^ortune_/ { print $2, m }'
-done | sort >"$work/uses"
-join "$work/uses" "$work/defs" | awk '$2 != $3 { print $2, $3 }' | sort -u >"$work/edges"
+# edges DIR OUT: "caller callee" for every ortune_* symbol an object of DIR uses that another object of DIR defines
+edges() {
+  for o in "$1"/*.o; do
+    nm --defined-only "$o" | awk -v m="$(mod "$o")" '$2 ~ /^[TDBR]$/ && $3 ~ /^ortune_/ { print $3, m }'
+  done | sort >"$2.defs"
+  for o in "$1"/*.o; do
+    nm -u "$o" | awk -v m="$(mod "$o")" '$2 ~ /^ortune_/ { print $2, m }'
+  done | sort >"$2.uses"
+  join "$2.uses" "$2.defs" | awk '$2 != $3 { print $2, $3 }' | sort -u >"$2"
+}
+edges "$objs" "$work/edges"
 [ -s "$work/edges" ] || t_fail "no calls between modules found: the object files were not read"
 if tsort "$work/edges" >/dev/null 2>"$work/loop"; then
   t_pass "lib/runtime: $(wc -l <"$work/edges") calls between modules, no circle"
@@ -31,13 +35,7 @@ fi
 # lib/tune: the same read of the objects of libortune_tools
 tobjs=$ORTUNE_BUILD/CMakeFiles/ortune_tools.dir/lib/tune
 if ls "$tobjs"/*.o >/dev/null 2>&1; then
-  for o in "$tobjs"/*.o; do
-    nm --defined-only "$o" | awk -v m="$(basename "$o" .c.o)" '$2 ~ /^[TDBR]$/ && $3 ~ /^ortune_/ { print $3, m }'
-  done | sort >"$work/tdefs"
-  for o in "$tobjs"/*.o; do
-    nm -u "$o" | awk -v m="$(basename "$o" .c.o)" '$2 ~ /^ortune_/ { print $2, m }'
-  done | sort >"$work/tuses"
-  join "$work/tuses" "$work/tdefs" | awk '$2 != $3 { print $2, $3 }' | sort -u >"$work/tedges"
+  edges "$tobjs" "$work/tedges"
   grep -q '^tune search$' "$work/tedges" || t_fail "lib/tune: tune.c does not call search.c: the objects were not read"
   if tsort "$work/tedges" >/dev/null 2>"$work/tloop"; then
     t_pass "lib/tune: $(wc -l <"$work/tedges") calls between modules, no circle"
