@@ -30,6 +30,9 @@ m = r["final"].get("measurement")  # only when a candidate started faster than t
 assert m is None or (m["sessions"] >= 3 and m["rounds_per_session"] >= 2), m
 print("%d cached trials, %s" % (len(cached), "A/B %d sessions x %d starts" % (m["sessions"], m["rounds_per_session"]) if m else "no finalist"))
 PY
+run_cmd "$work/ro" "$work/re" "$ORTUNE" report "$work/r.json" --output "$work/r.html"
+[ "$rc" -eq 0 ] && grep -q "median start of the winner" "$work/r.html" && ! grep -q "p50 of the winner" "$work/r.html" &&
+  t_pass "the report calls the startup A/B's numbers starts" || t_fail "report (exit $rc): $(grep -o 'p50 of the winner' "$work/r.html" | head -1)"
 [ ! -e "$home/.cache/ortune" ] && t_pass "the tune's optimized-model cache stayed in its work dir (none in HOME)" ||
   t_fail "tune wrote into HOME: $(find "$home/.cache/ortune" | head -3)"
 
