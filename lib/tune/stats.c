@@ -101,23 +101,32 @@ static int session_t_interval(const ortune_ab_data *d, int c, int ref, double *l
   return 1;
 }
 
-void ortune_ratio_between(const ortune_ab_data *d, int c, int ref, int nboot, uint64_t seed, ortune_ratio *out) {
-  memset(out, 0, sizeof *out);
-  out->speedup = out->ci_low = out->ci_high = NAN;
-  if (!d || d->sessions < 1 || d->rounds < 1 || c < 0 || c >= d->n || ref < 0 || ref >= d->n || c == ref) return;
+/* The speedup of c over ref: the geometric mean of all block ratios (k of them), and the largest/smallest
+ * per-session speedup; NAN with k = 0 when no block pair is usable. */
+static double point_estimate(const ortune_ab_data *d, int c, int ref, int *k, double *spread) {
   double sum = 0, lo = INFINITY, hi = -INFINITY;
-  int k = 0;
+  *k = 0;
   for (int s = 0; s < d->sessions; s++) {
     int ks;
     double m = session_mean(d, s, c, ref, &ks);
     if (!ks) continue;
-    sum += m * ks, k += ks;
+    sum += m * ks, *k += ks;
     lo = fmin(lo, m), hi = fmax(hi, m);
   }
+  *spread = *k ? exp(hi - lo) : NAN;
+  return *k ? exp(sum / *k) : NAN;
+}
+
+void ortune_ratio_between(const ortune_ab_data *d, int c, int ref, int nboot, uint64_t seed, ortune_ratio *out) {
+  memset(out, 0, sizeof *out);
+  out->speedup = out->ci_low = out->ci_high = NAN;
+  if (!d || d->sessions < 1 || d->rounds < 1 || c < 0 || c >= d->n || ref < 0 || ref >= d->n || c == ref) return;
+  double spread;
+  int k;
+  out->speedup = point_estimate(d, c, ref, &k, &spread);
   if (!k) return;
   out->samples = k;
-  out->speedup = exp(sum / k);
-  out->session_spread = exp(hi - lo);
+  out->session_spread = spread;
   if (nboot < 100) nboot = 100;
   double *bs = malloc(sizeof(double) * (size_t)nboot);
   if (!bs) return;
@@ -207,9 +216,9 @@ int ortune_parsimony_pick(const ortune_ab_data *d, const int *cand, const int *n
   double sp[ORTUNE_PARSIMONY_MAX];
   if (k > ORTUNE_PARSIMONY_MAX) k = ORTUNE_PARSIMONY_MAX;
   for (int i = 0; i < k; i++) {
-    ortune_ratio r;
-    ortune_ratio_estimate(d, cand[i], 2000, 0xBE57 + (uint64_t)cand[i], &r);
-    sp[i] = r.speedup;
+    int samples;
+    double spread;
+    sp[i] = cand[i] > 0 && cand[i] < d->n ? point_estimate(d, cand[i], 0, &samples, &spread) : NAN; /* no bootstrap needed */
     if (!isnan(sp[i]) && (best < 0 || sp[i] > sp[best])) best = i;
   }
   if (best < 0) return -1;

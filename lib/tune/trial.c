@@ -219,14 +219,24 @@ static int measure_shapes(const cJSON *spec, const cJSON *extra, const ortune_co
   return ORTUNE_OK;
 }
 
+/* One start of cfg: session creation + the first run, in ms; the runner is released unless keep (then in t). */
+static int one_start(const char *model, const ortune_config *cfg, const ortune_input_spec *spec, trial_state *t, int keep, double *ms) {
+  const char *phase;
+  double t0 = ortune_now();
+  int rc = trial_open(model, cfg, spec, t, &phase, NULL);
+  if (!rc) rc = ortune_inputs_hint(ortune_runner_run_bound(t->r), spec, t->in, t->nin);
+  *ms = (ortune_now() - t0) * 1e3;
+  if (rc || !keep) state_free(t);
+  return rc;
+}
+
 /* --objective startup: one start first, not measured (ORT, CUDA and cuDNN loaded into the process, the
  * optimized-model cache filled), so that the measured start is what a restart with those in place costs. */
 static int prime_start(const cJSON *spec, const char *model, const ortune_config *cfg, const ortune_input_spec *in, const char **phase) {
   trial_state t = {0};
-  int rc = ORTUNE_OK;
-  if (ortune_jnum(spec, "startup", 0) && !(rc = trial_open(model, cfg, in, &t, phase, NULL))) rc = ortune_runner_run_bound(t.r);
-  state_free(&t);
-  return rc;
+  double ms;
+  *phase = "prime";
+  return ortune_jnum(spec, "startup", 0) ? one_start(model, cfg, in, &t, 0, &ms) : ORTUNE_OK;
 }
 
 static int run_measure(const cJSON *spec, cJSON *res) {
@@ -343,17 +353,6 @@ static int ab_warm(trial_state *t, int n, const ortune_input_spec *spec, const o
   *runs = ao->runs > 0 ? ao->runs : ortune_block_runs(slowest, ao->block_s > 0 ? ao->block_s : 0.15);
   if (*runs > AB_MAX_RUNS) *runs = AB_MAX_RUNS;
   return ORTUNE_OK;
-}
-
-/* One start of cfg: session creation + the first run, in ms; the runner is released unless keep (then in t). */
-static int one_start(const char *model, const ortune_config *cfg, const ortune_input_spec *spec, trial_state *t, int keep, double *ms) {
-  const char *phase;
-  double t0 = ortune_now();
-  int rc = trial_open(model, cfg, spec, t, &phase, NULL);
-  if (!rc) rc = ortune_inputs_hint(ortune_runner_run_bound(t->r), spec, t->in, t->nin);
-  *ms = (ortune_now() - t0) * 1e3;
-  if (rc || !keep) state_free(t);
-  return rc;
 }
 
 /* The start-up A/B: each config started once unmeasured (process warm, optimized-model caches filled), then per
