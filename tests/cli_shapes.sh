@@ -25,12 +25,12 @@ for t in ok:
 PY
 
 # a wrong output at the second shape alone is caught: the fault hits every save, so check it is reported
-ORTUNE_TEST_FAULT=wrong@enable_cpu_mem_arena=0 "$ORTUNE" tune "$m" --dry-run --space cpu --shapes x=1x3x128x128 \
+ORTUNE_TEST_FAULT=wrong@session.set_denormal_as_zero=1 "$ORTUNE" tune "$m" --dry-run --space cpu --shapes x=1x3x128x128 \
   --shapes x=1x3x160x224 --max-trials 1 --duration 0.1 --min-runs 5 --ab-rounds 3 --ab-runs 3 --results "$r" --quiet >/dev/null 2>&1
 python3 - "$r" <<'PY' && t_pass "a candidate with wrong outputs is rejected as mismatch" || t_fail "mismatch at shapes"
 import json, sys
 r = json.load(open(sys.argv[1]))
-t = [t for t in r["trials"] if t["name"] == "enable_cpu_mem_arena=0"][0]
+t = [t for t in r["trials"] if t["name"] == "session.set_denormal_as_zero=1"][0]
 assert t["status"] == "mismatch", t["status"]
 PY
 

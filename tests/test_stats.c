@@ -217,9 +217,33 @@ static void test_budget(void **state) {
   assert_int_equal(ortune_rounds_fit(INFINITY, 2, 0.5, 4, 30), 30);
 }
 
+/* The A/B's shape: sessions first (up to six with three rounds each), then rounds; a fixed count stays. */
+static void test_ab_shape(void **state) {
+  (void)state;
+  int s = 0, r = 0;
+  ortune_ab_shape(1000, 3, 0.15, 1.0, 16, 3, 0, &s, &r); /* plenty: six sessions of ceil(16/6) = 3 rounds */
+  assert_int_equal(s, 6);
+  assert_int_equal(r, 3);
+  ortune_ab_shape(12, 3, 0.15, 1.0, 16, 3, 0, &s, &r); /* 12/6 - 1 = 1 s: 2 rounds < 3; 12/5 - 1 = 1.4: 3 rounds */
+  assert_int_equal(s, 5);
+  assert_int_equal(r, 3);
+  ortune_ab_shape(4, 3, 0.15, 1.0, 16, 3, 0, &s, &r); /* 4/3 - 1 = 0.33 s: not even two rounds: three of two */
+  assert_int_equal(s, 3);
+  assert_int_equal(r, 2);
+  ortune_ab_shape(1000, 3, 0.15, 1.0, 16, 3, 1, &s, &r); /* fixed: three sessions, ceil(16/3) = 6 rounds */
+  assert_int_equal(s, 3);
+  assert_int_equal(r, 6);
+  ortune_ab_shape(1000, 3, 0.15, 1.0, 3, 3, 0, &s, &r); /* --ab-rounds 3: no more sessions, two rounds each */
+  assert_int_equal(s, 3);
+  assert_int_equal(r, 2);
+  ortune_ab_shape(INFINITY, 3, 0.15, 1.0, 16, 3, 0, &s, &r);
+  assert_int_equal(s, 6);
+  assert_int_equal(r, 3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_identical_configs_same), cmocka_unit_test(test_faster_and_slower),
+      cmocka_unit_test(test_ab_shape), cmocka_unit_test(test_identical_configs_same), cmocka_unit_test(test_faster_and_slower),
       cmocka_unit_test(test_sessions_widen_interval), cmocka_unit_test(test_aa_false_positives),
       cmocka_unit_test(test_seeded_and_robust),
       cmocka_unit_test(test_modes), cmocka_unit_test(test_parsimony), cmocka_unit_test(test_budget),

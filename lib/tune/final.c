@@ -66,8 +66,7 @@ static void ab_plan(ortune_tuner *t, ortune_config **cfgs, int n, ortune_ab_plan
      * opens every config (and with startup starts each once unmeasured) */
     double block, setup;
     ortune_tuner_ab_cost(t, n, &block, &setup);
-    int fit = ortune_rounds_fit(p->budget_s / p->sessions - setup, n, block, 2, p->rounds);
-    p->rounds = fit ? fit : 2;
+    ortune_ab_shape(p->budget_s, n, block, setup, o->ab_rounds, p->sessions, o->ab_sessions > 0, &p->sessions, &p->rounds);
   }
   p->session_timeout_s = o->trial_timeout_s * 2;
   p->worker_exe = o->worker_exe;

@@ -117,9 +117,32 @@ static void staged_seed_advice(ortune_tuner *t) {
   }
 }
 
-/* Stage 1: every value of every option alone on the base. */
+/* The screen's order: the options whose effects were measured largest come first, so a short budget spends itself
+ * where the effects were (bench/RESULTS.md: on an H100 and an H200, enable_cuda_graph was the one GPU option
+ * that won on every bench model, 1.08-2.6x; cudnn_conv_algo_search the next; on CPU, denormals where they occur).
+ * With enable_cuda_graph tenth in table order, a 45 s tune of mnv3_b8 once ended before reaching it and kept the
+ * defaults while the two other tunes found 1.8x (bench/RESULTS.md, session 4). The rest keep the table's order. */
+static const char *const screen_first[] = {"enable_cuda_graph", "cudnn_conv_algo_search", "session.set_denormal_as_zero",
+                                           "prefer_nhwc", "use_tf32", "execution_mode"};
+
+static int screen_rank(int idx) {
+  int n = (int)(sizeof screen_first / sizeof screen_first[0]);
+  for (int i = 0; i < n; i++)
+    if (!strcmp(ortune_options[idx].name, screen_first[i])) return i;
+  return n + idx;
+}
+
+static void screen_order(staged_state *s) {
+  for (int a = 1; a < s->n; a++) /* insertion sort: a few dozen options */
+    for (int b = a; b > 0 && screen_rank(s->idx[b]) < screen_rank(s->idx[b - 1]); b--) {
+      int i = s->idx[b]; s->idx[b] = s->idx[b - 1]; s->idx[b - 1] = i;
+    }
+}
+
+/* Stage 1: every value of every option alone on the base, in screen_first's order. */
 static void staged_screen(ortune_tuner *t, staged_state *s) {
   char vals[16][48];
+  screen_order(s);
   for (int k = 0; k < s->n; k++) s->effect[k] = INFINITY; /* options the budget leaves unscreened sort last */
   for (int k = 0; k < s->n && ortune_tuner_budget_left(t); k++) {
     int nv = ortune_space_values(s->idx[k], vals, 16);

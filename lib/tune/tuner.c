@@ -58,13 +58,13 @@ int ortune_tuner_budget_left(const ortune_tuner *t) {
   if (t->o->max_trials > 0 && t->ntrials >= t->o->max_trials) return 0;
   if (t->o->budget_s > 0) {
     /* the final A/B is inside the budget: keep what its smallest form (three sessions of two rounds, the defaults
-     * and every finalist) costs, and at least a fifth of the budget */
+     * and every finalist) costs, and at least three tenths of the budget (the A/B decides; the search only proposes) */
     int n = (t->o->finalists > 0 ? t->o->finalists : 1) + 1, sessions = t->o->ab_sessions > 0 ? t->o->ab_sessions : 3;
     double block, setup;
     ortune_tuner_ab_cost(t, n, &block, &setup);
     /* plus one trial: one that starts now ends up to its share of the budget (launch.c) and a start later */
     double trial = 0.05 * t->o->budget_s + setup / n;
-    double reserve = fmax(0.2 * t->o->budget_s, (sessions < 3 ? sessions : 3) * (setup + 2 * n * block) + trial);
+    double reserve = fmax(0.3 * t->o->budget_s, (sessions < 3 ? sessions : 3) * (setup + 2 * n * block) + trial);
     if (ortune_now() - t->t_start > t->o->budget_s - reserve) return 0;
   }
   return 1;
