@@ -11,7 +11,7 @@
 typedef struct {
   cli_common common;
   const char *space, *strategy, *objective, *results, *csv, *report, *list_space, *profile;
-  double budget, max_gpu_mem, max_startup, trial_timeout, duration, min_gain, first_run_weight;
+  double budget, max_gpu_mem, max_startup, max_slowdown, trial_timeout, duration, min_gain, first_run_weight;
   ortune_input_spec sets[8];
   int nsets;
   int max_trials, min_runs, ab_rounds, ab_runs, finalists, scale_memory, resume, dry_run, event_timing, search_set, force;
@@ -60,6 +60,8 @@ static const cli_opt tune_table[] = {
   OPT_STR("keep-fp32", tune_opts, keep_fp32, "OP,OP", "with --accuracy: operators the float16 model keeps in float32"),
   OPT_STR("list-space", tune_opts, list_space, "NAME", "print the options and candidates of a space, run nothing"),
   OPT_DBL("max-gpu-mem", tune_opts, max_gpu_mem, "MB", "only accept candidates whose peak GPU memory is below this"),
+  OPT_DBL("max-slowdown", tune_opts, max_slowdown, "X",
+          "only accept candidates whose p50 is at most X times the defaults' (default 1.25 with --objective startup)"),
   OPT_DBL("max-startup", tune_opts, max_startup, "MS", "only accept candidates whose session create + first run is below this"),
   OPT_INT("max-trials", tune_opts, max_trials, "N", "stop searching after N trials"),
   OPT_DBL("min-gain", tune_opts, min_gain, "FRACTION", "smallest speedup worth changing a default (default 0.01)"),
@@ -328,6 +330,9 @@ static int tune_list(const tune_opts *o) {
 /* The arguments alone: one model, known space, a --config to write to (or --dry-run). */
 static int check_args(const tune_opts *o, int argc) {
   if (cli_check_ab("ab-rounds", o->ab_rounds, "ab-runs", o->ab_runs)) return ORTUNE_EUSAGE;
+  if (o->max_slowdown > 0 && o->max_slowdown < 1)
+    return ortune_set_error(ORTUNE_EUSAGE, "--max-slowdown %g: a ratio of at least 1 (1.25: runs at most 25%% slower than the defaults)",
+                            o->max_slowdown);
   if (argc != 1)
     return ortune_set_error(ORTUNE_EUSAGE, "tune: give exactly one MODEL (ortune tune model.onnx --config config.yaml)");
   if (o->space && !ortune_space_valid(o->space)) /* before the CUDA fallback turns any name into "cpu" */
@@ -453,6 +458,7 @@ static void fill_tune_opts(tune_opts *o, const char *model, const char *space, c
   to->atol = o->common.atol;
   to->max_gpu_mem_mb = o->max_gpu_mem;
   to->max_startup_ms = o->max_startup;
+  to->max_slowdown = o->max_slowdown > 0 ? o->max_slowdown : !strcmp(to->objective, "startup") ? 1.25 : 0;
   to->scale_memory = o->scale_memory;
   if (o->trial_timeout > 0) to->trial_timeout_s = o->trial_timeout;
   if (o->duration > 0) to->bench.duration_s = o->duration;

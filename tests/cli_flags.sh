@@ -15,9 +15,12 @@ for v in -1 4294967297 2147483648 1.5 0x10 ""; do
 done
 grep -q -- "--max-trials: '' is not a whole number from 0 to 2147483647" "$work/.err" && t_pass "the error names the flag and the range" ||
   t_fail "message: $(cat "$work/.err")"
-for f in duration trial-timeout min-gain max-gpu-mem max-startup first-run-weight; do
+for f in duration trial-timeout min-gain max-gpu-mem max-startup max-slowdown first-run-weight; do
   expect_error "tune --$f nan" "$E_USAGE" "$cfg" "$ORTUNE" tune "$m" --config "$cfg" --$f nan
 done
+expect_error "tune --max-slowdown 0.5" "$E_USAGE" "$cfg" "$ORTUNE" tune "$m" --config "$cfg" --max-slowdown 0.5
+grep -q -- "--max-slowdown 0.5: a ratio of at least 1" "$work/.err" && t_pass "--max-slowdown below 1: says it is a ratio" ||
+  t_fail "message: $(cat "$work/.err")"
 expect_error "tune --atol inf" "$E_USAGE" "$cfg" "$ORTUNE" tune "$m" --config "$cfg" --atol inf
 expect_error "tune --ab-rounds 1" "$E_USAGE" "$cfg" "$ORTUNE" tune "$m" --config "$cfg" --ab-rounds 1
 expect_error "tune --ab-runs 100000" "$E_USAGE" "$cfg" "$ORTUNE" tune "$m" --config "$cfg" --ab-runs 100000

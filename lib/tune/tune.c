@@ -152,6 +152,7 @@ static int measure_baseline(ortune_tuner *t) {
   ortune_trial *b1 = ortune_launch_trial(t, &base, 1);
   if (!b1 || b1->status != ORTUNE_TRIAL_OK) return baseline_failed(t, b1);
   t->base_score = ortune_tuner_score(t, b1);
+  t->base_p50 = b1->p50_ms;
   b1->speedup = 1.0;
   snprintf(base.name, sizeof base.name, "defaults (repeat)");
   ortune_trial *b2 = ortune_launch_trial(t, &base, 1);
@@ -160,6 +161,7 @@ static int measure_baseline(ortune_tuner *t) {
     t->noise = d * 1.5 > 0.02 ? d * 1.5 : 0.02;
     if (t->noise > 0.25) t->noise = 0.25;
     b2->speedup = t->base_score / ortune_tuner_score(t, b2);
+    if (b2->p50_ms > t->base_p50) t->base_p50 = b2->p50_ms; /* the lenient end of the defaults' own spread */
   }
   t->res.noise = t->noise;
   return ORTUNE_OK;
@@ -221,6 +223,7 @@ static void tuner_init(ortune_tuner *t, const ortune_tune_opts *o) {
   t->t_start = ortune_now();
   t->tty = isatty(2);
   t->base_score = t->best_score = INFINITY;
+  t->base_p50 = NAN;
   t->noise = 0.02;
   t->total_hint = 2; /* the baselines; each search sets its own estimate */
   ortune_results_init(&t->res);

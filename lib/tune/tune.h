@@ -126,6 +126,7 @@ typedef struct {
   int max_trials;             /* 0: none */
   double rtol, atol;          /* < 0: defaults */
   double max_gpu_mem_mb, max_startup_ms; /* 0: no constraint */
+  double max_slowdown;        /* a candidate's p50 at most this x the defaults' (0: no constraint) */
   int scale_memory;
   double trial_timeout_s;
   ortune_bench_opts bench;

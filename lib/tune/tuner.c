@@ -5,7 +5,7 @@
  * (launch.c), the final A/B (final.c) and impact (impact.c); they all judge trials by the functions here, so "better"
  * means one thing everywhere. The score is the --objective's latency of the typed record (plus --first-run-weight x
  * the first run); a trial counts (eligible) when it ran, was not dropped by the racing cutoff and meets
- * --max-gpu-mem / --max-startup. The stop flag is set by tune.c's signal handler and polled between trials, by the
+ * --max-gpu-mem / --max-startup / --max-slowdown. The stop flag is set by tune.c's signal handler and polled between trials, by the
  * workers and by the A/B. Saving writes the whole results (record.c) atomically after every trial. */
 #include "tuner.h"
 #include <math.h>
@@ -38,6 +38,9 @@ int ortune_tuner_eligible(const ortune_tuner *t, const ortune_trial *tr) {
   if (tr->status != ORTUNE_TRIAL_OK || tr->dropped) return 0;
   if (t->o->max_gpu_mem_mb > 0 && or0(tr->peak_gpu_mb) > t->o->max_gpu_mem_mb) return 0;
   if (t->o->max_startup_ms > 0 && or0(tr->create_ms) + or0(tr->first_run_ms) > t->o->max_startup_ms) return 0;
+  /* a faster start must not cost the runs: on an H200, cudnn_conv_algo_search=DEFAULT started resnet50_640 4.3x
+   * faster and ran it 3.7x slower (bench/RESULTS.md, session 4) */
+  if (t->o->max_slowdown > 0 && t->base_p50 > 0 && !(tr->p50_ms <= t->base_p50 * t->o->max_slowdown)) return 0;
   return 1;
 }
 

@@ -15,6 +15,7 @@ typedef struct {
   double t_start;
   int ntrials;                /* trials run (not resumed) */
   double base_score, noise;   /* baseline's score and relative run-to-run noise */
+  double base_p50;            /* the larger p50 of the two baselines: --max-slowdown's yardstick (NAN: unknown) */
   double best_score;          /* best eligible score so far (racing cutoff) */
   int last_rc;                /* why a trial could not be run (besides a signal) */
   int tty;
@@ -31,7 +32,7 @@ static inline int ortune_tuner_stopped(void) { return *ortune_tuner_stop_flag() 
 /* The objective: p50, p99 or mean latency (over all --shapes), plus first_run_weight x the mean first run; or
  * start-up: session creation + the first run at every shape. INFINITY when the trial has no such numbers. */
 double ortune_tuner_score(const ortune_tuner *t, const ortune_trial *tr);
-/* Ran, was not dropped by the racing cutoff, and meets --max-gpu-mem / --max-startup. */
+/* Ran, was not dropped by the racing cutoff, and meets --max-gpu-mem / --max-startup / --max-slowdown. */
 int ortune_tuner_eligible(const ortune_tuner *t, const ortune_trial *tr);
 /* Eligible and faster than `than` beyond the noise (tr may be NULL). */
 int ortune_tuner_better(const ortune_tuner *t, const ortune_trial *tr, double than);
