@@ -34,4 +34,12 @@ expect_error "compare --min-gain nan" "$E_USAGE" "$cfg" "$ORTUNE" compare "$m" -
 run_cmd "$work/o" "$work/e" "$ORTUNE" compare "$m" --config "$cfg" --rounds 3 --runs 256
 [ "$rc" -eq 0 ] && t_pass "compare --rounds 3 --runs 256 runs" || t_fail "compare --runs 256: exit $rc $(cat "$work/e")"
 
+# a budget the baselines use up: no verdict from a search that never began (exit 13, config untouched)
+cp "$cfg" "$work/before.yaml"
+run_cmd "$work/o" "$work/e" "$ORTUNE" tune "$m" --config "$cfg" --budget 0.2 --results "$work/short.json"
+[ "$rc" -eq 13 ] && grep -q "ended before any candidate was tried" "$work/e" && cmp -s "$cfg" "$work/before.yaml" &&
+  python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["final"]; assert f["verdict"] == "untried", f' "$work/short.json" &&
+  t_pass "--budget too short to try a candidate: exit 13, verdict untried, config unchanged" ||
+  t_fail "short budget: exit $rc: $(tail -n 1 "$work/e")"
+
 t_summary

@@ -132,6 +132,13 @@ static int run_ab(ortune_tuner *t, ortune_config **cfgs, const int *ids, int nf,
   return rc;
 }
 
+/* Whether the search measured any candidate (besides the defaults' baselines). */
+static int tried_any(const ortune_tuner *t) {
+  for (int i = 0; i < t->res.trials.n; i++)
+    if (strcmp(t->res.trials.v[i]->stage, "baseline")) return 1;
+  return 0;
+}
+
 /* The verdict: winner, verdict word and message in final and f. */
 static void verdict(const ortune_tuner *t, const ortune_final *f, int rc, int nf, cJSON *final, char *msg, size_t len) {
   if (f->winner) {
@@ -139,6 +146,11 @@ static void verdict(const ortune_tuner *t, const ortune_final *f, int rc, int nf
     cJSON_AddStringToObject(final, "verdict", "faster");
     snprintf(msg, len, "%s is %.3gx faster %sthan ORT defaults (95%% CI %.3g-%.3g over fresh sessions, interleaved A/B)",
              f->winner->name, f->speedup, strcmp(t->o->objective, "startup") ? "" : "to start ", f->ci_low, f->ci_high);
+  } else if (rc == ORTUNE_ETIMEOUT && nf == 0) {
+    cJSON_AddNumberToObject(final, "winner", 0);
+    cJSON_AddStringToObject(final, "verdict", "untried");
+    snprintf(msg, len, "--budget %g s ended before any candidate was tried (the defaults and the reference took %.0f s): no verdict, "
+             "config not written; give a larger --budget", t->o->budget_s, ortune_now() - t->t_start);
   } else if (rc && rc != ORTUNE_EINTR) {
     cJSON_AddNumberToObject(final, "winner", 0);
     cJSON_AddStringToObject(final, "verdict", "failed");
@@ -162,6 +174,8 @@ int ortune_final_run(ortune_tuner *t, ortune_final *f) {
   cJSON_AddArrayToObject(final, "candidates");
   int nf = pick_finalists(t, cfgs, ids), rc = ORTUNE_OK;
   if (nf > 0 && !ortune_tuner_stopped()) rc = run_ab(t, cfgs, ids, nf, final, f);
+  else if (nf == 0 && !ortune_tuner_stopped() && !tried_any(t) && t->o->budget_s > 0 && !ortune_tuner_budget_left(t))
+    rc = ORTUNE_ETIMEOUT; /* the budget ran out before the search began: "keeping the defaults" would be a guess */
   for (int i = 0; i <= (nf > 0 ? nf : 0); i++) ortune_config_release(cfgs[i]);
   verdict(t, f, rc, nf, final, f->message, sizeof f->message);
   if (rc && rc != ORTUNE_EINTR) ortune_set_error(rc, "%s", f->message);
