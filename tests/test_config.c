@@ -248,6 +248,39 @@ static void test_splice_section_in_middle(void **state) {
                "tail: {x: 1}\n");
 }
 
+/* A rewrite keeps the user's own lines for what it did not change: the spelling ("4GiB", "yes"), the comment after
+ * the value and the comments right above it; a changed value is written afresh (its old comment may no longer hold). */
+static void test_splice_keeps_user_lines(void **state) {
+  (void)state;
+  const char *p = tmp_path("userlines.yaml");
+  write_text(p, "onnxruntime:\n"
+                "  provider: cpu\n"
+                "  # the other service needs the rest\n"
+                "  gpu_mem_limit: 4GiB  # keep under 8\n"
+                "  enable_mem_pattern: yes   # measured 2026-11\n"
+                "  intra_op_num_threads: 8 # will change\n");
+  ortune_config *c = load_ok(p);
+  assert_string_equal(ortune_config_get(c, "gpu_mem_limit"), "4294967296");
+  assert_int_equal(ortune_config_set(c, "intra_op_num_threads", "2"), ORTUNE_OK);
+  assert_int_equal(ortune_config_set(c, "execution_mode", "ORT_PARALLEL"), ORTUNE_OK);
+  assert_int_equal(ortune_config_save(c, p), ORTUNE_OK);
+  char *got = slurp(p);
+  assert_contains(got, "  # the other service needs the rest\n  gpu_mem_limit: 4GiB  # keep under 8\n");
+  assert_contains(got, "  enable_mem_pattern: yes   # measured 2026-11\n");
+  assert_contains(got, "  intra_op_num_threads: 2\n");
+  if (strstr(got, "will change") || strstr(got, "4294967296")) fail_msg("changed line kept or 4GiB rewritten:\n%s", got);
+  ortune_config *d = load_ok(p);
+  assert_string_equal(ortune_config_get(d, "gpu_mem_limit"), "4294967296");
+  assert_string_equal(ortune_config_get(d, "execution_mode"), "ORT_PARALLEL");
+  assert_int_equal(ortune_config_save(d, p), ORTUNE_OK); /* again: nothing doubles */
+  char *again = slurp(p);
+  if (strcmp(got, again)) fail_msg("second save differs:\n%s\n---\n%s", got, again);
+  free(again);
+  free(got);
+  ortune_config_release(c);
+  ortune_config_release(d);
+}
+
 static void test_splice_section_first_and_last(void **state) {
   (void)state;
   check_splice("first.yaml", "", "onnxruntime:\n  provider: cpu\n", "other:\n  key: value # keep me\n");
@@ -639,7 +672,7 @@ int main(void) {
     cmocka_unit_test(test_clone_is_deep),
     cmocka_unit_test(test_provenance_and_freedims_roundtrip),
     cmocka_unit_test(test_freedim_values_validated),
-    cmocka_unit_test(test_splice_section_in_middle),
+    cmocka_unit_test(test_splice_section_in_middle), cmocka_unit_test(test_splice_keeps_user_lines),
     cmocka_unit_test(test_splice_section_first_and_last),
     cmocka_unit_test(test_splice_flow_style),
     cmocka_unit_test(test_splice_empty_section),

@@ -670,12 +670,26 @@ static void sb_scalar(sbuf *b, const char *s, int force_quote) {
   sb_add(b, "\"");
 }
 
-/* cfg's options, free dims and provenance as block-mapping lines indented by ind spaces. */
-static void emit_body(sbuf *b, const ortune_config *cfg, int ind) {
+/* The user's own lines in a rewritten section: for an option the new config keeps at the value the file had, the
+ * byte range [start, end) of its key line (with its trailing comment) and the comment lines right above it. */
+typedef struct { const char *text; size_t start[64], end[64]; } user_lines;
+
+/* Write option i's user line if it has one; 1 if written. */
+static int emit_user_line(sbuf *b, const user_lines *ul, int i) {
+  if (!ul || ul->end[i] <= ul->start[i]) return 0;
+  const char *p = ul->text + ul->start[i];
+  size_t n = ul->end[i] - ul->start[i];
+  sb_add(b, "%.*s%s", (int)n, p, p[n - 1] == '\n' || p[n - 1] == '\r' ? "" : "\n");
+  return 1;
+}
+
+/* cfg's options, free dims and provenance as block-mapping lines indented by ind spaces; an option the user's file
+ * had at the same value keeps the user's line (ul, may be NULL): "4GiB  # why" stays as it was written. */
+static void emit_body(sbuf *b, const ortune_config *cfg, int ind, const user_lines *ul) {
   int prov = ortune_option_index("provider");
-  sb_add(b, "%*sprovider: %s\n", ind, "", ortune_config_value(cfg, prov));
+  if (!emit_user_line(b, ul, prov)) sb_add(b, "%*sprovider: %s\n", ind, "", ortune_config_value(cfg, prov));
   for (int i = 0; i < ortune_noptions; i++) {
-    if (i == prov || !cfg->value[i]) continue;
+    if (i == prov || !cfg->value[i] || emit_user_line(b, ul, i)) continue;
     sb_add(b, "%*s%s: ", ind, "", ortune_options[i].name);
     sb_scalar(b, cfg->value[i], 0);
     sb_add(b, "\n");
@@ -704,7 +718,7 @@ char *ortune_config_to_yaml(const ortune_config *cfg) {
   sbuf b = {0};
   sb_add(&b, SECTION ":\n");
   sb_add(&b, "  # ONNX Runtime options (ORT's own names; `ortune explain NAME` says what each does).\n");
-  emit_body(&b, cfg, 2);
+  emit_body(&b, cfg, 2, NULL);
   if (b.oom) {
     free(b.p);
     return NULL;
@@ -731,7 +745,7 @@ static void emit_profile(sbuf *b, const ortune_config *cfg, int ind) {
     if (m->gpu_class[0]) sb_add(b, "%*sclass: %s\n", ind + 4, "", m->gpu_class);
     if (!m->gpu[0] && !m->cc[0] && !m->gpu_class[0]) sb_add(b, "%*sgpu: \"\"\n", ind + 4, "");
   }
-  emit_body(b, cfg, ind + 2);
+  emit_body(b, cfg, ind + 2, NULL);
 }
 
 /* Bytes of the line break at text[i], counted as libyaml counts lines (CRLF, CR, LF, and the
@@ -939,6 +953,37 @@ static int splice_profile(const char *path, const char *old, size_t oldlen, cons
   return rc;
 }
 
+#define HEADER_COMMENT "# ONNX Runtime options (ORT's own names; `ortune explain NAME` says what each does)."
+
+/* Is the line at off a comment starting at column col (not ortune's own header)? */
+static int comment_at(const char *text, size_t len, size_t off, size_t col) {
+  size_t i = off;
+  while (i < len && text[i] == ' ') i++;
+  return i - off == col && i < len && text[i] == '#' && strncmp(text + i, HEADER_COMMENT, strlen(HEADER_COMMENT));
+}
+
+/* The user's lines (user_lines) of the block mapping s, whose keys start lines at column ind, for cfg. */
+static void find_user_lines(yaml_document_t *doc, yaml_node_t *s, const char *old, size_t oldlen, const ortune_config *cfg,
+                            size_t ind, user_lines *ul) {
+  memset(ul, 0, sizeof *ul);
+  ul->text = old;
+  if (!s || s->type != YAML_MAPPING_NODE || s->data.mapping.style != YAML_BLOCK_MAPPING_STYLE) return;
+  for (yaml_node_pair_t *p = s->data.mapping.pairs.start; p < s->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = yaml_document_get_node(doc, p->key), *v = yaml_document_get_node(doc, p->value);
+    const char *name = scalar(k), *val = scalar(v);
+    int i = name ? ortune_option_index(name) : -1;
+    char norm[256];
+    if (i < 0 || !val || !cfg->value[i] || k->start_mark.column != ind || !key_starts_line(old, oldlen, k) ||
+        v->end_mark.line != k->start_mark.line || ortune_option_check(&ortune_options[i], val, norm, sizeof norm) ||
+        strcmp(norm, cfg->value[i]))
+      continue; /* changed, or not one plain line: written by ortune */
+    size_t first = k->start_mark.line;
+    while (first > 0 && comment_at(old, oldlen, line_offset(old, oldlen, first - 1), ind)) first--;
+    ul->start[i] = line_offset(old, oldlen, first);
+    ul->end[i] = line_offset(old, oldlen, k->start_mark.line + 1);
+  }
+}
+
 /* The section text for cfg as the default: with the file's profiles: block after its keys, byte for byte, when the
  * section has one (*had_profiles set). */
 static int default_section(const char *path, const char *old, size_t oldlen, const ortune_config *cfg, char **sec,
@@ -952,8 +997,14 @@ static int default_section(const char *path, const char *old, size_t oldlen, con
     if (s && s->type == YAML_MAPPING_NODE) pval = map_get(&d.doc, s, "profiles", &pkey);
   }
   if (!pval) {
+    user_lines ul;
+    find_user_lines(&d.doc, s, old, oldlen, cfg, 2, &ul);
     ydoc_free(&d);
-    *sec = ortune_config_to_yaml(cfg);
+    sbuf b = {0};
+    sb_add(&b, SECTION ":\n  " HEADER_COMMENT "\n");
+    emit_body(&b, cfg, 2, &ul);
+    if (b.oom) free(b.p);
+    *sec = b.oom ? NULL : b.p;
     return *sec ? ORTUNE_OK : ortune_set_error(ORTUNE_ENOMEM, "write %s: out of memory", path);
   }
   *had_profiles = 1;
@@ -969,7 +1020,7 @@ static int default_section(const char *path, const char *old, size_t oldlen, con
   ydoc_free(&d);
   sbuf b = {0};
   sb_add(&b, SECTION ":\n%*s# ONNX Runtime options (ORT's own names; `ortune explain NAME` says what each does).\n", ind, "");
-  emit_body(&b, cfg, ind);
+  emit_body(&b, cfg, ind, NULL);
   sb_add(&b, "%.*s", (int)(end - start), old + start);
   if (end == oldlen && old[end - 1] != '\n' && old[end - 1] != '\r') sb_add(&b, "\n");
   if (b.oom) {
