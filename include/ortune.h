@@ -203,8 +203,10 @@ typedef struct {
   int cc_major, cc_minor; /* compute capability, -1 if unknown */
   int sm_count;           /* -1 if unknown */
 } ortune_gpu;
-/* GPUs seen through NVML (libnvidia-ml.so.1 loaded at run time). Returns the
- * count written (0 when NVML is absent). */
+/* GPUs seen through NVML (libnvidia-ml.so.1 loaded at run time), numbered as
+ * CUDA numbers them (out[device_id]): with CUDA_VISIBLE_DEVICES set, only the
+ * GPUs it lists, in its order (index keeps NVML's number). Returns the count
+ * written (0 when NVML is absent). */
 ORTUNE_API int ortune_gpu_list(ortune_gpu *out, int max);
 
 #ifdef __cplusplus

@@ -89,6 +89,30 @@ static void expect(const char *path, const char *gpu, const char *want, const ch
   ortune_config_release(load_as(path, gpu, want, why));
 }
 
+/* CUDA's device numbers under CUDA_VISIBLE_DEVICES: the GPU identity (profiles, staleness, provenance) must be the
+ * GPU device_id runs on, not NVML's GPU of that number. */
+static void test_cuda_visible(void **state) {
+  (void)state;
+  const char uuids[4][96] = {"GPU-aaaa-0000", "GPU-bbbb-1111", "GPU-bbcc-2222", "GPU-dddd-3333"};
+  int map[8];
+  assert_int_equal(ortune_cuda_visible(NULL, uuids, 4, map, 8), 4); /* unset: all, in order */
+  assert_int_equal(map[3], 3);
+  assert_int_equal(ortune_cuda_visible("2", uuids, 4, map, 8), 1); /* device 0 is NVML's GPU 2 */
+  assert_int_equal(map[0], 2);
+  assert_int_equal(ortune_cuda_visible("3, 1", uuids, 4, map, 8), 2);
+  assert_int_equal(map[0], 3);
+  assert_int_equal(map[1], 1);
+  assert_int_equal(ortune_cuda_visible("GPU-dddd,0", uuids, 4, map, 8), 2); /* a UUID prefix */
+  assert_int_equal(map[0], 3);
+  assert_int_equal(map[1], 0);
+  assert_int_equal(ortune_cuda_visible("GPU-bb", uuids, 4, map, 8), 0);  /* ambiguous: CUDA sees nothing from there */
+  assert_int_equal(ortune_cuda_visible("1,7,2", uuids, 4, map, 8), 1);   /* the list ends at a device that is not there */
+  assert_int_equal(ortune_cuda_visible("", uuids, 4, map, 8), 0);        /* empty: no GPU */
+  assert_int_equal(ortune_cuda_visible("-1", uuids, 4, map, 8), 0);
+  assert_int_equal(ortune_cuda_visible("1,1", uuids, 4, map, 8), 1);     /* a repeat ends it */
+  assert_int_equal(ortune_cuda_visible("1x", uuids, 4, map, 8), 0);
+}
+
 static void test_rule_gpu(void **state) {
   (void)state;
   const char *p = tmp_path("fleet.yaml");
@@ -407,6 +431,7 @@ static void test_drop_section(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_cuda_visible),
     cmocka_unit_test_setup_teardown(test_rule_gpu, setup_env, teardown),
     cmocka_unit_test_setup_teardown(test_rule_cpu, setup_env, teardown),
     cmocka_unit_test_setup_teardown(test_no_match_no_default, setup_env, teardown),

@@ -238,6 +238,41 @@ typedef int (*nvml_mem_fn)(void *, nvml_memory *);
 typedef int (*nvml_driver_fn)(char *, unsigned int);
 typedef int (*nvml_cc_fn)(void *, int *, int *);
 
+/* CUDA_VISIBLE_DEVICES as CUDA reads it: a comma-separated list of device indices or UUIDs ("GPU-8f2c...", a unique
+ * prefix is enough; "MIG-..." names a MIG instance, not matched here); the list ends at the first entry that names
+ * no device; unset means every device, empty means none. map[k] = the NVML index of CUDA device k; returns the count. */
+int ortune_cuda_visible(const char *cvd, const char (*uuids)[96], int n, int *map, int max) {
+  int k = 0;
+  if (!cvd) {
+    for (; k < n && k < max; k++) map[k] = k;
+    return k;
+  }
+  for (const char *p = cvd; *p && k < max;) {
+    while (*p == ' ') p++;
+    size_t len = strcspn(p, ",");
+    int found = -1;
+    char *end;
+    long v = strtol(p, &end, 10);
+    if (end != p && (size_t)(end - p) <= len && (end - p == (long)len || *end == ' ')) {
+      found = v >= 0 && v < n ? (int)v : -1;
+    } else if (len >= 5 && !strncmp(p, "GPU-", 4)) {
+      for (int i = 0; i < n; i++)
+        if (!strncmp(uuids[i], p, len)) {
+          if (found >= 0) { found = -1; break; } /* ambiguous prefix */
+          found = i;
+        }
+    }
+    if (found < 0) break;
+    for (int j = 0; j < k; j++)
+      if (map[j] == found) found = -1; /* a repeated device: CUDA stops there too */
+    if (found < 0) break;
+    map[k++] = found;
+    p += len;
+    if (*p == ',') p++;
+  }
+  return k;
+}
+
 int ortune_gpu_list(ortune_gpu *out, int max) {
   void *h = dlopen("libnvidia-ml.so.1", RTLD_LAZY | RTLD_LOCAL);
   if (!h) return 0;
@@ -252,22 +287,32 @@ int ortune_gpu_list(ortune_gpu *out, int max) {
   unsigned int n = 0;
   int got = 0;
   if (!init || !count || !handle || !name || !mem || !driver || init() != 0 || count(&n) != 0) goto done;
-  char drv[32] = "";
+  char drv[32] = "", uuids[64][96];
+  void *devs[64];
+  int nd = 0, map[64];
   driver(drv, sizeof drv);
-  for (unsigned int i = 0; i < n && got < max; i++) {
-    void *dev;
-    if (handle(i, &dev) != 0) continue;
+  for (unsigned int i = 0; i < n && nd < 64; i++) { /* NVML numbers every GPU of the machine */
+    if (handle(i, &devs[nd]) != 0) continue;
+    uuids[nd][0] = '\0';
+    if (uuid) uuid(devs[nd], uuids[nd], sizeof uuids[nd]);
+    nd++;
+  }
+  /* CUDA's device k (device_id) is the k-th of CUDA_VISIBLE_DEVICES (CUDA_DEVICE_ORDER=FASTEST_FIRST, CUDA's
+   * default, can order unlike GPUs otherwise than NVML's PCI order: not modelled) */
+  int nv = ortune_cuda_visible(getenv("CUDA_VISIBLE_DEVICES"), (const char (*)[96])uuids, nd, map, 64);
+  for (int k = 0; k < nv && got < max; k++) {
+    void *dev = devs[map[k]];
     ortune_gpu *g = &out[got++];
     memset(g, 0, sizeof *g);
-    g->index = (int)i;
+    g->index = map[k];
     name(dev, g->name, sizeof g->name);
-    if (uuid) uuid(dev, g->uuid, sizeof g->uuid);
+    snprintf(g->uuid, sizeof g->uuid, "%s", uuids[map[k]]);
     nvml_memory m;
     if (mem(dev, &m) == 0) g->memory_total = m.total;
     snprintf(g->driver, sizeof g->driver, "%s", drv);
     g->cc_major = g->cc_minor = -1;
     if (cc) cc(dev, &g->cc_major, &g->cc_minor);
-    g->sm_count = cuda_sm_count((int)i);
+    g->sm_count = cuda_sm_count(k); /* CUDA's ordinal */
   }
 done:
   /* NVML stays loaded: unloading it while its threads may run is unsafe */

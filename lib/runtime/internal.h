@@ -308,5 +308,8 @@ int ortune_session_create_cached(OrtEnv *env, const char *model, const ortune_co
 long long ortune_gpu_mem_used(int dev);
 /* GPU class from the seed's guide: "high", "mid", "entry" or "none". */
 const char *ortune_gpu_class(const ortune_gpu *g);
+/* CUDA_VISIBLE_DEVICES (cvd, NULL: unset) over n NVML GPUs with these UUIDs: map[k] = the NVML index of CUDA
+ * device k; returns how many CUDA sees. */
+int ortune_cuda_visible(const char *cvd, const char (*uuids)[96], int n, int *map, int max);
 
 #endif
