@@ -40,7 +40,7 @@ while IFS='|' read -r m flags; do
   # shellcheck disable=SC2086 # flags are words
   step "$b: info" "$ORTUNE" info "$m"
   step "$b: run" "$ORTUNE" run "$m" $flags
-  step "$b: tune --space cpu" "$ORTUNE" tune "$m" --config "$cfg" --space cpu --budget 20 --max-trials 2 --duration 0.1 \
+  step "$b: tune --space cpu" "$ORTUNE" tune "$m" --config "$cfg" --space cpu --max-trials 2 --duration 0.1 \
     --min-runs 5 --ab-rounds 3 --ab-runs 3 --quiet $flags
   step "$b: run --config (tuned)" "$ORTUNE" run "$m" --config "$cfg" $flags
   step "$b: compare --against defaults" "$ORTUNE" compare "$m" --config "$cfg" --rounds 3 --runs 3 $flags

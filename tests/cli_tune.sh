@@ -26,7 +26,7 @@ service:
 
 onnxruntime:
   provider: cpu
-  intra_op_num_threads: 1     # replaced by the tuned section
+  intra_op_num_threads: 1     # pinned by the user: kept as written
   free_dimension_overrides:   # kept: the example program feeds dynamic dims as 1 otherwise
     p2o.DynamicDimension.0: 1
     p2o.DynamicDimension.1: 256
@@ -62,7 +62,7 @@ assert sec, "no onnxruntime: section"
 body = sec.group(1)
 assert re.search(r"^  provider: cpu$", body, re.M), "no provider: cpu"
 assert re.search(r"^    p2o\.DynamicDimension\.1: 256$", body, re.M), "free_dimension_overrides lost"
-assert "intra_op_num_threads: 1     #" not in body, "the old section is still there"
+assert "\n  intra_op_num_threads: 1     # pinned by the user: kept as written\n" in body, "the user's own line was rewritten"
 m = re.search(r'^    model_sha256: "?([0-9a-f]{64})"?$', body, re.M)
 assert m, "no provenance model_sha256"
 assert m.group(1) == sys.argv[2], "model_sha256 %s != sha256sum %s" % (m.group(1), sys.argv[2])
