@@ -221,24 +221,27 @@ static void test_budget(void **state) {
 static void test_ab_shape(void **state) {
   (void)state;
   int s = 0, r = 0;
-  ortune_ab_shape(1000, 3, 0.15, 1.0, 16, 3, 0, &s, &r); /* plenty: six sessions of ceil(16/6) = 3 rounds */
+  ortune_ab_shape(1000, 3, 0.15, 1.0, 16, 3, 0, &s, &r); /* plenty: eight sessions of ceil(16/8) = 2 rounds */
+  assert_int_equal(s, 8);
+  assert_int_equal(r, 2);
+  ortune_ab_shape(1000, 3, 0.15, 1.0, 30, 3, 0, &s, &r); /* --ab-rounds 30: eight of four */
+  assert_int_equal(s, 8);
+  assert_int_equal(r, 4);
+  ortune_ab_shape(12, 3, 0.15, 1.0, 16, 3, 0, &s, &r); /* 12/8 - 1 = 0.5 s: 1 round; 12/7 - 1 = 0.71 s: 1; 12/6 - 1 = 1 s: 2 */
   assert_int_equal(s, 6);
-  assert_int_equal(r, 3);
-  ortune_ab_shape(12, 3, 0.15, 1.0, 16, 3, 0, &s, &r); /* 12/6 - 1 = 1 s: 2 rounds < 3; 12/5 - 1 = 1.4: 3 rounds */
-  assert_int_equal(s, 5);
-  assert_int_equal(r, 3);
+  assert_int_equal(r, 2);
   ortune_ab_shape(4, 3, 0.15, 1.0, 16, 3, 0, &s, &r); /* 4/3 - 1 = 0.33 s: not even two rounds: three of two */
   assert_int_equal(s, 3);
   assert_int_equal(r, 2);
   ortune_ab_shape(1000, 3, 0.15, 1.0, 16, 3, 1, &s, &r); /* fixed: three sessions, ceil(16/3) = 6 rounds */
   assert_int_equal(s, 3);
   assert_int_equal(r, 6);
-  ortune_ab_shape(1000, 3, 0.15, 1.0, 3, 3, 0, &s, &r); /* --ab-rounds 3: no more sessions, two rounds each */
+  ortune_ab_shape(1000, 3, 0.15, 1.0, 4, 3, 0, &s, &r); /* --ab-rounds 4: no more sessions, two rounds each */
   assert_int_equal(s, 3);
   assert_int_equal(r, 2);
   ortune_ab_shape(INFINITY, 3, 0.15, 1.0, 16, 3, 0, &s, &r);
-  assert_int_equal(s, 6);
-  assert_int_equal(r, 3);
+  assert_int_equal(s, 8);
+  assert_int_equal(r, 2);
 }
 
 int main(void) {

@@ -259,14 +259,15 @@ int ortune_rounds_fit(double seconds_left, int n, double block_s, int min_rounds
 }
 
 /* More sessions before more rounds: the interval is over sessions (a restart's cuDNN picks and memory placement),
- * and its t factor is 4.3 with three of them against 2.6 with six. Three GPU tunes of rtmo_like with three sessions
- * of 2-4 rounds gave 1.81x, 2.27x, 2.17x (bench/RESULTS.md, session 4). */
+ * and its t factor is 4.3 with three of them against 2.4 with eight. On an H200 rtmo_like's defaults ran at 2.59 to
+ * 4.77 ms p50 in separate sessions of one tune, the rounds inside a session agreed, and three tunes with three
+ * sessions gave 2.00x, 2.43x, 2.68x (bench/RESULTS.md, session 4): the spread is between sessions. */
 void ortune_ab_shape(double seconds, int n, double block_s, double setup_s, int total_rounds, int min_sessions, int fixed,
                      int *sessions, int *rounds) {
-  for (int s = fixed || min_sessions >= 6 ? min_sessions : 6; s >= min_sessions; s--) {
+  for (int s = fixed || min_sessions >= 8 ? min_sessions : 8; s >= min_sessions; s--) {
     int cap = (total_rounds + s - 1) / s;
-    if (s > min_sessions && cap < 3) continue; /* the rounds asked for do not give more sessions three each */
-    int fit = ortune_rounds_fit(seconds / s - setup_s, n, block_s, s > min_sessions ? 3 : 2, cap > 2 ? cap : 2);
+    if (s > min_sessions && cap < 2) continue; /* the rounds asked for do not give more sessions two each */
+    int fit = ortune_rounds_fit(seconds / s - setup_s, n, block_s, 2, cap > 2 ? cap : 2);
     if (fit || s == min_sessions) {
       *sessions = s;
       *rounds = fit ? fit : 2;

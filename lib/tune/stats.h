@@ -64,8 +64,8 @@ int ortune_block_runs(double run_ms, double block_s);
  * 0 when not even min_rounds fit). */
 int ortune_rounds_fit(double seconds_left, int n, double block_s, int min_rounds, int max_rounds);
 /* The A/B's shape within seconds (n configs, blocks of block_s, setup_s per session to open them, total_rounds
- * wanted in all): the most sessions, from six down to min_sessions, that still get three rounds each; else
- * min_sessions of what fits (at least two rounds). fixed: exactly min_sessions. Sets *sessions and *rounds. */
+ * wanted in all): the most sessions, from eight down to min_sessions, that still get two rounds each; else
+ * min_sessions of two rounds. fixed: exactly min_sessions. Sets *sessions and *rounds. */
 void ortune_ab_shape(double seconds, int n, double block_s, double setup_s, int total_rounds, int min_sessions, int fixed,
                      int *sessions, int *rounds);
 
