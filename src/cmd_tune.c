@@ -258,10 +258,8 @@ static void out_err(const cJSON *res, const cJSON *tr, char *buf, size_t len) {
 static double rank_key(const cJSON *tr, int startup) {
   if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(tr, "status")), "ok")) return INFINITY;
   if (!startup) return ortune_jnum(tr, "p50_ms", INFINITY);
-  int n = cJSON_GetArraySize(cJSON_GetObjectItem(tr, "shapes"));
-  double first = n > 0 ? ortune_jnum(tr, "first_run_mean_ms", NAN) * n : ortune_jnum(tr, "first_run_ms", NAN);
-  double v = ortune_jnum(tr, "create_ms", NAN) + first;
-  return isfinite(v) ? v : INFINITY;
+  return ortune_start_ms(ortune_jnum(tr, "create_ms", NAN), ortune_jnum(tr, "first_run_ms", NAN),
+                         ortune_jnum(tr, "first_run_mean_ms", NAN), cJSON_GetArraySize(cJSON_GetObjectItem(tr, "shapes")));
 }
 
 static void print_table(const cJSON *res) {

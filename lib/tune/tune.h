@@ -150,4 +150,8 @@ int ortune_tune_signal(void);
 #define ORTUNE_WORKDIR_PREFIX "ortune."
 /* Remove the work dirs in tmpdir of tunes whose process is gone (killed before their cleanup); only this user's. */
 void ortune_sweep_workdirs(const char *tmpdir);
+/* A start as --objective startup scores it: session creation + the first run at every shape (nshapes > 0: the
+ * mean first run x nshapes); INFINITY when a part is unknown. The tuner's score and the CLI's table share it. */
+double ortune_start_ms(double create_ms, double first_run_ms, double first_run_mean_ms, int nshapes);
+
 #endif

@@ -18,12 +18,15 @@ volatile sig_atomic_t *ortune_tuner_stop_flag(void) { return &got_signal; }
 
 /* ---- the state every module shares (tuner.h) ---------------------------------------------------------- */
 
+double ortune_start_ms(double create_ms, double first_run_ms, double first_run_mean_ms, int nshapes) {
+  double v = create_ms + (nshapes > 0 ? first_run_mean_ms * nshapes : first_run_ms);
+  return isfinite(v) ? v : INFINITY;
+}
+
 double ortune_tuner_score(const ortune_tuner *t, const ortune_trial *tr) {
-  if (!strcmp(t->o->objective, "startup")) { /* session creation + the first run at every shape */
-    int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tr->more, "shapes"));
-    double first = n > 0 ? tr->first_run_mean_ms * n : tr->first_run_ms;
-    return !isnan(tr->create_ms) && isfinite(first) ? tr->create_ms + first : INFINITY;
-  }
+  if (!strcmp(t->o->objective, "startup"))
+    return ortune_start_ms(tr->create_ms, tr->first_run_ms, tr->first_run_mean_ms,
+                           cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tr->more, "shapes")));
   double x = !strcmp(t->o->objective, "p99") ? tr->p99_ms : !strcmp(t->o->objective, "throughput") ? tr->mean_ms : tr->p50_ms;
   if (isnan(x)) return INFINITY;
   if (t->o->first_run_weight <= 0) return x;
