@@ -122,6 +122,14 @@ EOF
     "$ORTUNE" compare "$work/det.onnx" --config "$work/det.yaml" --shape x=1x3x128x128 --rounds 2 --runs 1 >"$work/dc.out" 2>&1 &&
     t_pass "PP-OCRv4 det: out-of-range weights keep their 2 nodes float32; outputs within 1e-2" ||
     t_fail "PP-OCRv4 det in float16: $(cat "$work/d.out" "$work/d.err") $(tail -n 1 "$work/dc.out")"
+  # a float32 config written while ortune's float16 model of it is still beside the model: said, not deleted
+  cp "$ppocr_cls" "$work/cls2.onnx"
+  "$ORTUNE" convert "$work/cls2.onnx" --fp16 -o "$work/cls2.ortune-fp16.onnx" --quiet
+  run_cmd "$work/u.out" "$work/u.err" "$ORTUNE" tune "$work/cls2.onnx" $fast --config "$work/u.yaml"
+  [ "$rc" -eq 0 ] && ! grep -q model_override "$work/u.yaml" && [ -e "$work/cls2.ortune-fp16.onnx" ] &&
+    grep -q "note: .*cls2.ortune-fp16.onnx (a float16 model an earlier tune wrote) is not used by .*u.yaml now" "$work/u.err" &&
+    t_pass "float32 config beside an earlier float16 model: a note names it, the file stays" ||
+    t_fail "unused float16 model: exit $rc: $(tail -n 2 "$work/u.err")"
   if ro_dir_ok; then # the float16 winner would go next to the model: a read-only model directory fails first
     mkdir "$work/romodel" && cp "$ppocr_cls" "$work/romodel/cls.onnx"
     expect_error "tune --accuracy: model in a read-only directory" "$E_IO" "$work/ro.yaml" in_ro_dir "$work/romodel" \

@@ -24,10 +24,10 @@ rc=$?
 grep -q "^ortune: note: keeping execution_mode=ORT_PARALLEL as set in .*--search-set-options" "$work/e" &&
   [ "$(grep -c '^ortune: note: keeping' "$work/e")" -eq 1 ] && t_pass "one-line note names the pinned option" ||
   t_fail "note: $(grep '^ortune' "$work/e")"
-pycheck "every user option is in the written config" "$cfg" <<'PY'
+pycheck "every user option is in the written config, as the user wrote it (4GiB and its comment)" "$cfg" <<'PY'
 import sys
 t = open(sys.argv[1]).read()
-for line in ["  gpu_mem_limit: 4294967296", "  inter_op_num_threads: 2", "  tunable_op_max_tuning_duration_ms: 50",
+for line in ["  gpu_mem_limit: 4GiB  # shared GPU\n", "  inter_op_num_threads: 2", "  tunable_op_max_tuning_duration_ms: 50",
              "  execution_mode: ORT_PARALLEL", "app:\n  fps: 30"]:
     assert line in t, (line, t)
 PY

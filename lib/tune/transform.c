@@ -251,6 +251,13 @@ static int replaceable(const char *path) {
   return ours;
 }
 
+int ortune_tune_transform_unused(const ortune_config *c, const char *model, char *path, size_t len) {
+  const char *ov = ortune_config_get(c, "model_override");
+  if (ov && *ov) return 0;
+  fp16_name(model, path, len);
+  return access(path, F_OK) == 0 && replaceable(path);
+}
+
 int ortune_tune_transform_finish(ortune_config *c, const char *model, const ortune_accuracy *acc) {
   const char *ov = ortune_config_get(c, "model_override");
   if (!ov || !*ov) return 0;

@@ -111,6 +111,9 @@ int ortune_tune_fp16_prepare(const char *model, const char *work, const char *ke
 /* When c's model_override names a transformed model in the work dir: write it next to model
  * (model.ortune-fp16.onnx), point model_override at it and record its sha256 (and acc's rules, for compare) in c's
  * provenance. */
+/* A float32 config written for model while an earlier tune's float16 model (model.ortune-fp16.onnx, ortune's own)
+ * is still next to it: 1 and its path (the caller says so; deleting is the user's call). */
+int ortune_tune_transform_unused(const ortune_config *c, const char *model, char *path, size_t len);
 int ortune_tune_transform_finish(ortune_config *c, const char *model, const ortune_accuracy *acc);
 
 /* ---- the tuner (tune.c: orchestration; search.c, launch.c, final.c, impact.c, winner.c, record.c) ---- */

@@ -86,6 +86,10 @@ int ortune_winner_write(const ortune_tuner *t, const ortune_final *f) {
   provenance_facts(t, c);
   provenance_verdict(t, f, c);
   rc = ortune_config_save(c, t->o->config_path);
+  char unused[4096];
+  if (!rc && ortune_tune_transform_unused(c, t->o->model, unused, sizeof unused))
+    fprintf(stderr, "ortune: note: %s (a float16 model an earlier tune wrote) is not used by %s now; remove it if nothing "
+            "else opens it\n", unused, t->o->config_path);
 fail_transform:
   ortune_config_release(c);
   return rc;
