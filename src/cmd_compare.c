@@ -1,4 +1,4 @@
-/* cmd_compare.c - `ortune compare MODEL --config A.yaml [--against B.yaml|defaults]`: the before/after check, measured
+/* cmd_compare.c - `ortune compare MODEL --config A.yaml [--against B.yaml|defaults|before]`: the before/after check, measured
  * exactly as tune's final A/B is (ab.c: several fresh sessions, interleaved rounds, one verdict rule). */
 #define _GNU_SOURCE
 #include "ab.h"
@@ -30,7 +30,8 @@ static int add_also(void *v, const char *f) {
 
 static const cli_opt compare_table[] = {
   OPT_CALL("also", "FILE", add_also, "another config measured in the same interleaved rounds (repeatable)"),
-  OPT_STR("against", compare_opts, against, "FILE|defaults", "the other side (default: ORT defaults)"),
+  OPT_STR("against", compare_opts, against, "FILE|defaults|before",
+          "the other side (default: ORT defaults; before: the config less what tune changed, your own settings kept)"),
   OPT_DBL("budget", compare_opts, budget, "SECONDS", "time limit for the whole comparison; sessions that would not fit are skipped, but three always run (default 600)"),
   OPT_STR("config", compare_opts, common.config, "FILE", "the tuned config.yaml"),
   CLI_COMMON_INPUT_OPTS(compare_opts),
@@ -43,8 +44,29 @@ static const cli_opt compare_table[] = {
   {0},
 };
 
-/* The against side: a file, or ORT's defaults with the harness keys of a. */
+/* "before": a without what the tune that wrote it changed (its provenance's tuned list): the user's own settings. */
+static int before_config(const compare_opts *o, const ortune_config *a, ortune_config **out) {
+  const char *tuned = ortune_config_provenance(a, "tuned");
+  if (!tuned)
+    return ortune_set_error(ORTUNE_EUSAGE, "compare --against before: %s does not say what a tune changed (no provenance "
+                            "'tuned': not written by this ortune's tune): give --against OLD.yaml or --against defaults",
+                            o->common.config);
+  int rc = ortune_config_clone(a, out);
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s", tuned);
+  for (char *save = NULL, *tok = strtok_r(buf, " ", &save); !rc && tok; tok = strtok_r(NULL, " ", &save)) {
+    int i = ortune_option_index(tok);
+    if (i < 0 || !strcmp(tok, "provider")) continue;
+    free((*out)->value[i]);
+    (*out)->value[i] = NULL;
+  }
+  return rc;
+}
+
+/* The against side: a file, "before" (the config less what tune changed), or ORT's defaults with the harness keys
+ * of a. */
 static int against_config(const compare_opts *o, const ortune_config *a, ortune_config **out) {
+  if (o->against && !strcmp(o->against, "before")) return before_config(o, a, out);
   if (o->against && strcmp(o->against, "defaults")) {
     cli_common c = o->common;
     c.config = o->against;
@@ -118,6 +140,7 @@ static int report(const compare_opts *o, const char *const *names, ortune_config
   cJSON *root = o->common.json ? cJSON_CreateObject() : NULL, *list = NULL; /* JSON built by cJSON: any path is escaped */
   if (root) {
     cJSON_AddStringToObject(root, "against", names[0]);
+    cJSON_AddItemToObject(root, "against_config", ortune_config_to_json(cfg[0])); /* what "before"/"defaults" meant */
     cJSON_AddNumberToObject(root, "against_p50_ms", ab->p50[0]);
     cJSON_AddNumberToObject(root, "against_p99_ms", ab->p99[0]);
     cJSON_AddItemToObject(root, "measurement", ortune_ab_json(ab));
@@ -183,7 +206,7 @@ static int measure(const compare_opts *o, const char *model, ortune_config **cfg
 static int compare_run(void *vo, int argc, char **argv) {
   compare_opts *o = vo;
   if (argc != 1 || !o->common.config) {
-    ortune_set_error(ORTUNE_EUSAGE, "compare: usage: ortune compare MODEL --config A.yaml [--against B.yaml|defaults] [--also C.yaml]");
+    ortune_set_error(ORTUNE_EUSAGE, "compare: usage: ortune compare MODEL --config A.yaml [--against B.yaml|defaults|before] [--also C.yaml]");
     return cli_fail(ORTUNE_EUSAGE);
   }
   if (cli_check_ab("rounds", o->rounds, "runs", o->runs)) return cli_fail(ORTUNE_EUSAGE);

@@ -31,6 +31,7 @@ for line in ["  gpu_mem_limit: 4GiB  # shared GPU\n", "  inter_op_num_threads: 2
              "  execution_mode: ORT_PARALLEL", "app:\n  fps: 30"]:
     assert line in t, (line, t)
 PY
+grep -q '^    tuned: ' "$cfg" && t_pass "tune records what it changed (provenance: tuned)" || t_fail "no provenance tuned in $cfg"
 pycheck "every candidate keeps them (base of the tune), none changes execution_mode" "$work/r.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -77,4 +78,19 @@ printf 'onnxruntime:\n  execution_mode: ORT_PARALLEL\n  session.inter_op.allow_s
 run_cmd "$work/o" "$work/e" "$ORTUNE" run "$data/add2.onnx" --config "$work/g.yaml"
 [ "$rc" -eq 0 ] && t_pass "session.inter_op.allow_spinning: 0 is accepted and applied" || t_fail "inter_op spinning: $(cat "$work/e")"
 
+# compare --against before: the config less what the tune changed (provenance: tuned), the user's settings kept
+printf 'onnxruntime:\n  provider: cpu\n  intra_op_num_threads: 1\n  enable_mem_pattern: 0\n  provenance:\n    tuned: "enable_mem_pattern"\n' >"$work/tuned.yaml"
+run_cmd "$work/o" "$work/e" "$ORTUNE" compare "$data/add2.onnx" --config "$work/tuned.yaml" --against before --rounds 2 --runs 2 --json
+pycheck "compare --against before: the user's intra_op_num_threads kept, the tuned enable_mem_pattern dropped" "$work/o" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["against"] == "before", j["against"]
+o = j["against_config"]["options"]
+assert o.get("intra_op_num_threads") == "1" and "enable_mem_pattern" not in o, o
+PY
+printf 'onnxruntime:\n  provider: cpu\n  intra_op_num_threads: 1\n' >"$work/hand.yaml"
+expect_error "compare --against before on a config no tune wrote" "$E_USAGE" "$work/hand.yaml" "$ORTUNE" compare "$data/add2.onnx" \
+  --config "$work/hand.yaml" --against before
+grep -q "does not say what a tune changed" "$work/.err" && t_pass "--against before without provenance: says why and the way out" ||
+  t_fail "message: $(cat "$work/.err")"
 t_summary

@@ -65,6 +65,12 @@ static void provenance_verdict(const ortune_tuner *t, const ortune_final *f, ort
   ortune_config_set_provenance(c, "baseline_p50_ms", buf);
   snprintf(buf, sizeof buf, "%.4g", p99);
   ortune_config_set_provenance(c, "baseline_p99_ms", buf);
+  /* what the tune changed, so that `compare --against before` can measure the config without it */
+  char tuned[1024] = "";
+  size_t n = 0;
+  for (int i = 0; f->winner && i < ortune_noptions && n < sizeof tuned; i++)
+    if (f->winner->config->value[i]) n += (size_t)snprintf(tuned + n, sizeof tuned - n, "%s%s", n ? " " : "", ortune_options[i].name);
+  ortune_config_set_provenance(c, "tuned", tuned);
   if (!f->winner) {
     ortune_config_set_provenance(c, "speedup", "1 (defaults kept)");
     return;
