@@ -962,6 +962,18 @@ static int comment_at(const char *text, size_t len, size_t off, size_t col) {
   return i - off == col && i < len && text[i] == '#' && strncmp(text + i, HEADER_COMMENT, strlen(HEADER_COMMENT));
 }
 
+/* Do the lines [start, end) break only with "\n" or "\r\n"? (A line ended by NEL, LS or PS, which YAML also reads as
+ * a break, is rendered afresh: copied, the break would change what follows it.) */
+static int plain_breaks(const char *text, size_t len, size_t start, size_t end) {
+  for (size_t i = start; i < end; i++) {
+    size_t b = break_len(text, len, i);
+    if (!b) continue;
+    if (text[i] != '\n' && !(text[i] == '\r' && b == 2)) return 0;
+    i += b - 1;
+  }
+  return 1;
+}
+
 /* The user's lines (user_lines) of the block mapping s, whose keys start lines at column ind, for cfg. */
 static void find_user_lines(yaml_document_t *doc, yaml_node_t *s, const char *old, size_t oldlen, const ortune_config *cfg,
                             size_t ind, user_lines *ul) {
@@ -979,8 +991,10 @@ static void find_user_lines(yaml_document_t *doc, yaml_node_t *s, const char *ol
       continue; /* changed, or not one plain line: written by ortune */
     size_t first = k->start_mark.line;
     while (first > 0 && comment_at(old, oldlen, line_offset(old, oldlen, first - 1), ind)) first--;
-    ul->start[i] = line_offset(old, oldlen, first);
-    ul->end[i] = line_offset(old, oldlen, k->start_mark.line + 1);
+    size_t a = line_offset(old, oldlen, first), b = line_offset(old, oldlen, k->start_mark.line + 1);
+    if (!plain_breaks(old, oldlen, a, b)) continue;
+    ul->start[i] = a;
+    ul->end[i] = b;
   }
 }
 
