@@ -714,17 +714,21 @@ static void emit_body(sbuf *b, const ortune_config *cfg, int ind, const user_lin
   }
 }
 
-char *ortune_config_to_yaml(const ortune_config *cfg) {
+#define HEADER_COMMENT "# ONNX Runtime options (ORT's own names; `ortune explain NAME` says what each does)."
+
+/* The whole section for cfg, keys at column 2, the user's lines ul kept (may be NULL); NULL when out of memory. */
+static char *section_yaml(const ortune_config *cfg, const user_lines *ul) {
   sbuf b = {0};
-  sb_add(&b, SECTION ":\n");
-  sb_add(&b, "  # ONNX Runtime options (ORT's own names; `ortune explain NAME` says what each does).\n");
-  emit_body(&b, cfg, 2, NULL);
+  sb_add(&b, SECTION ":\n  " HEADER_COMMENT "\n");
+  emit_body(&b, cfg, 2, ul);
   if (b.oom) {
     free(b.p);
     return NULL;
   }
   return b.p;
 }
+
+char *ortune_config_to_yaml(const ortune_config *cfg) { return section_yaml(cfg, NULL); }
 
 /* One profile: "NAME:" at column ind, its match: and options below. */
 static void emit_profile(sbuf *b, const ortune_config *cfg, int ind) {
@@ -953,8 +957,6 @@ static int splice_profile(const char *path, const char *old, size_t oldlen, cons
   return rc;
 }
 
-#define HEADER_COMMENT "# ONNX Runtime options (ORT's own names; `ortune explain NAME` says what each does)."
-
 /* Is the line at off a comment starting at column col (not ortune's own header)? */
 static int comment_at(const char *text, size_t len, size_t off, size_t col) {
   size_t i = off;
@@ -1014,11 +1016,7 @@ static int default_section(const char *path, const char *old, size_t oldlen, con
     user_lines ul;
     find_user_lines(&d.doc, s, old, oldlen, cfg, 2, &ul);
     ydoc_free(&d);
-    sbuf b = {0};
-    sb_add(&b, SECTION ":\n  " HEADER_COMMENT "\n");
-    emit_body(&b, cfg, 2, &ul);
-    if (b.oom) free(b.p);
-    *sec = b.oom ? NULL : b.p;
+    *sec = section_yaml(cfg, &ul);
     return *sec ? ORTUNE_OK : ortune_set_error(ORTUNE_ENOMEM, "write %s: out of memory", path);
   }
   *had_profiles = 1;
@@ -1033,7 +1031,7 @@ static int default_section(const char *path, const char *old, size_t oldlen, con
   size_t end = line_offset(old, oldlen, entry_end_line(&d.doc, old, oldlen, pkey, pval));
   ydoc_free(&d);
   sbuf b = {0};
-  sb_add(&b, SECTION ":\n%*s# ONNX Runtime options (ORT's own names; `ortune explain NAME` says what each does).\n", ind, "");
+  sb_add(&b, SECTION ":\n%*s" HEADER_COMMENT "\n", ind, "");
   emit_body(&b, cfg, ind, NULL);
   sb_add(&b, "%.*s", (int)(end - start), old + start);
   if (end == oldlen && old[end - 1] != '\n' && old[end - 1] != '\r') sb_add(&b, "\n");
