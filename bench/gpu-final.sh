@@ -91,7 +91,18 @@ Y
     for m in $MODELS; do
       for k in 1 2 3; do
         $T tune $M/$m.onnx --space full --budget ${BUDGET:-30} --io host --dry-run --results $O/$m.rep$k.json --quiet >/dev/null 2>&1
-        python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); f=r["final"]; w=[c for c in f["candidates"] if c["id"]==f["winner"]]; w=w[0] if w else {}; print("repeat", sys.argv[2], sys.argv[3], w.get("name","defaults"), w.get("speedup",1), w.get("ci_low",1), w.get("ci_high",1), f["verdict"])' $O/$m.rep$k.json $m $k
+        python3 - $O/$m.rep$k.json $m $k <<'PY'
+import json, statistics, sys
+r = json.load(open(sys.argv[1])); f = r["final"]
+w = [(i + 1, c) for i, c in enumerate(f["candidates"]) if c["id"] == f["winner"]]
+k, w = w[0] if w else (0, {})
+print("repeat", sys.argv[2], sys.argv[3], w.get("name", "defaults"), w.get("speedup", 1), w.get("ci_low", 1), w.get("ci_high", 1), f["verdict"])
+m = f.get("measurement", {})
+for s, rounds in enumerate(m.get("blocks_ms", [])):
+    d = statistics.median(b[0] for b in rounds)
+    print("   session %d: defaults %.3f ms" % (s + 1, d) + ("  winner %.3f ms  ratio %.3f" % (statistics.median(b[k] for b in rounds), d / statistics.median(b[k] for b in rounds)) if k else ""))
+print("   load", m.get("load"))
+PY
       done
     done ;;
   startup)

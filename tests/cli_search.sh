@@ -1,6 +1,7 @@
 #!/bin/sh
 # cli_search.sh - the staged search's thread bisection: with 8 (pretended) cores, intra_op_num_threads is
-# tried at 1 and 8, then halved toward the faster side: at most log2(8) + 2 thread counts, never a grid.
+# tried at 1 and 8, then halved toward the faster side: at most log2(8) + 2 thread counts, never a grid. And a short
+# --budget on which many single changes win stops the screen in time to combine them.
 . "${ORTUNE_SRC:-$(dirname "$0")/..}/tests/lib.sh"
 
 r=$work/r.json
@@ -20,5 +21,21 @@ bis = [t for t in r["trials"] if t["stage"] == "bisect"]
 assert bis, "no bisection step"
 m = int(bis[0]["config"]["intra_op_num_threads"])
 assert m == 4, "first midpoint of 1..8 is 4, got %d" % m
+PY
+
+# every change beats the (slowed) defaults: the screen must leave time for combining them; a combination starts
+# from the best single change (measured in the screen), so no combine trial is a single change again
+run_cmd "$work/c.out" "$work/c.err" env ORTUNE_TEST_FAULT=slow@defaults "$ORTUNE" tune "$data/add2.onnx" --dry-run --space cpu \
+  --budget 20 --results "$work/c.json" --quiet
+[ "$rc" -eq 0 ] && t_pass "tune --budget 20 with slowed defaults exits 0" || t_fail "exit $rc: $(tail -n 2 "$work/c.err")"
+pycheck "a short budget still combines the winners of the screen" "$work/c.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+st = [t["stage"] for t in r["trials"]]
+comb = [t for t in r["trials"] if t["stage"] == "combine"]
+assert st.count("screen") >= 2, st
+assert comb, "no combine trial: %s" % st
+assert all(len(t["config"]) >= 2 for t in comb), [t["config"] for t in comb]
+print("%d screen, %d combine trials" % (st.count("screen"), len(comb)))
 PY
 t_summary

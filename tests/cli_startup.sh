@@ -46,6 +46,8 @@ import json, sys
 j = json.load(open(sys.argv[1]))
 m = j["measurement"]
 assert m["sessions"] == 3 and m["rounds_per_session"] == 2, m
+b = m["blocks_ms"]  # [session][round][config]: the defaults and the one config, each block one start
+assert len(b) == 3 and all(len(s) == 2 and all(len(r) == 2 and min(r) > 0 for r in s) for s in b), b
 c = j["configs"][0]
 assert c["outputs_match"] and c["p50_ms"] > 0 and j["against_p50_ms"] > 0, c
 print("start p50 %.1f ms vs %.1f ms" % (c["p50_ms"], j["against_p50_ms"]))

@@ -233,6 +233,15 @@ cJSON *ortune_ab_json(const ortune_ab_outcome *o) {
   cJSON_AddNumberToObject(load, "others_pct", o->others_pct);
   cJSON_AddNumberToObject(load, "cpus", o->cpus);
   cJSON_AddBoolToObject(load, "busy", o->busy);
+  /* every block, [session][round][config] in ms (a start's time with --startup): what the interval was made from,
+   * so that a reader can see whether sessions or rounds differ */
+  cJSON *bl = cJSON_AddArrayToObject(j, "blocks_ms");
+  for (int s = 0; o->blocks && s < o->sessions; s++) {
+    cJSON *ss = cJSON_CreateArray();
+    for (int r = 0; r < o->rounds; r++)
+      cJSON_AddItemToArray(ss, cJSON_CreateDoubleArray(o->blocks + ((size_t)s * (size_t)o->rounds + (size_t)r) * (size_t)o->n, o->n));
+    cJSON_AddItemToArray(bl, ss);
+  }
   for (int c = 0; c < o->n; c++) {
     cJSON *x = cJSON_CreateObject();
     cJSON_AddNumberToObject(x, "count", o->modes[c].count);

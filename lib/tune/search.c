@@ -79,7 +79,25 @@ typedef struct {
   double effect[64];       /* each option's best score in the screen (INFINITY: not screened) */
   change ch[256];          /* single changes that beat the defaults */
   int nch;
+  double t0;               /* when the search began (ortune_now), */
+  int trials0;             /* and the trials recorded before it */
 } staged_state;
+
+/* Time to stop trying single changes and combine the winners: two or more options beat the defaults alone and
+ * what is left of the search would not pay for one trial each at the pace so far. On an H200 a 45 s tune of
+ * resnet50_640 screened to the end and never combined: enable_cuda_graph (1.14x) and prefer_nhwc (1.16x) each won
+ * the final A/B alone, on different runs, and the two together were never tried (bench/RESULTS.md, session 5). */
+static int time_to_combine(const ortune_tuner *t, const staged_state *s) {
+  int options = 0, tried = t->res.trials.n - s->trials0;
+  for (int k = 0; k < s->nch; k++) {
+    int seen = 0;
+    for (int j = 0; j < k && !seen; j++) seen = s->ch[j].idx == s->ch[k].idx;
+    options += !seen;
+  }
+  if (options < 2 || tried < 1) return 0;
+  double pace = (ortune_now() - s->t0) / tried;
+  return ortune_tuner_search_left_s(t) < options * pace;
+}
 
 static int cmp_change(const void *a, const void *b) {
   double x = ((const change *)a)->score, y = ((const change *)b)->score;
@@ -144,10 +162,10 @@ static void staged_screen(ortune_tuner *t, staged_state *s) {
   char vals[16][48];
   screen_order(s);
   for (int k = 0; k < s->n; k++) s->effect[k] = INFINITY; /* options the budget leaves unscreened sort last */
-  for (int k = 0; k < s->n && ortune_tuner_budget_left(t); k++) {
+  for (int k = 0; k < s->n && ortune_tuner_budget_left(t) && !time_to_combine(t, s); k++) {
     int nv = ortune_space_values(s->idx[k], vals, 16);
     const char *cur = ortune_config_value(t->o->base, s->idx[k]);
-    for (int v = 0; v < nv && ortune_tuner_budget_left(t); v++) {
+    for (int v = 0; v < nv && ortune_tuner_budget_left(t) && !time_to_combine(t, s); v++) {
       if (!strcmp(vals[v], cur)) continue;
       const ortune_trial *tr = try_change(t, t->o->base, s->idx[k], vals[v], "screen");
       if (tr && tr->status == ORTUNE_TRIAL_OK && ortune_tuner_score(t, tr) < s->effect[k]) s->effect[k] = ortune_tuner_score(t, tr);
@@ -159,7 +177,7 @@ static void staged_screen(ortune_tuner *t, staged_state *s) {
 /* Bisection for thread counts: between the better of 1 and all cores and the other end, halving the interval
  * toward the faster side (latency against threads is taken as unimodal). */
 static void staged_bisect(ortune_tuner *t, staged_state *s) {
-  for (int k = 0; k < s->n && ortune_tuner_budget_left(t); k++) {
+  for (int k = 0; k < s->n && ortune_tuner_budget_left(t) && !time_to_combine(t, s); k++) {
     int o = s->idx[k];
     if (!ortune_options[o].tune_values || strcmp(ortune_options[o].tune_values, "bisect")) continue;
     int lo = 1, hi = ortune_cpu_count();
@@ -181,10 +199,16 @@ static void staged_bisect(ortune_tuner *t, staged_state *s) {
   }
 }
 
-/* Stage 2: combine, most effective first (the order is learned from the screen), into cur. */
+/* Stage 2: combine, most effective first (the order is learned from the screen), into cur. The best single change
+ * is where it starts: it was measured in the screen. */
 static void staged_combine(ortune_tuner *t, staged_state *s, ortune_config *cur, double *cur_score) {
   qsort(s->ch, (size_t)s->nch, sizeof *s->ch, cmp_change);
-  for (int k = 0; k < s->nch && ortune_tuner_budget_left(t); k++) {
+  if (s->nch) {
+    ortune_config_set(cur, ortune_options[s->ch[0].idx].name, s->ch[0].val);
+    ortune_drop_inert(t->o->base, cur);
+    *cur_score = s->ch[0].score;
+  }
+  for (int k = 1; k < s->nch && ortune_tuner_budget_left(t); k++) {
     const change *c = &s->ch[k];
     if (strcmp(ortune_config_value(cur, c->idx), ortune_options[c->idx].def) && ortune_config_is_set(cur, ortune_options[c->idx].name))
       continue; /* this option already changed by a better value */
@@ -227,6 +251,8 @@ static int search_staged(ortune_tuner *t) {
   t->total_hint = 2;
   for (int k = 0; k < s->n; k++) t->total_hint += ortune_space_values(s->idx[k], vals, 16) - 1;
   t->total_hint += t->total_hint / 2;
+  s->t0 = ortune_now();
+  s->trials0 = t->res.trials.n;
   staged_seed_advice(t);
   staged_screen(t, s);
   staged_bisect(t, s);

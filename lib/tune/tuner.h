@@ -37,10 +37,13 @@ int ortune_tuner_eligible(const ortune_tuner *t, const ortune_trial *tr);
 /* Eligible and faster than `than` beyond the noise (tr may be NULL). */
 int ortune_tuner_better(const ortune_tuner *t, const ortune_trial *tr, double than);
 /* Neither interrupted nor past --max-trials, nor so far into --budget that the final A/B would not fit (its
- * smallest form: three sessions of two rounds over the defaults and every finalist; at least a fifth of it). */
+ * smallest form: three sessions of two rounds over the defaults and every finalist; at least 0.3 of --budget). */
 int ortune_tuner_budget_left(const ortune_tuner *t);
+/* The seconds the search has left before that point (0 when stopped; INFINITY without --budget). */
+double ortune_tuner_search_left_s(const ortune_tuner *t);
 /* From the baseline's numbers, for an A/B of n configs: one block (at least 3 runs of 0.15 s, or one start with
- * --objective startup) and a session's setup (open every config, warm it up; start the process), in seconds. */
+ * --objective startup) and a session's setup (open every config, run it once, warm it up; start the process), in
+ * seconds. */
 void ortune_tuner_ab_cost(const ortune_tuner *t, int n, double *block_s, double *setup_s);
 /* One progress line (a bar on a terminal) unless --quiet. */
 void ortune_tuner_progress(ortune_tuner *t, const char *name, const char *what);
