@@ -55,7 +55,7 @@ static const cli_opt tune_table[] = {
   OPT_FLAG("event-timing", tune_opts, event_timing, "also time each run with CUDA events (shows the harness overhead)"),
   OPT_DBL("first-run-weight", tune_opts, first_run_weight, "W", "objective += W x first-run time per shape (cuDNN search cost; default 0)"),
   CLI_FORCE_OPT(tune_opts, force),
-  OPT_INT("finalists", tune_opts, finalists, "N", "best candidates re-measured against the defaults (default 3)"),
+  OPT_INT("finalists", tune_opts, finalists, "N", "candidates re-measured against the defaults (default 3): the best, then those faster beyond the noise that are not a taken one plus options"),
   OPT_FLAG("json", tune_opts, common.json, "print the results JSON on stdout"),
   OPT_STR("keep-fp32", tune_opts, keep_fp32, "OP,OP", "with --accuracy: operators the float16 model keeps in float32"),
   OPT_STR("list-space", tune_opts, list_space, "NAME", "print the options and candidates of a space, run nothing"),

@@ -37,5 +37,12 @@ assert st.count("screen") >= 2, st
 assert comb, "no combine trial: %s" % st
 assert all(len(t["config"]) >= 2 for t in comb), [t["config"] for t in comb]
 print("%d screen, %d combine trials" % (st.count("screen"), len(comb)))
+# the finalists: none is another finalist's config plus more options (each costs every A/B session its opening)
+fin = [r["trials"][c["id"]]["config"] for c in r["final"]["candidates"]]
+assert fin, r["final"]
+for i, a in enumerate(fin):
+    for b in fin[:i]:
+        assert not all(a.get(k) == v for k, v in b.items()), ("finalist extends an earlier one", a, b)
+print("finalists:", fin)
 PY
 t_summary

@@ -156,8 +156,9 @@ int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out) {
   }
   snprintf(out->out_dir, sizeof out->out_dir, "%s/ab_out", p->work);
   out->blocks = calloc((size_t)p->sessions * (size_t)p->rounds * (size_t)p->n, sizeof(double));
+  out->session_s = calloc((size_t)p->sessions, sizeof(double));
   double *p50s = calloc((size_t)p->sessions * (size_t)p->n, sizeof(double)), *p99s = calloc((size_t)p->sessions * (size_t)p->n, sizeof(double));
-  if (!out->blocks || !p50s || !p99s) {
+  if (!out->blocks || !out->session_s || !p50s || !p99s) {
     free(p50s), free(p99s);
     return out->status = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory");
   }
@@ -177,7 +178,7 @@ int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out) {
     if (p->progress) p->progress(p->ctx, s, p->sessions);
     double ts = ortune_now();
     if ((rc = run_session(p, s, out, p50s, p99s))) break;
-    out->sessions++;
+    out->session_s[out->sessions++] = ortune_now() - ts;
     per = fmax(per, ortune_now() - ts);
   }
   out->load_after = loadavg();
@@ -201,7 +202,8 @@ int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out) {
 
 void ortune_ab_outcome_free(ortune_ab_outcome *o) {
   free(o->blocks);
-  o->blocks = NULL;
+  free(o->session_s);
+  o->blocks = o->session_s = NULL;
 }
 
 void ortune_ab_load_note(const ortune_ab_outcome *o, char *buf, size_t len) {
@@ -242,6 +244,7 @@ cJSON *ortune_ab_json(const ortune_ab_outcome *o) {
       cJSON_AddItemToArray(ss, cJSON_CreateDoubleArray(o->blocks + ((size_t)s * (size_t)o->rounds + (size_t)r) * (size_t)o->n, o->n));
     cJSON_AddItemToArray(bl, ss);
   }
+  if (o->session_s) cJSON_AddItemToObject(j, "session_s", cJSON_CreateDoubleArray(o->session_s, o->sessions));
   for (int c = 0; c < o->n; c++) {
     cJSON *x = cJSON_CreateObject();
     cJSON_AddNumberToObject(x, "count", o->modes[c].count);

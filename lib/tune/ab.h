@@ -30,6 +30,7 @@ typedef struct {
 typedef struct {
   int sessions, rounds, n;       /* sessions done (and the rounds each) */
   double *blocks;                /* [session][round][config] */
+  double *session_s;             /* [session]: its wall time, process start to result (what a session costs) */
   double p50[ORTUNE_AB_MAX], p99[ORTUNE_AB_MAX]; /* median over sessions of each session's p50 / p99 */
   ortune_modes modes[ORTUNE_AB_MAX];             /* two modes when any session saw two */
   ortune_ratio ratio[ORTUNE_AB_MAX];             /* [0] unused */

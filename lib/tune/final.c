@@ -23,7 +23,23 @@ static void ab_progress(void *ctx, int s, int n) {
   ortune_tuner_progress(ctx, what, "verifying");
 }
 
-/* The finalists: up to o->finalists candidates faster than the defaults in the screen, best first; cfgs[0] = base. */
+/* Whether trial x changes every option trial f changes, to the same value (and maybe more): f's config again, or
+ * f's plus more options. */
+static int extends(const ortune_trial *x, const ortune_trial *f) {
+  for (int i = 0; i < ortune_noptions; i++) {
+    const char *a = x->config->value[i], *b = f->config->value[i];
+    if (b && (!a || strcmp(a, b))) return 0;
+  }
+  return 1;
+}
+
+/* The finalists: up to o->finalists candidates faster than the defaults in the search, best first; cfgs[0] = base.
+ * After the best, a candidate must be faster beyond the search's noise, and not the config of a finalist already
+ * taken, alone or plus more options (it measured no faster than that finalist, and parsimony would pick the finalist): each
+ * config costs every session of the A/B its opening and first run. On an H200, mnv3_b8's A/B of enable_cuda_graph
+ * and two such extensions of it fitted three sessions in what was left of --budget 100, and with its defaults at
+ * 2.0, 2.9 and 1.8 ms in the three the interval was [0.93, 2.85]: "keeping the defaults" though every block of
+ * the graph config was faster (bench/RESULTS.md, session 5). */
 static int pick_finalists(ortune_tuner *t, ortune_config **cfgs, int *ids) {
   double rank[512][2];
   int nr = 0, nf = 0;
@@ -37,8 +53,12 @@ static int pick_finalists(ortune_tuner *t, ortune_config **cfgs, int *ids) {
   ids[0] = 0;
   for (int i = 0; i < nr && nf < t->o->finalists && nf < ORTUNE_AB_MAX - 1; i++) {
     if (rank[i][0] >= t->base_score) break; /* not faster even in the screen */
-    int id = (int)rank[i][1];
-    if (id < 0 || id >= t->res.trials.n || ortune_config_clone(t->o->base, &cfgs[nf + 1])) break;
+    int id = (int)rank[i][1], skip = 0;
+    if (id < 0 || id >= t->res.trials.n) break;
+    if (nf && !ortune_tuner_better(t, t->res.trials.v[id], t->base_score)) break;
+    for (int k = 1; k <= nf && !skip; k++) skip = extends(t->res.trials.v[id], t->res.trials.v[ids[k]]);
+    if (skip) continue;
+    if (ortune_config_clone(t->o->base, &cfgs[nf + 1])) break;
     ortune_trial_apply_config(t->res.trials.v[id], cfgs[nf + 1]);
     ids[++nf] = id;
   }
