@@ -81,6 +81,11 @@ static int status_error(int status, const char *log, double timeout, char *why, 
   return snprintf(why, len, "a session exited %d without a result%s%s", WEXITSTATUS(status), tail[0] ? ": " : "", tail), ORTUNE_ECRASH;
 }
 
+/* Sessions the outcome has room for: the planned ones, or more when the budget may let more run. */
+static int cap_of(const ortune_ab_plan *p) {
+  return p->sessions_max > p->sessions && p->budget_s > 0 ? p->sessions_max : p->sessions;
+}
+
 /* Parse one session's result into out (blocks of session s, p50/p99/modes collected for later). */
 static int take_session(const ortune_ab_plan *p, const cJSON *res, int s, ortune_ab_outcome *out, double *p50s, double *p99s) {
   const cJSON *b = cJSON_GetObjectItemCaseSensitive(res, "blocks");
@@ -91,8 +96,8 @@ static int take_session(const ortune_ab_plan *p, const cJSON *res, int s, ortune
   for (int i = 0; i < p->rounds * p->n; i++) out->blocks[(size_t)s * (size_t)(p->rounds * p->n) + (size_t)i] = cJSON_GetArrayItem(b, i)->valuedouble;
   const cJSON *m = cJSON_GetObjectItemCaseSensitive(res, "modes");
   for (int c = 0; c < p->n; c++) {
-    p50s[c * p->sessions + s] = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "p50_ms"), c)->valuedouble;
-    p99s[c * p->sessions + s] = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "p99_ms"), c)->valuedouble;
+    p50s[c * cap_of(p) + s] = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "p50_ms"), c)->valuedouble;
+    p99s[c * cap_of(p) + s] = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "p99_ms"), c)->valuedouble;
     const cJSON *x = cJSON_GetArrayItem(m, c);
     if ((int)ortune_jnum(x, "count", 1) == 2 && out->modes[c].count < 2) {
       out->modes[c].count = 2;
@@ -136,8 +141,8 @@ static int run_session(const ortune_ab_plan *p, int s, ortune_ab_outcome *out, d
 static void analyse(const ortune_ab_plan *p, ortune_ab_outcome *out, double *p50s, double *p99s) {
   ortune_ab_data d = {out->blocks, out->sessions, p->rounds, p->n};
   for (int c = 0; c < p->n; c++) {
-    out->p50[c] = ortune_median(p50s + c * p->sessions, out->sessions);
-    out->p99[c] = ortune_median(p99s + c * p->sessions, out->sessions);
+    out->p50[c] = ortune_median(p50s + c * cap_of(p), out->sessions);
+    out->p99[c] = ortune_median(p99s + c * cap_of(p), out->sessions);
     if (!out->modes[c].count) out->modes[c].count = 1;
     if (!c) continue;
     ortune_ratio_estimate(&d, c, 4000, 0x5EED + (uint64_t)c, &out->ratio[c]);
@@ -155,9 +160,10 @@ int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out) {
     return out->status = ortune_set_error(ORTUNE_EUSAGE, "%s", out->error);
   }
   snprintf(out->out_dir, sizeof out->out_dir, "%s/ab_out", p->work);
-  out->blocks = calloc((size_t)p->sessions * (size_t)p->rounds * (size_t)p->n, sizeof(double));
-  out->session_s = calloc((size_t)p->sessions, sizeof(double));
-  double *p50s = calloc((size_t)p->sessions * (size_t)p->n, sizeof(double)), *p99s = calloc((size_t)p->sessions * (size_t)p->n, sizeof(double));
+  int cap = cap_of(p);
+  out->blocks = calloc((size_t)cap * (size_t)p->rounds * (size_t)p->n, sizeof(double));
+  out->session_s = calloc((size_t)cap, sizeof(double));
+  double *p50s = calloc((size_t)cap * (size_t)p->n, sizeof(double)), *p99s = calloc((size_t)cap * (size_t)p->n, sizeof(double));
   if (!out->blocks || !out->session_s || !p50s || !p99s) {
     free(p50s), free(p99s);
     return out->status = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory");
@@ -168,14 +174,14 @@ int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out) {
   double own0 = own_ticks();
   double t0 = ortune_now(), per = 0;
   int rc = ORTUNE_OK;
-  for (int s = 0; s < p->sessions; s++) {
+  for (int s = 0; s < cap; s++) {
     /* the next session would not fit; but three always run when planned: fewer cannot estimate how much a
      * restart changes the answer (the t interval of 2 sessions is 4.5x that of 3) */
     if (s >= (p->sessions < 3 ? p->sessions : 3) && p->budget_s > 0 && ortune_now() - t0 + per > p->budget_s) {
-      out->budget_cut = 1;
+      out->budget_cut = s < p->sessions;
       break;
     }
-    if (p->progress) p->progress(p->ctx, s, p->sessions);
+    if (p->progress) p->progress(p->ctx, s, s < p->sessions ? p->sessions : cap);
     double ts = ortune_now();
     if ((rc = run_session(p, s, out, p50s, p99s))) break;
     out->session_s[out->sessions++] = ortune_now() - ts;

@@ -13,6 +13,8 @@ typedef struct {
   int n;
   const ortune_input_spec *spec;
   int sessions;                  /* fresh processes, one after another (default 3) */
+  int sessions_max;              /* with budget_s: more sessions, up to this many, while the budget has room for
+                                  * one more (the session estimate was high, or the search ended early) */
   int rounds;                    /* rounds per session */
   int runs;                      /* runs per block; 0: sized so that a block takes block_s */
   double block_s;

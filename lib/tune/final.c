@@ -87,6 +87,9 @@ static void ab_plan(ortune_tuner *t, ortune_config **cfgs, int n, ortune_ab_plan
     double block, setup;
     ortune_tuner_ab_cost(t, n, &block, &setup);
     ortune_ab_shape(p->budget_s, n, block, setup, o->ab_rounds, p->sessions, o->ab_sessions > 0, &p->sessions, &p->rounds);
+    /* sessions are what the interval is over: a 60 s tune of mnv3_b8 on an H200 planned 4 sessions, ran them in
+     * 22 s and ended 13 s early (bench/RESULTS.md, session 5) */
+    if (o->ab_sessions <= 0) p->sessions_max = p->sessions > 8 ? p->sessions : 8;
   }
   p->session_timeout_s = o->trial_timeout_s * 2;
   p->worker_exe = o->worker_exe;
