@@ -7,7 +7,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "ab.h"
 #include "stats.h"
 
 /* A deterministic noise in [-1, 1]. */
@@ -244,12 +246,70 @@ static void test_ab_shape(void **state) {
   assert_int_equal(r, 2);
 }
 
+/* An outcome of n configs over `sessions` x 2 rounds: config 0 at 2.0 ms x a per-session level (the defaults' level
+ * moves between sessions, as on an H200), config c > 0 at 1.3 ms when fast[c], else at the defaults' level. */
+static void make_outcome(ortune_ab_outcome *o, int n, int sessions, const double *level, int fast_c) {
+  memset(o, 0, sizeof *o);
+  o->n = n, o->sessions = o->cap = sessions, o->rounds = 2, o->cpus = 2;
+  o->blocks = calloc((size_t)(sessions * 2 * n), sizeof(double));
+  o->session_s = calloc((size_t)sessions, sizeof(double));
+  o->sp50 = calloc((size_t)(sessions * n), sizeof(double));
+  o->sp99 = calloc((size_t)(sessions * n), sizeof(double));
+  for (int s = 0; s < sessions; s++) {
+    o->session_s[s] = 4.0 + s;
+    for (int c = 0; c < n; c++) {
+      double ms = c == fast_c ? 1.3 : 2.0 * level[s];
+      for (int r = 0; r < 2; r++) o->blocks[(s * 2 + r) * n + c] = ms * (1 + 0.01 * r);
+      o->sp50[c * sessions + s] = ms, o->sp99[c * sessions + s] = 1.5 * ms;
+    }
+  }
+}
+
+/* The winner's confirmation: the first A/B's sessions of the defaults and config k, then more sessions of the two.
+ * Three sessions whose defaults moved 1.0 / 1.6 / 0.9 cannot call a 1.5-2.5x speedup (t interval over three);
+ * five more sessions can, and the merged outcome holds exactly those blocks. */
+static void test_ab_merge(void **state) {
+  (void)state;
+  const double lv_a[3] = {1.0, 1.6, 0.9}, lv_b[5] = {1.2, 1.0, 1.4, 1.1, 1.3};
+  ortune_ab_outcome a, b, m, bad;
+  make_outcome(&a, 3, 3, lv_a, 2);
+  make_outcome(&b, 2, 5, lv_b, 1);
+  ortune_ab_data da = {a.blocks, a.sessions, a.rounds, a.n};
+  ortune_ratio ra;
+  ortune_ratio_estimate(&da, 2, 4000, 1, &ra);
+  assert_int_equal(ortune_ab_verdict_of(&ra, 0.01), ORTUNE_AB_SAME); /* three sessions: not resolved */
+  assert_int_equal(ortune_ab_merge(&a, 2, &b, 0.01, &m), 0);
+  assert_int_equal(m.n, 2);
+  assert_int_equal(m.sessions, 8);
+  assert_int_equal(m.rounds, 2);
+  for (int s = 0; s < 8; s++)
+    for (int r = 0; r < 2; r++)
+      for (int c = 0; c < 2; c++) {
+        double want = s < 3 ? a.blocks[(s * 2 + r) * 3 + (c ? 2 : 0)] : b.blocks[((s - 3) * 2 + r) * 2 + c];
+        assert_true(m.blocks[(s * 2 + r) * 2 + c] == want);
+      }
+  assert_true(m.session_s[2] == 6.0 && m.session_s[3] == 4.0);
+  assert_true(fabs(m.p50[1] - 1.3) < 1e-12);                 /* the winner's p50: the median over all 8 sessions */
+  assert_true(fabs(m.p50[0] - 2.0 * 1.15) < 1e-12);          /* the defaults': median of the 8 levels (1.1, 1.2) */
+  assert_int_equal(m.verdict[1], ORTUNE_AB_FASTER);
+  assert_true(m.ratio[1].ci_low > 1.4 && m.ratio[1].ci_high < 2.2);
+  assert_true(ra.ci_high - ra.ci_low > 2 * (m.ratio[1].ci_high - m.ratio[1].ci_low));
+  ortune_ab_outcome_free(&m);
+  b.rounds = 3; /* other rounds: refused */
+  assert_int_not_equal(ortune_ab_merge(&a, 2, &b, 0.01, &bad), 0);
+  b.rounds = 2;
+  assert_int_not_equal(ortune_ab_merge(&a, 0, &b, 0.01, &bad), 0); /* k must be a candidate */
+  ortune_ab_outcome_free(&a);
+  ortune_ab_outcome_free(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ab_shape), cmocka_unit_test(test_identical_configs_same), cmocka_unit_test(test_faster_and_slower),
       cmocka_unit_test(test_sessions_widen_interval), cmocka_unit_test(test_aa_false_positives),
       cmocka_unit_test(test_seeded_and_robust),
       cmocka_unit_test(test_modes), cmocka_unit_test(test_parsimony), cmocka_unit_test(test_budget),
+      cmocka_unit_test(test_ab_merge),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

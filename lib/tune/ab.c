@@ -87,7 +87,7 @@ static int cap_of(const ortune_ab_plan *p) {
 }
 
 /* Parse one session's result into out (blocks of session s, p50/p99/modes collected for later). */
-static int take_session(const ortune_ab_plan *p, const cJSON *res, int s, ortune_ab_outcome *out, double *p50s, double *p99s) {
+static int take_session(const ortune_ab_plan *p, const cJSON *res, int s, ortune_ab_outcome *out) {
   const cJSON *b = cJSON_GetObjectItemCaseSensitive(res, "blocks");
   if (cJSON_GetArraySize(b) != p->rounds * p->n) {
     snprintf(out->error, sizeof out->error, "a session returned %d blocks, %d expected", cJSON_GetArraySize(b), p->rounds * p->n);
@@ -96,8 +96,8 @@ static int take_session(const ortune_ab_plan *p, const cJSON *res, int s, ortune
   for (int i = 0; i < p->rounds * p->n; i++) out->blocks[(size_t)s * (size_t)(p->rounds * p->n) + (size_t)i] = cJSON_GetArrayItem(b, i)->valuedouble;
   const cJSON *m = cJSON_GetObjectItemCaseSensitive(res, "modes");
   for (int c = 0; c < p->n; c++) {
-    p50s[c * cap_of(p) + s] = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "p50_ms"), c)->valuedouble;
-    p99s[c * cap_of(p) + s] = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "p99_ms"), c)->valuedouble;
+    out->sp50[c * out->cap + s] = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "p50_ms"), c)->valuedouble;
+    out->sp99[c * out->cap + s] = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "p99_ms"), c)->valuedouble;
     const cJSON *x = cJSON_GetArrayItem(m, c);
     if ((int)ortune_jnum(x, "count", 1) == 2 && out->modes[c].count < 2) {
       out->modes[c].count = 2;
@@ -111,7 +111,7 @@ static int take_session(const ortune_ab_plan *p, const cJSON *res, int s, ortune
 }
 
 /* One session in a child; 0 or an ortune error (out->error says why). */
-static int run_session(const ortune_ab_plan *p, int s, ortune_ab_outcome *out, double *p50s, double *p99s) {
+static int run_session(const ortune_ab_plan *p, int s, ortune_ab_outcome *out) {
   char sp[800], rp[800], lp[800];
   snprintf(sp, sizeof sp, "%s/ab_spec_%d.json", p->work, s);
   snprintf(rp, sizeof rp, "%s/ab_result_%d.json", p->work, s);
@@ -130,7 +130,7 @@ static int run_session(const ortune_ab_plan *p, int s, ortune_ab_outcome *out, d
   if (!res) return snprintf(out->error, sizeof out->error, "a session wrote no result"), ORTUNE_ECRASH;
   rc = (int)ortune_jnum(res, "code", 1);
   if (rc) snprintf(out->error, sizeof out->error, "%s", ortune_jstr(res, "error"));
-  else rc = take_session(p, res, s, out, p50s, p99s);
+  else rc = take_session(p, res, s, out);
   cJSON_Delete(res);
   remove(sp);
   remove(rp);
@@ -138,15 +138,25 @@ static int run_session(const ortune_ab_plan *p, int s, ortune_ab_outcome *out, d
 }
 
 
-static void analyse(const ortune_ab_plan *p, ortune_ab_outcome *out, double *p50s, double *p99s) {
-  ortune_ab_data d = {out->blocks, out->sessions, p->rounds, p->n};
-  for (int c = 0; c < p->n; c++) {
-    out->p50[c] = ortune_median(p50s + c * cap_of(p), out->sessions);
-    out->p99[c] = ortune_median(p99s + c * cap_of(p), out->sessions);
+/* The median of config c's per-session values v[c * cap ..] over the sessions done (on a copy: the order is kept). */
+static double session_median(const ortune_ab_outcome *o, const double *v, int c) {
+  double tmp[64], *w = o->sessions <= 64 ? tmp : malloc(sizeof(double) * (size_t)o->sessions);
+  if (!w) return NAN;
+  memcpy(w, v + (size_t)c * (size_t)o->cap, sizeof(double) * (size_t)o->sessions);
+  double m = ortune_median(w, o->sessions);
+  if (w != tmp) free(w);
+  return m;
+}
+
+static void analyse(ortune_ab_outcome *out, double min_gain) {
+  ortune_ab_data d = {out->blocks, out->sessions, out->rounds, out->n};
+  for (int c = 0; c < out->n; c++) {
+    out->p50[c] = session_median(out, out->sp50, c);
+    out->p99[c] = session_median(out, out->sp99, c);
     if (!out->modes[c].count) out->modes[c].count = 1;
     if (!c) continue;
     ortune_ratio_estimate(&d, c, 4000, 0x5EED + (uint64_t)c, &out->ratio[c]);
-    out->verdict[c] = ortune_ab_verdict_of(&out->ratio[c], p->min_gain);
+    out->verdict[c] = ortune_ab_verdict_of(&out->ratio[c], min_gain);
   }
 }
 
@@ -160,12 +170,13 @@ int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out) {
     return out->status = ortune_set_error(ORTUNE_EUSAGE, "%s", out->error);
   }
   snprintf(out->out_dir, sizeof out->out_dir, "%s/ab_out", p->work);
-  int cap = cap_of(p);
+  int cap = out->cap = cap_of(p);
   out->blocks = calloc((size_t)cap * (size_t)p->rounds * (size_t)p->n, sizeof(double));
   out->session_s = calloc((size_t)cap, sizeof(double));
-  double *p50s = calloc((size_t)cap * (size_t)p->n, sizeof(double)), *p99s = calloc((size_t)cap * (size_t)p->n, sizeof(double));
-  if (!out->blocks || !out->session_s || !p50s || !p99s) {
-    free(p50s), free(p99s);
+  out->sp50 = calloc((size_t)cap * (size_t)p->n, sizeof(double));
+  out->sp99 = calloc((size_t)cap * (size_t)p->n, sizeof(double));
+  if (!out->blocks || !out->session_s || !out->sp50 || !out->sp99) {
+    ortune_ab_outcome_free(out);
     return out->status = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory");
   }
   unsigned long long tot0, busy0, st0, tot1, busy1, st1;
@@ -183,7 +194,7 @@ int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out) {
     }
     if (p->progress) p->progress(p->ctx, s, s < p->sessions ? p->sessions : cap);
     double ts = ortune_now();
-    if ((rc = run_session(p, s, out, p50s, p99s))) break;
+    if ((rc = run_session(p, s, out))) break;
     out->session_s[out->sessions++] = ortune_now() - ts;
     per = fmax(per, ortune_now() - ts);
   }
@@ -199,17 +210,57 @@ int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out) {
     out->status = rc;
     ortune_set_error(rc, "the final A/B failed: %s", out->error);
   } else {
-    analyse(p, out, p50s, p99s);
+    analyse(out, p->min_gain);
   }
-  free(p50s);
-  free(p99s);
   return out->status;
 }
 
 void ortune_ab_outcome_free(ortune_ab_outcome *o) {
   free(o->blocks);
   free(o->session_s);
-  o->blocks = o->session_s = NULL;
+  free(o->sp50);
+  free(o->sp99);
+  o->blocks = o->session_s = o->sp50 = o->sp99 = NULL;
+}
+
+int ortune_ab_merge(const ortune_ab_outcome *a, int k, const ortune_ab_outcome *b, double min_gain, ortune_ab_outcome *m) {
+  memset(m, 0, sizeof *m);
+  if (k < 1 || k >= a->n || b->n != 2 || b->rounds != a->rounds || !a->sessions)
+    return ortune_set_error(ORTUNE_EUSAGE, "a/b merge: config %d of %d, %d configs of %d rounds after %d rounds", k, a->n, b->n, b->rounds, a->rounds);
+  int S = a->sessions + b->sessions, R = a->rounds, from[2] = {0, k};
+  m->n = 2;
+  m->rounds = R;
+  m->cap = S;
+  m->cpus = a->cpus;
+  m->blocks = calloc((size_t)S * (size_t)R * 2, sizeof(double));
+  m->session_s = calloc((size_t)S, sizeof(double));
+  m->sp50 = calloc((size_t)S * 2, sizeof(double));
+  m->sp99 = calloc((size_t)S * 2, sizeof(double));
+  if (!m->blocks || !m->session_s || !m->sp50 || !m->sp99) {
+    ortune_ab_outcome_free(m);
+    return ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory");
+  }
+  for (int s = 0; s < S; s++) {
+    const ortune_ab_outcome *o = s < a->sessions ? a : b;
+    int os = s < a->sessions ? s : s - a->sessions;
+    for (int c = 0; c < 2; c++) {
+      int oc = o == a ? from[c] : c;
+      for (int r = 0; r < R; r++) m->blocks[((size_t)s * (size_t)R + (size_t)r) * 2 + (size_t)c] = o->blocks[((size_t)os * (size_t)R + (size_t)r) * (size_t)o->n + (size_t)oc];
+      m->sp50[c * S + s] = o->sp50[oc * o->cap + os];
+      m->sp99[c * S + s] = o->sp99[oc * o->cap + os];
+    }
+    m->session_s[s] = o->session_s ? o->session_s[os] : 0;
+  }
+  for (int c = 0; c < 2; c++) m->modes[c] = a->modes[from[c]].count == 2 ? a->modes[from[c]] : b->modes[c];
+  m->sessions = S;
+  m->load_before = a->load_before;
+  m->load_after = b->load_after;
+  m->steal_pct = fmax(a->steal_pct, b->steal_pct);
+  m->others_pct = fmax(a->others_pct, b->others_pct);
+  m->busy = a->busy || b->busy;
+  m->budget_cut = b->budget_cut;
+  analyse(m, min_gain);
+  return ORTUNE_OK;
 }
 
 void ortune_ab_load_note(const ortune_ab_outcome *o, char *buf, size_t len) {

@@ -33,6 +33,8 @@ typedef struct {
   int sessions, rounds, n;       /* sessions done (and the rounds each) */
   double *blocks;                /* [session][round][config] */
   double *session_s;             /* [session]: its wall time, process start to result (what a session costs) */
+  double *sp50, *sp99;           /* [config * cap + session]: each session's p50 / p99 */
+  int cap;                       /* sessions there is room for */
   double p50[ORTUNE_AB_MAX], p99[ORTUNE_AB_MAX]; /* median over sessions of each session's p50 / p99 */
   ortune_modes modes[ORTUNE_AB_MAX];             /* two modes when any session saw two */
   ortune_ratio ratio[ORTUNE_AB_MAX];             /* [0] unused */
@@ -49,6 +51,9 @@ typedef struct {
 /* Run the plan; fills out (free with ortune_ab_outcome_free). Returns out->status. */
 int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out);
 void ortune_ab_outcome_free(ortune_ab_outcome *o);
+/* The defaults and config k of a, followed by b's sessions of the same two configs (b: n = 2, same rounds), as one
+ * outcome m of two configs with its speedup, interval and verdict over all the sessions (free m). */
+int ortune_ab_merge(const ortune_ab_outcome *a, int k, const ortune_ab_outcome *b, double min_gain, ortune_ab_outcome *m);
 /* One line on the machine's load during the A/B ("" when quiet). */
 void ortune_ab_load_note(const ortune_ab_outcome *o, char *buf, size_t len);
 /* Config k's result (p50/p99, speedup, interval, session spread, verdict) added to x: one vocabulary for tune,

@@ -4,7 +4,8 @@
  * search, best first. They run interleaved with the defaults (ab.c) in several fresh sessions, sized to what is
  * left of --budget; stats.c turns the blocks into a speedup with an interval and a verdict per candidate. Among the
  * candidates called faster the winner is the one with the fewest changed options within the noise of the fastest
- * (parsimony). Everything is recorded in the results' "final" section; the typed outcome (ortune_final) is what
+ * (parsimony). With --budget and two or more finalists, the rest of the budget then goes to more sessions of the
+ * defaults and the winner alone (confirm), and the winner's numbers and verdict are taken over all its sessions. Everything is recorded in the results' "final" section; the typed outcome (ortune_final) is what
  * the config and its provenance are written from (winner.c). */
 #include "final.h"
 #include "ab.h"
@@ -89,7 +90,7 @@ static void ab_plan(ortune_tuner *t, ortune_config **cfgs, int n, ortune_ab_plan
     ortune_ab_shape(p->budget_s, n, block, setup, o->ab_rounds, p->sessions, o->ab_sessions > 0, &p->sessions, &p->rounds);
     /* sessions are what the interval is over: a 60 s tune of mnv3_b8 on an H200 planned 4 sessions, ran them in
      * 22 s and ended 13 s early (bench/RESULTS.md, session 5) */
-    if (o->ab_sessions <= 0) p->sessions_max = p->sessions > 8 ? p->sessions : 8;
+    if (o->ab_sessions <= 0 && n == 2) p->sessions_max = p->sessions > 8 ? p->sessions : 8; /* else confirm() */
   }
   p->session_timeout_s = o->trial_timeout_s * 2;
   p->worker_exe = o->worker_exe;
@@ -102,7 +103,7 @@ static void ab_plan(ortune_tuner *t, ortune_config **cfgs, int n, ortune_ab_plan
 
 /* Record the A/B in final: each candidate's speedup, interval and verdict; the winner by parsimony among the
  * candidates called faster (fewest changed options within the noise of the fastest) into f. */
-static void ab_record(ortune_tuner *t, const ortune_ab_outcome *ab, const int *ids, int nf, cJSON *final, ortune_final *f) {
+static int ab_record(ortune_tuner *t, const ortune_ab_outcome *ab, const int *ids, int nf, cJSON *final, ortune_final *f) {
   cJSON *cands = cJSON_GetObjectItemCaseSensitive(final, "candidates");
   int nchanged[ORTUNE_AB_MAX], which[ORTUNE_AB_MAX], nfast = 0;
   cJSON_AddNumberToObject(final, "baseline_p50_ms", ab->p50[0]);
@@ -125,7 +126,7 @@ static void ab_record(ortune_tuner *t, const ortune_ab_outcome *ab, const int *i
   }
   ortune_ab_data d = {ab->blocks, ab->sessions, ab->rounds, ab->n};
   int pick = ortune_parsimony_pick(&d, which, nchanged, nfast, t->o->min_gain);
-  if (pick < 0) return;
+  if (pick < 0) return 0;
   int k = which[pick];
   f->winner = t->res.trials.v[ids[k]];
   f->p50_ms = ab->p50[k];
@@ -133,6 +134,69 @@ static void ab_record(ortune_tuner *t, const ortune_ab_outcome *ab, const int *i
   f->speedup = ab->ratio[k].speedup;
   f->ci_low = ab->ratio[k].ci_low;
   f->ci_high = ab->ratio[k].ci_high;
+  return k;
+}
+
+/* The winner's numbers in final (its candidate entry, the defaults' p50/p99) and f from outcome o's config k. */
+static void winner_numbers(const ortune_ab_outcome *o, int k, int id, cJSON *final, ortune_final *f) {
+  static const char *const keys[] = {"p50_ms", "p99_ms", "speedup", "ci_low", "ci_high", "session_spread", "verdict", "significant", "sessions"};
+  cJSON *c;
+  cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(final, "candidates")) {
+    if ((int)ortune_jnum(c, "id", -1) != id) continue;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) cJSON_DeleteItemFromObjectCaseSensitive(c, keys[i]);
+    ortune_ab_candidate_json(o, k, c);
+    cJSON_AddBoolToObject(c, "significant", o->verdict[k] == ORTUNE_AB_FASTER);
+    cJSON_AddNumberToObject(c, "sessions", o->sessions);
+  }
+  cJSON_ReplaceItemInObjectCaseSensitive(final, "baseline_p50_ms", cJSON_CreateNumber(o->p50[0]));
+  cJSON_ReplaceItemInObjectCaseSensitive(final, "baseline_p99_ms", cJSON_CreateNumber(o->p99[0]));
+  f->baseline_p50_ms = o->p50[0];
+  f->baseline_p99_ms = o->p99[0];
+  f->p50_ms = o->p50[k];
+  f->p99_ms = o->p99[k];
+  f->speedup = o->ratio[k].speedup;
+  f->ci_low = o->ratio[k].ci_low;
+  f->ci_high = o->ratio[k].ci_high;
+}
+
+/* With --budget, the rest of it goes to more fresh sessions of the defaults and the winner alone (at most 16
+ * sessions in all), and the winner's speedup, interval and verdict are taken over every session of the two. On an
+ * H200 the spread of a speedup is between sessions (the defaults' p50 moved 2.2-4.0 ms from session to session of
+ * rtmo_like; the graph config's did not), an A/B of four configs fitted 3-4 sessions in what --budget 100 left it,
+ * and three tunes landed 8% apart (bench/RESULTS.md, session 5); a session of two configs costs less. A session
+ * that fails here fails the tune: the winner crashed, ran out of memory or hung in a fresh start. */
+static int confirm(ortune_tuner *t, const ortune_ab_plan *p0, const ortune_ab_outcome *ab, ortune_config **cfgs, const int *ids, int k,
+                   cJSON *final, ortune_final *f) {
+  const ortune_tune_opts *o = t->o;
+  if (!(o->budget_s > 0) || o->ab_sessions > 0 || ortune_tuner_stopped() || !ab->session_s) return ORTUNE_OK;
+  double left = o->budget_s - (ortune_now() - t->t_start), longest = 0;
+  for (int s = 0; s < ab->sessions; s++) longest = fmax(longest, ab->session_s[s]);
+  if (ab->sessions >= 16 || left < longest) return ORTUNE_OK; /* one of two configs costs less than one of all */
+  ortune_config *two[2] = {cfgs[0], cfgs[k]};
+  ortune_ab_plan p = *p0;
+  p.cfgs = two;
+  p.n = 2;
+  p.sessions = 1;
+  p.sessions_max = 16 - ab->sessions;
+  p.rounds = ab->rounds;
+  p.budget_s = left;
+  p.keep_outputs = 0;
+  ortune_ab_outcome more, m;
+  int rc = ortune_ab_run(&p, &more);
+  if (rc == ORTUNE_OK && (rc = ortune_ab_merge(ab, k, &more, o->min_gain, &m)) == ORTUNE_OK) {
+    cJSON *j = ortune_ab_json(&m);
+    cJSON_AddNumberToObject(j, "winner", ids[k]);
+    cJSON_AddNumberToObject(j, "added_sessions", more.sessions);
+    cJSON_AddItemToObject(final, "confirm", j);
+    winner_numbers(&m, 1, ids[k], final, f);
+    if (m.verdict[1] != ORTUNE_AB_FASTER) f->winner = NULL; /* more sessions, and the difference is gone */
+    ortune_ab_outcome_free(&m);
+  } else if (rc != ORTUNE_EINTR) {
+    cJSON_AddStringToObject(final, "ab_error", more.error[0] ? more.error : ortune_last_error());
+    f->winner = NULL;
+  }
+  ortune_ab_outcome_free(&more);
+  return rc;
 }
 
 /* Run the A/B of the finalists; an error of the A/B is recorded as final.ab_error. */
@@ -145,7 +209,8 @@ static int run_ab(ortune_tuner *t, ortune_config **cfgs, const int *ids, int nf,
   } else if (rc) {
     cJSON_AddStringToObject(final, "ab_error", ab.error);
   } else {
-    ab_record(t, &ab, ids, nf, final, f);
+    int k = ab_record(t, &ab, ids, nf, final, f);
+    if (k > 0 && nf >= 2) rc = confirm(t, &p, &ab, cfgs, ids, k, final, f);
     char note[400];
     ortune_ab_load_note(&ab, note, sizeof note);
     if (note[0] && !t->o->quiet) fprintf(stderr, "ortune: note: %s\n", note);

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- JSON <-> config / input spec ---------------------------------------------------- */
@@ -414,6 +415,11 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
     rc = ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory for %zu latencies: give fewer rounds or runs", per * (size_t)n);
     goto done;
   }
+  /* test-only: ORTUNE_TEST_AB_SLOW_REF=MS makes every run of the reference (config 0) MS slower in an A/B session,
+   * so that a test has a winner without depending on timing */
+  const char *slow_ref = getenv("ORTUNE_TEST_AB_SLOW_REF");
+  double ref_delay = slow_ref ? atof(slow_ref) : 0;
+  struct timespec ref_ts = {(time_t)(ref_delay / 1000), (long)(fmod(ref_delay > 0 ? ref_delay : 0, 1000.0) * 1e6)};
   for (size_t r = 0; r < (size_t)rounds; r++) {
     round_order(ord, n, r, ao->order_seed);
     for (int k = 0; k < n; k++) {
@@ -421,6 +427,7 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
       for (int j = 0; j < runs; j++) {
         double t0 = ortune_now();
         if ((rc = ortune_runner_run_bound(t[i].r))) goto done;
+        if (i == 0 && ref_delay > 0) nanosleep(&ref_ts, NULL);
         lat[j] = (ortune_now() - t0) * 1e3;
         all[(size_t)i * per + r * (size_t)runs + (size_t)j] = lat[j];
       }
