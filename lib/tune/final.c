@@ -5,8 +5,9 @@
  * left of --budget; stats.c turns the blocks into a speedup with an interval and a verdict per candidate. Among the
  * candidates called faster the winner is the one with the fewest changed options within the noise of the fastest
  * (parsimony). With --budget and two or more finalists, the rest of the budget then goes to more sessions of the
- * defaults and the winner alone (confirm), and the winner's numbers and verdict are taken over all its sessions. Everything is recorded in the results' "final" section; the typed outcome (ortune_final) is what
- * the config and its provenance are written from (winner.c). */
+ * defaults and the winner alone (confirm), and the winner's numbers and verdict are taken over all its sessions.
+ * Everything is recorded in the results' "final" section; the typed outcome (ortune_final) is what the config and
+ * its provenance are written from (winner.c). */
 #include "final.h"
 #include "ab.h"
 #include <math.h>
@@ -36,8 +37,8 @@ static int extends(const ortune_trial *x, const ortune_trial *f) {
 
 /* The finalists: up to o->finalists candidates faster than the defaults in the search, best first; cfgs[0] = base.
  * After the best, a candidate must be faster beyond the search's noise, and not the config of a finalist already
- * taken, alone or plus more options (it measured no faster than that finalist, and parsimony would pick the finalist): each
- * config costs every session of the A/B its opening and first run. On an H200, mnv3_b8's A/B of enable_cuda_graph
+ * taken, alone or plus more options (it measured no faster than that finalist, and parsimony would pick the
+ * finalist): each config costs every session of the A/B its opening and first run. On an H200, mnv3_b8's A/B of enable_cuda_graph
  * and two such extensions of it fitted three sessions in what was left of --budget 100, and with its defaults at
  * 2.0, 2.9 and 1.8 ms in the three the interval was [0.93, 2.85]: "keeping the defaults" though every block of
  * the graph config was faster (bench/RESULTS.md, session 5). */
@@ -139,7 +140,8 @@ static int ab_record(ortune_tuner *t, const ortune_ab_outcome *ab, const int *id
 
 /* The winner's numbers in final (its candidate entry, the defaults' p50/p99) and f from outcome o's config k. */
 static void winner_numbers(const ortune_ab_outcome *o, int k, int id, cJSON *final, ortune_final *f) {
-  static const char *const keys[] = {"p50_ms", "p99_ms", "speedup", "ci_low", "ci_high", "session_spread", "verdict", "significant", "sessions"};
+  static const char *const keys[] = {"p50_ms",         "p99_ms",  "speedup",     "ci_low",  "ci_high",
+                                     "session_spread", "verdict", "significant", "sessions"};
   cJSON *c;
   cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(final, "candidates")) {
     if ((int)ortune_jnum(c, "id", -1) != id) continue;
@@ -191,9 +193,9 @@ static int confirm(ortune_tuner *t, const ortune_ab_plan *p0, const ortune_ab_ou
     winner_numbers(&m, 1, ids[k], final, f);
     if (m.verdict[1] != ORTUNE_AB_FASTER) f->winner = NULL; /* more sessions, and the difference is gone */
     ortune_ab_outcome_free(&m);
-  } else if (rc != ORTUNE_EINTR) {
-    cJSON_AddStringToObject(final, "ab_error", more.error[0] ? more.error : ortune_last_error());
-    f->winner = NULL;
+  } else {
+    if (rc != ORTUNE_EINTR) cJSON_AddStringToObject(final, "ab_error", more.error[0] ? more.error : ortune_last_error());
+    f->winner = NULL; /* interrupted or failed: nothing is written */
   }
   ortune_ab_outcome_free(&more);
   return rc;
