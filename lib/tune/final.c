@@ -166,9 +166,10 @@ static void winner_numbers(const ortune_ab_outcome *o, int k, int id, cJSON *fin
  * H200 the spread of a speedup is between sessions (the defaults' p50 moved 2.2-4.0 ms from session to session of
  * rtmo_like; the graph config's did not), an A/B of four configs fitted 3-4 sessions in what --budget 100 left it,
  * and three tunes landed 8% apart (bench/RESULTS.md, session 5); a session of two configs costs less. A session
- * that fails here fails the tune: the winner crashed, ran out of memory or hung in a fresh start. */
+ * that fails here fails the tune: the winner crashed, ran out of memory or hung in a fresh start. A busy machine
+ * during either part is said in note. */
 static int confirm(ortune_tuner *t, const ortune_ab_plan *p0, const ortune_ab_outcome *ab, ortune_config **cfgs, const int *ids, int k,
-                   cJSON *final, ortune_final *f) {
+                   cJSON *final, ortune_final *f, char *note, size_t len) {
   const ortune_tune_opts *o = t->o;
   if (!(o->budget_s > 0) || o->ab_sessions > 0 || ortune_tuner_stopped() || !ab->session_s) return ORTUNE_OK;
   double left = o->budget_s - (ortune_now() - t->t_start), longest = 0;
@@ -191,6 +192,7 @@ static int confirm(ortune_tuner *t, const ortune_ab_plan *p0, const ortune_ab_ou
     cJSON_AddNumberToObject(j, "added_sessions", more.sessions);
     cJSON_AddItemToObject(final, "confirm", j);
     winner_numbers(&m, 1, ids[k], final, f);
+    if (m.busy) ortune_ab_load_note(&m, note, len); /* the load over both parts: the verdict is over both */
     if (m.verdict[1] != ORTUNE_AB_FASTER) f->winner = NULL; /* more sessions, and the difference is gone */
     ortune_ab_outcome_free(&m);
   } else {
@@ -212,9 +214,9 @@ static int run_ab(ortune_tuner *t, ortune_config **cfgs, const int *ids, int nf,
     cJSON_AddStringToObject(final, "ab_error", ab.error);
   } else {
     int k = ab_record(t, &ab, ids, nf, final, f);
-    if (k > 0 && nf >= 2) rc = confirm(t, &p, &ab, cfgs, ids, k, final, f);
     char note[400];
     ortune_ab_load_note(&ab, note, sizeof note);
+    if (k > 0 && nf >= 2) rc = confirm(t, &p, &ab, cfgs, ids, k, final, f, note, sizeof note);
     if (note[0] && !t->o->quiet) fprintf(stderr, "ortune: note: %s\n", note);
     if (note[0]) cJSON_AddStringToObject(final, "load_note", note);
   }
