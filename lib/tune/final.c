@@ -102,6 +102,17 @@ static void ab_plan(ortune_tuner *t, ortune_config **cfgs, int n, ortune_ab_plan
   p->ctx = t;
 }
 
+/* f's numbers from outcome o: the defaults' p50/p99 (config 0) and the winner's (config k). */
+static void take_numbers(ortune_final *f, const ortune_ab_outcome *o, int k) {
+  f->baseline_p50_ms = o->p50[0];
+  f->baseline_p99_ms = o->p99[0];
+  f->p50_ms = o->p50[k];
+  f->p99_ms = o->p99[k];
+  f->speedup = o->ratio[k].speedup;
+  f->ci_low = o->ratio[k].ci_low;
+  f->ci_high = o->ratio[k].ci_high;
+}
+
 /* Record the A/B in final: each candidate's speedup, interval and verdict; the winner by parsimony among the
  * candidates called faster (fewest changed options within the noise of the fastest) into f. */
 static int ab_record(ortune_tuner *t, const ortune_ab_outcome *ab, const int *ids, int nf, cJSON *final, ortune_final *f) {
@@ -130,11 +141,7 @@ static int ab_record(ortune_tuner *t, const ortune_ab_outcome *ab, const int *id
   if (pick < 0) return 0;
   int k = which[pick];
   f->winner = t->res.trials.v[ids[k]];
-  f->p50_ms = ab->p50[k];
-  f->p99_ms = ab->p99[k];
-  f->speedup = ab->ratio[k].speedup;
-  f->ci_low = ab->ratio[k].ci_low;
-  f->ci_high = ab->ratio[k].ci_high;
+  take_numbers(f, ab, k);
   return k;
 }
 
@@ -152,13 +159,7 @@ static void winner_numbers(const ortune_ab_outcome *o, int k, int id, cJSON *fin
   }
   cJSON_ReplaceItemInObjectCaseSensitive(final, "baseline_p50_ms", cJSON_CreateNumber(o->p50[0]));
   cJSON_ReplaceItemInObjectCaseSensitive(final, "baseline_p99_ms", cJSON_CreateNumber(o->p99[0]));
-  f->baseline_p50_ms = o->p50[0];
-  f->baseline_p99_ms = o->p99[0];
-  f->p50_ms = o->p50[k];
-  f->p99_ms = o->p99[k];
-  f->speedup = o->ratio[k].speedup;
-  f->ci_low = o->ratio[k].ci_low;
-  f->ci_high = o->ratio[k].ci_high;
+  take_numbers(f, o, k);
 }
 
 /* With --budget, the rest of it goes to more fresh sessions of the defaults and the winner alone (at most 16
