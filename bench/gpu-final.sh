@@ -98,6 +98,9 @@ w = [(i + 1, c) for i, c in enumerate(f["candidates"]) if c["id"] == f["winner"]
 k, w = w[0] if w else (0, {})
 print("repeat", sys.argv[2], sys.argv[3], w.get("name", "defaults"), w.get("speedup", 1), w.get("ci_low", 1), w.get("ci_high", 1), f["verdict"])
 m = f.get("measurement", {})
+if "confirm" in f:  # the merged measurement of the defaults and the winner over all sessions
+    m = f["confirm"]; k = 1
+    print("   confirm: %d sessions added, %d in all" % (m.get("added_sessions", 0), m.get("sessions", 0)))
 for s, rounds in enumerate(m.get("blocks_ms", [])):
     d = statistics.median(b[0] for b in rounds)
     print("   session %d: defaults %.3f ms" % (s + 1, d) + ("  winner %.3f ms  ratio %.3f" % (statistics.median(b[k] for b in rounds), d / statistics.median(b[k] for b in rounds)) if k else ""))
