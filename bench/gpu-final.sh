@@ -7,6 +7,7 @@
 #   profile  issue 15: a config with an H200 profile and a CPU profile: the GPU one here, the CPU one without CUDA
 #   aa       issue 13: A/A calibration, compares of identical configs (separate sessions)
 #   repeat   issue 13: repeated tunes of each bench model
+#   spread   issue 13: per-session p50 of the defaults, HEURISTIC and graph+nhwc in the same fresh sessions
 #   startup  issue 14: tune --space startup --objective startup on rtmo_like and resnet50_640, then compare --startup
 #            of optimized_model_cache: 1 and cudnn_conv_algo_search: HEURISTIC against the defaults (written in
 #            session 3, not run yet: no device time was left)
@@ -107,6 +108,24 @@ for s, rounds in enumerate(m.get("blocks_ms", [])):
 print("   load", m.get("load"))
 PY
       done
+    done ;;
+  spread)
+    # where the defaults' session-to-session spread comes from: the defaults (cuDNN EXHAUSTIVE picks algorithms in
+    # each new session), HEURISTIC (no timing pick) and the tuned graph+nhwc config, interleaved in the same fresh
+    # sessions, so that the machine's state at any moment reaches all three alike
+    printf 'onnxruntime:\n  provider: cuda\n  cudnn_conv_algo_search: HEURISTIC\n' >$O/heur.yaml
+    printf 'onnxruntime:\n  provider: cuda\n  enable_cuda_graph: 1\n  prefer_nhwc: 1\n' >$O/graph.yaml
+    for m in $MODELS; do
+      $T compare $M/$m.onnx --config $O/heur.yaml --also $O/graph.yaml --against defaults --sessions ${SESSIONS:-12} \
+        --rounds $((${SESSIONS:-12} * 3)) --io host --json >$O/$m.spread.json 2>/dev/null
+      python3 - $O/$m.spread.json $m <<'PY'
+import json, statistics, sys
+r = json.load(open(sys.argv[1])); m = r["measurement"]
+print("spread", sys.argv[2], "sessions", m["sessions"], [(c.get("name", "?")[:40], round(c["speedup"], 3), round(c["ci_low"], 3), round(c["ci_high"], 3)) for c in r["configs"]])
+cols = list(zip(*[[statistics.median(b[c] for b in rounds) for c in range(len(rounds[0]))] for rounds in m["blocks_ms"]]))
+for c, col in enumerate(cols):
+    print("   config %d per-session p50 ms:" % c, " ".join("%.3f" % x for x in col), " sd/mean %.1f%%" % (100 * statistics.pstdev(col) / statistics.mean(col)))
+PY
     done ;;
   startup)
     for m in rtmo_like resnet50_640; do
