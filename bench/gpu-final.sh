@@ -8,6 +8,7 @@
 #   aa       issue 13: A/A calibration, compares of identical configs (separate sessions)
 #   repeat   issue 13: repeated tunes of each bench model
 #   spread   issue 13: per-session p50 of the defaults, HEURISTIC and graph+nhwc in the same fresh sessions
+#   numa     issue 13: the spread stage's compare with the processes pinned near the GPU, then far from it
 #   startup  issue 14: tune --space startup --objective startup on rtmo_like and resnet50_640, then compare --startup
 #            of optimized_model_cache: 1 and cudnn_conv_algo_search: HEURISTIC against the defaults (written in
 #            session 3, not run yet: no device time was left)
@@ -122,6 +123,41 @@ PY
 import json, statistics, sys
 r = json.load(open(sys.argv[1])); m = r["measurement"]
 print("spread", sys.argv[2], "sessions", m["sessions"], [(c.get("name", "?")[:40], round(c["speedup"], 3), round(c["ci_low"], 3), round(c["ci_high"], 3)) for c in r["configs"]])
+cols = list(zip(*[[statistics.median(b[c] for b in rounds) for c in range(len(rounds[0]))] for rounds in m["blocks_ms"]]))
+for c, col in enumerate(cols):
+    print("   config %d per-session p50 ms:" % c, " ".join("%.3f" % x for x in col), " sd/mean %.1f%%" % (100 * statistics.pstdev(col) / statistics.mean(col)))
+PY
+    done ;;
+  numa)
+    # whether the non-graph configs' session-to-session spread (spread stage) is where the process lands: the same
+    # compare with every session's process pinned to the CPUs near the GPU, then to the others
+    nvidia-smi topo -m 2>&1 | head -4; lscpu | grep -i numa
+    grep Cpus_allowed_list /proc/self/status
+    bus=$(nvidia-smi --query-gpu=pci.bus_id --format=csv,noheader | head -1 | tr 'A-F' 'a-f' | sed 's/^0000//')
+    echo "GPU $bus local_cpulist $(cat /sys/bus/pci/devices/$bus/local_cpulist) numa_node $(cat /sys/bus/pci/devices/$bus/numa_node)"
+    sets=$(python3 - /sys/bus/pci/devices/$bus/local_cpulist <<'PY'
+import os, sys
+def parse(t):
+    out = set()
+    for part in t.strip().split(","):
+        a, _, b = part.partition("-"); out |= set(range(int(a), int(b or a) + 1))
+    return out
+allowed = os.sched_getaffinity(0); local = parse(open(sys.argv[1]).read()) & allowed; far = allowed - local
+print(",".join(map(str, sorted(local))) or "none", ",".join(map(str, sorted(far))) or "none")
+PY
+)
+    set -- $sets; echo "near: $1  far: $2"
+    printf 'onnxruntime:\n  provider: cuda\n  enable_cuda_graph: 1\n  prefer_nhwc: 1\n' >$O/graph.yaml
+    for where in near:$1 far:$2 any:; do
+      cpus=${where#*:}; [ "$cpus" = none ] && continue
+      m=rtmo_like; tag=${where%%:*}
+      if [ -n "$cpus" ]; then pin="taskset -c $cpus"; else pin=""; fi
+      $pin $T compare $M/$m.onnx --config $O/graph.yaml --against defaults --sessions ${SESSIONS:-10} \
+        --rounds $((${SESSIONS:-10} * 3)) --io host --json >$O/$m.numa-$tag.json 2>/dev/null
+      python3 - $O/$m.numa-$tag.json $tag <<'PY'
+import json, statistics, sys
+r = json.load(open(sys.argv[1])); m = r["measurement"]
+print("numa", sys.argv[2], "sessions", m["sessions"], [(round(c["speedup"], 3), round(c["ci_low"], 3), round(c["ci_high"], 3)) for c in r["configs"]])
 cols = list(zip(*[[statistics.median(b[c] for b in rounds) for c in range(len(rounds[0]))] for rounds in m["blocks_ms"]]))
 for c, col in enumerate(cols):
     print("   config %d per-session p50 ms:" % c, " ".join("%.3f" % x for x in col), " sd/mean %.1f%%" % (100 * statistics.pstdev(col) / statistics.mean(col)))
