@@ -32,11 +32,23 @@ pycheck "a short budget still combines the winners of the screen" "$work/c.json"
 import json, sys
 r = json.load(open(sys.argv[1]))
 st = [t["stage"] for t in r["trials"]]
-comb = [t for t in r["trials"] if t["stage"] == "combine"]
+rep = [t for t in r["trials"] if t["stage"] == "combine" and t["name"].endswith(" (repeat)")]
+comb = [t for t in r["trials"] if t["stage"] == "combine" and t not in rep]
 assert st.count("screen") >= 2, st
 assert comb, "no combine trial: %s" % st
 assert all(len(t["config"]) >= 2 for t in comb), [t["config"] for t in comb]
 print("%d screen, %d combine trials" % (st.count("screen"), len(comb)))
+# the best single change measured once more, before the combinations: the noise they are judged by is its own,
+# 1.5 x the difference of its two scores (p50 here), between 2% and 25%
+assert len(rep) == 1, [t["name"] for t in rep]
+ok = [t for t in r["trials"] if t["stage"] == "screen" and t["status"] == "ok" and not t.get("dropped")]
+first = [t for t in ok if t["config"] == rep[0]["config"]]
+assert first and first[0]["p50_ms"] == min(t["p50_ms"] for t in ok), (rep[0]["config"], [(t["name"], t["p50_ms"]) for t in ok])
+assert rep[0]["name"] == first[0]["name"] + " (repeat)", (rep[0]["name"], first[0]["name"])
+want = min(max(1.5 * abs(rep[0]["p50_ms"] - first[0]["p50_ms"]) / first[0]["p50_ms"], 0.02), 0.25)
+assert abs(r["search_noise"] - want) < 1e-9, (r["search_noise"], want)
+assert r["trials"].index(rep[0]) < r["trials"].index(comb[0]), "the repeat comes before the combinations"
+print("search noise %.3f (the defaults' %.3f)" % (r["search_noise"], r["noise"]))
 # the finalists: none is another finalist's config plus more options (each costs every A/B session its opening)
 fin = [r["trials"][c["id"]]["config"] for c in r["final"]["candidates"]]
 assert fin, r["final"]

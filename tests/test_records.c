@@ -155,7 +155,7 @@ static void fill_results(ortune_results *r) {
   assert_int_equal(ortune_config_set(r->base, "graph_optimization_level", "ORT_ENABLE_ALL"), ORTUNE_OK);
   assert_int_equal(ortune_trials_add(&r->trials, full_trial(0)), ORTUNE_OK);
   assert_int_equal(ortune_trials_add(&r->trials, full_trial(1)), ORTUNE_OK);
-  r->noise = 0.02, r->wall_s = 12.5;
+  r->noise = 0.02, r->search_noise = 0.03, r->wall_s = 12.5;
   r->sections = cJSON_Parse("{\"reference\": {\"mode\": \"exact\"}, \"final\": {\"candidates\": [], \"winner\": 0,"
                             " \"verdict\": \"defaults\"}, \"impact\": []}");
   assert_non_null(r->sections);
@@ -173,7 +173,7 @@ static void test_results_round_trip(void **state) {
   /* schema 1's order: the header, trials, noise, the sections as added, wall_s last */
   static const char *const order[] = {"schema", "ortune_version", "date", "model", "first_run_weight", "machine", "space",
                                       "strategy", "objective", "provider", "io", "base", "baseline", "trials", "noise",
-                                      "reference", "final", "impact", "wall_s"};
+                                      "search_noise", "reference", "final", "impact", "wall_s"};
   const cJSON *it = j->child;
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++, it = it->next) {
     assert_non_null(it);
@@ -186,7 +186,7 @@ static void test_results_round_trip(void **state) {
   assert_string_equal(back.model_sha256, r.model_sha256);
   assert_string_equal(back.machine.gpu.cls, "high");
   assert_true(back.machine.gpu.sm_count == 132 && back.machine.cores == 8);
-  assert_true(back.noise == 0.02 && back.wall_s == 12.5 && back.first_run_weight == 0.5);
+  assert_true(back.noise == 0.02 && back.search_noise == 0.03 && back.wall_s == 12.5 && back.first_run_weight == 0.5);
   assert_string_equal(ortune_config_get(back.base, "graph_optimization_level"), "ORT_ENABLE_ALL");
   assert_int_equal(back.trials.n, 2);
   assert_same_trial(r.trials.v[1], back.trials.v[1]);

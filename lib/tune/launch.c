@@ -73,7 +73,7 @@ static ortune_trial *resume_trial(ortune_tuner *t, const ortune_trial *prev, con
 
 /* ---- the spec: the JSON edge to the child -------------------------------------------------------------- */
 
-static cJSON *bench_json(const ortune_tuner *t, int is_baseline) {
+static cJSON *bench_json(const ortune_tuner *t, const ortune_candidate *c, int is_baseline) {
   const ortune_tune_opts *o = t->o;
   cJSON *bench = cJSON_CreateObject();
   cJSON_AddNumberToObject(bench, "min_runs", o->bench.min_runs);
@@ -82,7 +82,7 @@ static cJSON *bench_json(const ortune_tuner *t, int is_baseline) {
   cJSON_AddNumberToObject(bench, "warmup_max_s", o->bench.warmup_max_s);
   /* --budget covers everything: each trial (the baselines too) gets a share of it, at least 3 timed runs */
   if (o->budget_s > 0) cJSON_AddNumberToObject(bench, "max_s", fmax(1.0, o->budget_s * (is_baseline ? 0.08 : 0.05)));
-  if (!is_baseline && isfinite(t->best_score)) cJSON_AddNumberToObject(bench, "cutoff_ms", t->best_score);
+  if (!is_baseline && !c->full && isfinite(t->best_score)) cJSON_AddNumberToObject(bench, "cutoff_ms", t->best_score);
   if (o->event_timing) cJSON_AddNumberToObject(bench, "event_timing", 1);
   return bench;
 }
@@ -97,7 +97,7 @@ static int write_spec(const ortune_tuner *t, const ortune_candidate *c, int is_b
   cJSON_AddItemToObject(spec, "inputs", ortune_spec_to_json(&t->o->spec));
   cJSON *xs = cJSON_AddArrayToObject(spec, "extra_shapes");
   for (int k = 0; k < t->o->nextra; k++) cJSON_AddItemToArray(xs, ortune_spec_to_json(&t->o->extra[k]));
-  cJSON_AddItemToObject(spec, "bench", bench_json(t, is_baseline));
+  cJSON_AddItemToObject(spec, "bench", bench_json(t, c, is_baseline));
   char ref[600];
   snprintf(ref, sizeof ref, "%s/ref", t->work);
   cJSON_AddStringToObject(spec, "ref_dir", is_baseline ? "" : ref);

@@ -264,7 +264,7 @@ static void machine_from_json(const cJSON *j, ortune_machine *m) {
 void ortune_results_init(ortune_results *r) {
   memset(r, 0, sizeof *r);
   r->schema = ORTUNE_RESULTS_SCHEMA;
-  r->first_run_weight = r->noise = r->wall_s = NAN;
+  r->first_run_weight = r->noise = r->search_noise = r->wall_s = NAN;
   ortune_trials_init(&r->trials);
 }
 
@@ -305,6 +305,7 @@ cJSON *ortune_results_to_json(const ortune_results *r) {
   cJSON *trials = cJSON_AddArrayToObject(j, "trials");
   for (int i = 0; i < r->trials.n; i++) cJSON_AddItemToArray(trials, ortune_trial_to_json(r->trials.v[i]));
   if (!isnan(r->noise)) cJSON_AddNumberToObject(j, "noise", r->noise);
+  if (!isnan(r->search_noise)) cJSON_AddNumberToObject(j, "search_noise", r->search_noise);
   const cJSON *it;
   cJSON_ArrayForEach(it, r->sections) cJSON_AddItemToObject(j, it->string, cJSON_Duplicate(it, 1));
   if (!isnan(r->wall_s)) cJSON_AddNumberToObject(j, "wall_s", r->wall_s);
@@ -319,7 +320,7 @@ cJSON *ortune_results_to_json(const ortune_results *r) {
 static int header_key(const char *k) {
   static const char *const keys[] = {"schema",   "ortune_version", "date", "model",    "first_run_weight", "machine",
                                      "space",    "strategy",       "objective", "provider", "io",            "base",
-                                     "baseline", "trials",         "noise",     "wall_s"};
+                                     "baseline", "trials",         "noise",     "wall_s",   "search_noise"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
     if (!strcmp(k, keys[i])) return 1;
   return 0;
@@ -344,6 +345,7 @@ static int header_from_json(const cJSON *j, ortune_results *r) {
   copy_str(r->provider, sizeof r->provider, j, "provider");
   copy_str(r->io, sizeof r->io, j, "io");
   r->noise = get_num(j, "noise", NAN);
+  r->search_noise = get_num(j, "search_noise", NAN);
   r->wall_s = get_num(j, "wall_s", NAN);
   if ((s = cJSON_GetObjectItemCaseSensitive(j, "base"))) return ortune_config_from_json(s, &r->base);
   return ORTUNE_OK;

@@ -80,6 +80,7 @@ typedef struct {
   ortune_config *base;         /* the user's settings, in every candidate; NULL: absent */
   ortune_trials trials;
   double noise, wall_s;        /* NAN: absent */
+  double search_noise;         /* the combine and refine's yardstick (search.c local_noise); NAN: absent */
   cJSON *sections;             /* the other parts, in order (reference, transform_fp16, final, impact), each
                                   written by its module (verify.c, transform.c, final.c, impact.c) */
 } ortune_results;

@@ -28,7 +28,7 @@ typedef struct {
 static const field top_fields[] = {
   {"schema", T_NUM, 0, 0}, S("ortune_version", 64), S("date", 64), {"model", T_OBJ, 0, 0}, {"machine", T_OBJ, 0, 0},
   S("space", 32), S("strategy", 32), S("objective", 32), S("provider", 32), S("io", 32), N("baseline"), N("noise"),
-  N("wall_s"), N("first_run_weight"), {"trials", T_ARR, 1, 1000000}, {"impact", T_ARR, 0, 1000000},
+  N("search_noise"), N("wall_s"), N("first_run_weight"), {"trials", T_ARR, 1, 1000000}, {"impact", T_ARR, 0, 1000000},
   {"final", T_OBJ, 0, 0}, {"base", T_OBJ, 0, 0}, {NULL, 0, 0, 0}};
 static const field model_fields[] = {S("path", 4096), S("sha256", 64), S("input_shapes", 4096), S("shape_sets", 8192),
                                      {NULL, 0, 0, 0}};

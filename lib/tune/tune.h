@@ -20,6 +20,7 @@ typedef struct {
   char name[160];
   char stage[16];
   ortune_config *cfg;
+  int full; /* measured in full: never stopped early by racing (a repeat that measures the noise) */
 } ortune_candidate;
 
 typedef struct {
