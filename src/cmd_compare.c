@@ -127,6 +127,12 @@ static void print_row(const char *name, const ortune_ab_outcome *ab, int k, cons
 }
 
 static void print_modes(const char *const *names, const ortune_ab_outcome *ab) {
+  char note[600];
+  for (int k = 0; k < ab->n; k++) {
+    char safe[1024];
+    ortune_ab_session_note(ab, k, ortune_term_escape(names[k], safe, sizeof safe), note, sizeof note);
+    if (note[0]) printf("  note: %s\n", note);
+  }
   for (int k = 0; k < ab->n; k++)
     if (ab->modes[k].count == 2)
       printf("  note: %s has two latency modes: %.3f ms (%.0f%% of runs) and %.3f ms (%.0f%%); the verdict pairs rounds, so one mode "

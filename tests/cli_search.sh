@@ -32,8 +32,8 @@ pycheck "a short budget still combines the winners of the screen" "$work/c.json"
 import json, sys
 r = json.load(open(sys.argv[1]))
 st = [t["stage"] for t in r["trials"]]
-rep = [t for t in r["trials"] if t["stage"] == "combine" and t["name"].endswith(" (repeat)")]
-comb = [t for t in r["trials"] if t["stage"] == "combine" and t not in rep]
+rep = [t for t in r["trials"] if t["stage"] == "noise"]
+comb = [t for t in r["trials"] if t["stage"] == "combine"]
 assert st.count("screen") >= 2, st
 assert comb, "no combine trial: %s" % st
 assert all(len(t["config"]) >= 2 for t in comb), [t["config"] for t in comb]
@@ -49,6 +49,7 @@ want = min(max(1.5 * abs(rep[0]["p50_ms"] - first[0]["p50_ms"]) / first[0]["p50_
 assert abs(r["search_noise"] - want) < 1e-9, (r["search_noise"], want)
 assert r["trials"].index(rep[0]) < r["trials"].index(comb[0]), "the repeat comes before the combinations"
 print("search noise %.3f (the defaults' %.3f)" % (r["search_noise"], r["noise"]))
+assert not any(c["name"].endswith(" (repeat)") for c in r["final"]["candidates"]), "a repeat is no finalist of its own"
 # the finalists: none is another finalist's config plus more options (each costs every A/B session its opening)
 fin = [r["trials"][c["id"]]["config"] for c in r["final"]["candidates"]]
 assert fin, r["final"]

@@ -303,13 +303,56 @@ static void test_ab_merge(void **state) {
   ortune_ab_outcome_free(&b);
 }
 
+/* The sessions' own modes: the defaults at 2.0 ms in five fresh sessions and 3.0 ms in three (the H200's rtmo_like
+ * ran at 2.3 and 3.1-3.5 ms so, session 6) are two modes, said in a note; the winner's steady 1.3 ms is one. */
+static void test_session_modes(void **state) {
+  (void)state;
+  const double lv_a[3] = {1.0, 1.5, 1.0}, lv_b[5] = {1.0, 1.5, 1.01, 1.5, 0.99}, flat[5] = {1.0, 1.02, 0.99, 1.01, 1.0};
+  ortune_ab_outcome a, b, m;
+  char note[400];
+  make_outcome(&a, 3, 3, lv_a, 2);
+  make_outcome(&b, 2, 5, lv_b, 1);
+  assert_int_equal(ortune_ab_merge(&a, 2, &b, 0.01, &m), 0);
+  assert_int_equal(m.smodes[0].count, 2);
+  assert_true(fabs(m.smodes[0].median[0] - 2.0) < 1e-9 && fabs(m.smodes[0].median[1] - 3.0) < 1e-9);
+  assert_true(fabs(m.smodes[0].share[0] - 5.0 / 8) < 1e-9);
+  assert_int_equal(m.smodes[1].count, 1);
+  ortune_ab_session_note(&m, 0, "ORT's defaults", note, sizeof note);
+  assert_non_null(strstr(note, "ORT's defaults ran in two modes"));
+  assert_non_null(strstr(note, "2.000 ms in 5 of 8, 3.000 ms in 3"));
+  ortune_ab_session_note(&m, 1, "the winner", note, sizeof note);
+  assert_string_equal(note, "");
+  cJSON *j = ortune_ab_json(&m);
+  cJSON *sm = cJSON_GetObjectItemCaseSensitive(j, "session_modes");
+  assert_int_equal(cJSON_GetArraySize(sm), 2);
+  assert_int_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(sm, 0), "count")->valueint, 2);
+  assert_int_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(sm, 1), "count")->valueint, 1);
+  cJSON_Delete(j);
+  ortune_ab_outcome_free(&m);
+  ortune_ab_outcome_free(&b);
+  make_outcome(&b, 2, 5, flat, 1); /* one slow session in eight: no mode of its own (a mode needs two) */
+  assert_int_equal(ortune_ab_merge(&a, 2, &b, 0.01, &m), 0);
+  assert_int_equal(m.smodes[0].count, 1);
+  ortune_ab_outcome_free(&m);
+  const double one[3] = {1.0, 1.01, 0.99}; /* all eight within 2%: one mode, no note */
+  ortune_ab_outcome_free(&a);
+  make_outcome(&a, 3, 3, one, 2);
+  assert_int_equal(ortune_ab_merge(&a, 2, &b, 0.01, &m), 0);
+  ortune_ab_session_note(&m, 0, "ORT's defaults", note, sizeof note);
+  assert_int_equal(m.smodes[0].count, 1);
+  assert_string_equal(note, "");
+  ortune_ab_outcome_free(&m);
+  ortune_ab_outcome_free(&a);
+  ortune_ab_outcome_free(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ab_shape), cmocka_unit_test(test_identical_configs_same), cmocka_unit_test(test_faster_and_slower),
       cmocka_unit_test(test_sessions_widen_interval), cmocka_unit_test(test_aa_false_positives),
       cmocka_unit_test(test_seeded_and_robust),
       cmocka_unit_test(test_modes), cmocka_unit_test(test_parsimony), cmocka_unit_test(test_budget),
-      cmocka_unit_test(test_ab_merge),
+      cmocka_unit_test(test_ab_merge), cmocka_unit_test(test_session_modes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,6 +37,7 @@ typedef struct {
   int cap;                       /* sessions there is room for */
   double p50[ORTUNE_AB_MAX], p99[ORTUNE_AB_MAX]; /* median over sessions of each session's p50 / p99 */
   ortune_modes modes[ORTUNE_AB_MAX];             /* two modes when any session saw two */
+  ortune_modes smodes[ORTUNE_AB_MAX];            /* of the sessions' p50s: two when they fall in two groups */
   ortune_ratio ratio[ORTUNE_AB_MAX];             /* [0] unused */
   ortune_ab_verdict verdict[ORTUNE_AB_MAX];
   double load_before, load_after;                /* 1-minute load average */
@@ -54,6 +55,8 @@ void ortune_ab_outcome_free(ortune_ab_outcome *o);
 /* The defaults and config k of a, followed by b's sessions of the same two configs (b: n = 2, same rounds), as one
  * outcome m of two configs with its speedup, interval and verdict over all the sessions (free m). */
 int ortune_ab_merge(const ortune_ab_outcome *a, int k, const ortune_ab_outcome *b, double min_gain, ortune_ab_outcome *m);
+/* One line when config c's sessions ran in two modes (smodes), named name ("" otherwise). */
+void ortune_ab_session_note(const ortune_ab_outcome *o, int c, const char *name, char *buf, size_t len);
 /* One line on the machine's load during the A/B ("" when quiet). */
 void ortune_ab_load_note(const ortune_ab_outcome *o, char *buf, size_t len);
 /* Config k's result (p50/p99, speedup, interval, session spread, verdict) added to x: one vocabulary for tune,

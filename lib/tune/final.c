@@ -47,7 +47,8 @@ static int pick_finalists(ortune_tuner *t, ortune_config **cfgs, int *ids) {
   int nr = 0, nf = 0;
   for (int i = 0; i < t->res.trials.n; i++) {
     const ortune_trial *tr = t->res.trials.v[i];
-    if (nr < 512 && ortune_tuner_eligible(t, tr) && strcmp(tr->stage, "baseline"))
+    /* not the baselines, nor the search's repeat of a config (stage noise): that config is ranked by its own trial */
+    if (nr < 512 && ortune_tuner_eligible(t, tr) && strcmp(tr->stage, "baseline") && strcmp(tr->stage, "noise"))
       rank[nr][0] = ortune_tuner_score(t, tr), rank[nr++][1] = tr->id;
   }
   qsort(rank, (size_t)nr, sizeof rank[0], cmp_score);
@@ -170,7 +171,7 @@ static void winner_numbers(const ortune_ab_outcome *o, int k, int id, cJSON *fin
  * that fails here fails the tune: the winner crashed, ran out of memory or hung in a fresh start. A busy machine
  * during either part is said in note. */
 static int confirm(ortune_tuner *t, const ortune_ab_plan *p0, const ortune_ab_outcome *ab, ortune_config **cfgs, const int *ids, int k,
-                   cJSON *final, ortune_final *f, char *note, size_t len) {
+                   cJSON *final, ortune_final *f, char *note, size_t len, char *snote, size_t slen) {
   const ortune_tune_opts *o = t->o;
   if (!(o->budget_s > 0) || o->ab_sessions > 0 || ortune_tuner_stopped() || !ab->session_s) return ORTUNE_OK;
   double left = o->budget_s - (ortune_now() - t->t_start), longest = 0;
@@ -194,6 +195,7 @@ static int confirm(ortune_tuner *t, const ortune_ab_plan *p0, const ortune_ab_ou
     cJSON_AddItemToObject(final, "confirm", j);
     winner_numbers(&m, 1, ids[k], final, f);
     if (m.busy) ortune_ab_load_note(&m, note, len); /* the load over both parts: the verdict is over both */
+    ortune_ab_session_note(&m, 0, "ORT's defaults", snote, slen);
     if (m.verdict[1] != ORTUNE_AB_FASTER) f->winner = NULL; /* more sessions, and the difference is gone */
     ortune_ab_outcome_free(&m);
   } else {
@@ -215,11 +217,14 @@ static int run_ab(ortune_tuner *t, ortune_config **cfgs, const int *ids, int nf,
     cJSON_AddStringToObject(final, "ab_error", ab.error);
   } else {
     int k = ab_record(t, &ab, ids, nf, final, f);
-    char note[400];
+    char note[400], snote[400];
     ortune_ab_load_note(&ab, note, sizeof note);
-    if (k > 0 && nf >= 2) rc = confirm(t, &p, &ab, cfgs, ids, k, final, f, note, sizeof note);
+    ortune_ab_session_note(&ab, 0, "ORT's defaults", snote, sizeof snote);
+    if (k > 0 && nf >= 2) rc = confirm(t, &p, &ab, cfgs, ids, k, final, f, note, sizeof note, snote, sizeof snote);
     if (note[0] && !t->o->quiet) fprintf(stderr, "ortune: note: %s\n", note);
     if (note[0]) cJSON_AddStringToObject(final, "load_note", note);
+    if (snote[0] && !t->o->quiet) fprintf(stderr, "ortune: note: %s\n", snote);
+    if (snote[0]) cJSON_AddStringToObject(final, "session_note", snote);
   }
   ortune_ab_outcome_free(&ab);
   return rc;

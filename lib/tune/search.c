@@ -4,8 +4,9 @@
  * options that would do nothing dropped, named by what differs from the base) and measures each through
  * ortune_launch_trial, which returns its typed record; it reads the records' scores to decide what to try next,
  * and stops when the budget is spent (ortune_tuner_budget_left). staged: the seed guide's advice for this GPU's
- * class, then screen every value alone, bisect thread counts, combine the winners greedily (largest effect first)
- * and refine around the result. grid: every combination of the space's values. seed14: the seed guide's 14
+ * class, then screen every value alone (against the defaults' noise), bisect thread counts, measure the best single
+ * change once more (the noise around it), combine the winners greedily (largest effect first) and refine around
+ * the result, both judged by that noise. grid: every combination of the space's values. seed14: the seed guide's 14
  * combinations (the seed14 space). The --accuracy pass (ortune_search_fp16) runs after any of them. To add a
  * strategy: a function here and a row in `strategies`. */
 #include "search.h"
@@ -216,7 +217,7 @@ static void local_noise(ortune_tuner *t, staged_state *s, const ortune_config *c
   s->noise = t->noise;
   if (!ortune_tuner_budget_left(t)) return;
   ortune_candidate c;
-  if (make_candidate(t, cur, -1, NULL, "combine", &c)) return;
+  if (make_candidate(t, cur, -1, NULL, "noise", &c)) return;
   size_t n = strlen(c.name);
   snprintf(c.name + n, sizeof c.name - n, " (repeat)"); /* its own name: --resume must not take the first for it */
   c.full = 1;
