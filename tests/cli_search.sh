@@ -41,9 +41,10 @@ print("%d screen, %d combine trials" % (st.count("screen"), len(comb)))
 # the best single change measured once more, before the combinations: the noise they are judged by is its own,
 # 1.5 x the difference of its two scores (p50 here), between 2% and 25%
 assert len(rep) == 1, [t["name"] for t in rep]
-ok = [t for t in r["trials"] if t["stage"] == "screen" and t["status"] == "ok" and not t.get("dropped")]
-first = [t for t in ok if t["config"] == rep[0]["config"]]
-assert first and first[0]["p50_ms"] == min(t["p50_ms"] for t in ok), (rep[0]["config"], [(t["name"], t["p50_ms"]) for t in ok])
+ok = [t for t in r["trials"] if t["stage"] in ("screen", "bisect") and t["status"] == "ok" and not t.get("dropped")]
+best = min(t["p50_ms"] for t in ok)  # the best single change (a thread count may be measured by screen and bisect)
+first = [t for t in ok if t["config"] == rep[0]["config"] and t["p50_ms"] == best]
+assert first, (rep[0]["config"], [(t["name"], t["p50_ms"]) for t in ok])
 assert rep[0]["name"] == first[0]["name"] + " (repeat)", (rep[0]["name"], first[0]["name"])
 want = min(max(1.5 * abs(rep[0]["p50_ms"] - first[0]["p50_ms"]) / first[0]["p50_ms"], 0.02), 0.25)
 assert abs(r["search_noise"] - want) < 1e-9, (r["search_noise"], want)
