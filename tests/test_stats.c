@@ -346,13 +346,42 @@ static void test_session_modes(void **state) {
   ortune_ab_outcome_free(&b);
 }
 
+/* The search's baselines of the defaults outside every A/B session's p50 (the H200's 2.511 / 3.114 ms against
+ * seven sessions at 2.18-2.38 ms, session 6): said; inside, or a mode already said: nothing. */
+static void test_unseen_note(void **state) {
+  (void)state;
+  const double lv[3] = {1.0, 1.01, 0.99}; /* the defaults at 2.00, 2.02, 1.98 ms */
+  const double out_hi[2] = {2.01, 2.6}, inside[2] = {2.0, 2.05}, out_lo[1] = {1.80}, bad[2] = {NAN, 0};
+  ortune_ab_outcome a;
+  char note[400];
+  make_outcome(&a, 3, 3, lv, 2);
+  ortune_ab_unseen_note(&a, out_hi, 2, "ORT's defaults", note, sizeof note);
+  assert_non_null(strstr(note, "ORT's defaults measured 2.01-2.6 ms in the search's own fresh processes, outside the "
+                               "1.98-2.02 ms of all 3 sessions"));
+  ortune_ab_unseen_note(&a, inside, 2, "ORT's defaults", note, sizeof note);
+  assert_string_equal(note, ""); /* 2.05 is within 5% of 2.02 */
+  ortune_ab_unseen_note(&a, out_lo, 1, "ORT's defaults", note, sizeof note);
+  assert_non_null(strstr(note, "1.8-1.8 ms"));
+  ortune_ab_unseen_note(&a, bad, 2, "ORT's defaults", note, sizeof note);
+  assert_string_equal(note, ""); /* no usable baseline */
+  ortune_ab_unseen_note(&a, out_hi, 0, "ORT's defaults", note, sizeof note);
+  assert_string_equal(note, "");
+  a.smodes[0].count = 2; /* two modes seen: the session note says it */
+  ortune_ab_unseen_note(&a, out_hi, 2, "ORT's defaults", note, sizeof note);
+  assert_string_equal(note, "");
+  a.smodes[0].count = 1, a.busy = 1; /* a busy machine: the load note says it */
+  ortune_ab_unseen_note(&a, out_hi, 2, "ORT's defaults", note, sizeof note);
+  assert_string_equal(note, "");
+  ortune_ab_outcome_free(&a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ab_shape), cmocka_unit_test(test_identical_configs_same), cmocka_unit_test(test_faster_and_slower),
       cmocka_unit_test(test_sessions_widen_interval), cmocka_unit_test(test_aa_false_positives),
       cmocka_unit_test(test_seeded_and_robust),
       cmocka_unit_test(test_modes), cmocka_unit_test(test_parsimony), cmocka_unit_test(test_budget),
-      cmocka_unit_test(test_ab_merge), cmocka_unit_test(test_session_modes),
+      cmocka_unit_test(test_ab_merge), cmocka_unit_test(test_session_modes), cmocka_unit_test(test_unseen_note),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

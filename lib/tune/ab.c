@@ -279,6 +279,22 @@ void ortune_ab_session_note(const ortune_ab_outcome *o, int c, const char *name,
            name, m->median[0], lo, o->sessions, m->median[1], o->sessions - lo);
 }
 
+/* On an H200 the defaults' two baselines of rtmo_like read 2.511 and 3.114 ms, then the A/B's seven sessions all
+ * ran at 2.18-2.38 ms, and its interval [1.53, 1.67] held neither of two other tunes' 1.80 and 1.83 (the slow
+ * sessions come in stretches of minutes; bench/RESULTS.md, session 6). */
+void ortune_ab_unseen_note(const ortune_ab_outcome *o, const double *other, int n, const char *name, char *buf, size_t len) {
+  buf[0] = '\0';
+  if (o->n < 1 || o->sessions < 1 || !o->sp50 || o->smodes[0].count == 2 || o->busy) return; /* busy: the load note */
+  double lo = INFINITY, hi = -INFINITY, olo = INFINITY, ohi = -INFINITY;
+  for (int s = 0; s < o->sessions; s++) lo = fmin(lo, o->sp50[s]), hi = fmax(hi, o->sp50[s]);
+  for (int i = 0; i < n; i++)
+    if (isfinite(other[i]) && other[i] > 0) olo = fmin(olo, other[i]), ohi = fmax(ohi, other[i]);
+  if (!isfinite(lo) || !isfinite(olo) || !(ohi > hi * 1.05 || olo < lo / 1.05)) return;
+  snprintf(buf, len, "%s measured %.4g-%.4g ms in the search's own fresh processes, outside the %.4g-%.4g ms of all %d sessions "
+           "here: those may not have met every mode a restart can get, and a later run can land outside this interval "
+           "(ortune compare, later, checks it)", name, olo, ohi, lo, hi, o->sessions);
+}
+
 void ortune_ab_load_note(const ortune_ab_outcome *o, char *buf, size_t len) {
   buf[0] = '\0';
   if (o->busy)

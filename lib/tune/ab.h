@@ -57,6 +57,10 @@ void ortune_ab_outcome_free(ortune_ab_outcome *o);
 int ortune_ab_merge(const ortune_ab_outcome *a, int k, const ortune_ab_outcome *b, double min_gain, ortune_ab_outcome *m);
 /* One line when config c's sessions ran in two modes (smodes), named name ("" otherwise). */
 void ortune_ab_session_note(const ortune_ab_outcome *o, int c, const char *name, char *buf, size_t len);
+/* One line when other fresh-process measurements of config 0 (the search's two baselines of the defaults: p50s in
+ * other[0..n)) lie more than 5% outside the range of its sessions here and those show one mode: the A/B's sessions
+ * may not have met a mode that a restart can get ("" otherwise, and on a busy machine: the load note says it). */
+void ortune_ab_unseen_note(const ortune_ab_outcome *o, const double *other, int n, const char *name, char *buf, size_t len);
 /* One line on the machine's load during the A/B ("" when quiet). */
 void ortune_ab_load_note(const ortune_ab_outcome *o, char *buf, size_t len);
 /* Config k's result (p50/p99, speedup, interval, session spread, verdict) added to x: one vocabulary for tune,

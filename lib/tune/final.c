@@ -163,6 +163,19 @@ static void winner_numbers(const ortune_ab_outcome *o, int k, int id, cJSON *fin
   take_numbers(f, o, k);
 }
 
+/* What the sessions of the defaults say of their modes: two seen, or one seen and the search's baselines outside it. */
+static void session_note(const ortune_tuner *t, const ortune_ab_outcome *o, char *buf, size_t len) {
+  ortune_ab_session_note(o, 0, "ORT's defaults", buf, len);
+  if (buf[0] || !strcmp(t->o->objective, "startup")) return; /* start-ups are not the baselines' run latencies */
+  double b[2];
+  int n = 0;
+  for (int i = 0; i < t->res.trials.n && n < 2; i++) {
+    const ortune_trial *tr = t->res.trials.v[i];
+    if (!strcmp(tr->stage, "baseline") && tr->status == ORTUNE_TRIAL_OK) b[n++] = tr->p50_ms;
+  }
+  ortune_ab_unseen_note(o, b, n, "ORT's defaults", buf, len);
+}
+
 /* With --budget, the rest of it goes to more fresh sessions of the defaults and the winner alone (at most 16
  * sessions in all), and the winner's speedup, interval and verdict are taken over every session of the two. On an
  * H200 the spread of a speedup is between sessions (the defaults' p50 moved 2.2-4.0 ms from session to session of
@@ -195,7 +208,7 @@ static int confirm(ortune_tuner *t, const ortune_ab_plan *p0, const ortune_ab_ou
     cJSON_AddItemToObject(final, "confirm", j);
     winner_numbers(&m, 1, ids[k], final, f);
     if (m.busy) ortune_ab_load_note(&m, note, len); /* the load over both parts: the verdict is over both */
-    ortune_ab_session_note(&m, 0, "ORT's defaults", snote, slen);
+    session_note(t, &m, snote, slen);
     if (m.verdict[1] != ORTUNE_AB_FASTER) f->winner = NULL; /* more sessions, and the difference is gone */
     ortune_ab_outcome_free(&m);
   } else {
@@ -219,7 +232,7 @@ static int run_ab(ortune_tuner *t, ortune_config **cfgs, const int *ids, int nf,
     int k = ab_record(t, &ab, ids, nf, final, f);
     char note[400], snote[400];
     ortune_ab_load_note(&ab, note, sizeof note);
-    ortune_ab_session_note(&ab, 0, "ORT's defaults", snote, sizeof snote);
+    session_note(t, &ab, snote, sizeof snote);
     if (k > 0 && nf >= 2) rc = confirm(t, &p, &ab, cfgs, ids, k, final, f, note, sizeof note, snote, sizeof snote);
     if (note[0] && !t->o->quiet) fprintf(stderr, "ortune: note: %s\n", note);
     if (note[0]) cJSON_AddStringToObject(final, "load_note", note);
