@@ -688,6 +688,16 @@ static void sec_summary(sbuf *b, const report *r) {
   }
   sb_esc(b, msg ? msg : r->n ? "No final verdict in the results (the tune may have been interrupted)." : "No trials were run.");
   sb_puts(b, "</p>\n");
+  /* what the tune said beside its verdict: a busy machine, the defaults' sessions in two modes or outside the
+   * search's own measurements of them (the verdict's interval is over the sessions it saw) */
+  static const char *const notes[] = {"load_note", "session_note"};
+  for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++) {
+    const char *n = str(fin, notes[i], NULL);
+    if (!n || !*n) continue;
+    sb_puts(b, "<p class=\"note\">note: ");
+    sb_esc(b, n);
+    sb_puts(b, "</p>\n");
+  }
   if (!w && r->nok && isfinite(r->rank[0]->p50)) w = r->rank[0];
   summary_kpis(b, r, w);
   if (w) {
@@ -1163,6 +1173,7 @@ static const char css[] =
     "code,.cfg{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.82em}"
     ".cfg{display:block;color:#6e7781}.cfg span{display:inline-block;margin-right:6px;overflow-wrap:anywhere}"
     ".reason{color:#57606a;word-break:break-word}"
+    "p.note{color:#6b4f00;background:#fff8e1;border-left:3px solid #d4a72c;padding:6px 10px;font-size:.9rem}"
     ".muted{color:#57606a;font-size:.88rem}"
     ".badge{display:inline-block;padding:0 8px;border-radius:999px;font-size:.76rem;font-weight:600;line-height:1.6;white-space:nowrap}"
     ".s-ok,.v-good{background:#d4efe4;color:#005c40}.s-bad,.v-bad{background:#fde2d2;color:#8f3300}"
