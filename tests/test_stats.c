@@ -375,6 +375,28 @@ static void test_unseen_note(void **state) {
   ortune_ab_outcome_free(&a);
 }
 
+/* The load note: nothing on a quiet machine; on a busy one, what took the CPUs. A confirmation on a busy machine
+ * makes the merged outcome busy (the verdict is over both parts). */
+static void test_load_note(void **state) {
+  (void)state;
+  const double lv[3] = {1.0, 1.0, 1.0};
+  ortune_ab_outcome a, b, m;
+  char note[400];
+  make_outcome(&a, 3, 3, lv, 2);
+  make_outcome(&b, 2, 3, lv, 1);
+  ortune_ab_load_note(&a, note, sizeof note);
+  assert_string_equal(note, "");
+  b.busy = 1, b.others_pct = 57, b.steal_pct = 0.5, b.load_after = 2.89;
+  assert_int_equal(ortune_ab_merge(&a, 2, &b, 0.01, &m), 0);
+  assert_true(m.busy && m.others_pct == 57 && m.steal_pct == 0.5);
+  ortune_ab_load_note(&m, note, sizeof note);
+  assert_non_null(strstr(note, "the machine was busy while measuring (other processes took 57% of the 2 CPUs, 0.5% stolen"));
+  assert_non_null(strstr(note, "load average 2.89"));
+  ortune_ab_outcome_free(&m);
+  ortune_ab_outcome_free(&a);
+  ortune_ab_outcome_free(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ab_shape), cmocka_unit_test(test_identical_configs_same), cmocka_unit_test(test_faster_and_slower),
@@ -382,6 +404,7 @@ int main(void) {
       cmocka_unit_test(test_seeded_and_robust),
       cmocka_unit_test(test_modes), cmocka_unit_test(test_parsimony), cmocka_unit_test(test_budget),
       cmocka_unit_test(test_ab_merge), cmocka_unit_test(test_session_modes), cmocka_unit_test(test_unseen_note),
+      cmocka_unit_test(test_load_note),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
