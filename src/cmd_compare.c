@@ -1,9 +1,12 @@
 /* cmd_compare.c - `ortune compare MODEL --config A.yaml [--against B.yaml|defaults|before]`: the before/after check, measured
- * exactly as tune's final A/B is (ab.c: several fresh sessions, interleaved rounds, one verdict rule). */
+ * exactly as tune's final A/B is (ab.c: several fresh sessions, interleaved rounds, one verdict rule), its outputs
+ * checked as tune checks a candidate's (verify.c: the exact CPU float32 reference, run once on the A/B's inputs). */
 #define _GNU_SOURCE
 #include "ab.h"
 #include "cli.h"
 #include "tune.h"
+#include "verify.h"
+#include "worker.h"
 #include <cjson/cJSON.h>
 #include <ftw.h>
 #include <math.h>
@@ -135,13 +138,32 @@ static void print_modes(const char *const *names, const ortune_ab_outcome *ab) {
   }
   for (int k = 0; k < ab->n; k++)
     if (ab->modes[k].count == 2)
-      printf("  note: %s has two latency modes: %.3f ms (%.0f%% of runs) and %.3f ms (%.0f%%); the verdict pairs rounds, so one mode "
+      printf("  note: %s has two latency modes: %.4g ms (%.0f%% of runs) and %.4g ms (%.0f%%); the verdict pairs rounds, so one mode "
              "does not decide it alone\n", names[k], ab->modes[k].median[0], 100 * ab->modes[k].share[0], ab->modes[k].median[1],
              100 * ab->modes[k].share[1]);
 }
 
 /* Print (or build JSON of) every config's result; returns EMISMATCH when outputs differ. */
-static int report(const compare_opts *o, const char *const *names, ortune_config *const *cfg, const ortune_ab_outcome *ab) {
+/* Config k's outputs judged as tune judges a candidate's (verify.c): against the exact float32 reference, allowed
+ * what the other side's own error allows; its reason names the other side. 1 when they differ. */
+static int outputs_judged(const ortune_verify *v, const char *dir, int k, const char *against, cJSON *x, char *what, size_t len) {
+  char ck[800];
+  snprintf(ck, sizeof ck, "%s/c%d", dir, k);
+  int bad = ortune_verify_check(v, ck, x);
+  const char *why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "reason"));
+  if (!bad) return 0;
+  snprintf(what, len, "%s", why ? why : "outputs differ");
+  for (const char *const *w = (const char *const[]){"the defaults", "(defaults ", NULL}; *w && strcmp(against, "defaults"); w++) {
+    char *d = strstr(what, *w), tmp[600]; /* the other side is not the defaults: name it */
+    if (!d) continue;
+    snprintf(tmp, sizeof tmp, "%.*s%s%s%s", (int)(d - what), what, **w == '(' ? "(" : "", against, d + strlen(*w) - (**w == '(' ? 1 : 0));
+    snprintf(what, len, "%s", tmp);
+  }
+  return 1;
+}
+
+static int report(const compare_opts *o, const char *const *names, ortune_config *const *cfg, const ortune_ab_outcome *ab,
+                  const ortune_verify *v, cJSON *reference) {
   int any_mismatch = 0;
   cJSON *root = o->common.json ? cJSON_CreateObject() : NULL, *list = NULL; /* JSON built by cJSON: any path is escaped */
   if (root) {
@@ -150,23 +172,30 @@ static int report(const compare_opts *o, const char *const *names, ortune_config
     cJSON_AddNumberToObject(root, "against_p50_ms", ab->p50[0]);
     cJSON_AddNumberToObject(root, "against_p99_ms", ab->p99[0]);
     cJSON_AddItemToObject(root, "measurement", ortune_ab_json(ab));
+    if (reference) cJSON_AddItemToObject(root, "reference", cJSON_Duplicate(reference, 1));
     list = cJSON_AddArrayToObject(root, "configs");
   } else {
     print_row(names[0], ab, 0, NULL, 0, NULL);
   }
   for (int k = 1; k < ab->n; k++) {
     const char *verdict = ortune_ab_verdict_word(ab->verdict[k]);
-    char what[300] = "";
+    char what[600] = "";
     ortune_accuracy acc; /* a tuned float16 config: held to the accuracy rule tune recorded */
     int gated = ortune_accuracy_of_config(cfg[k], &acc);
-    int mismatch = outputs_differ(ab->out_dir, k, gated ? &acc : NULL, what, sizeof what);
+    cJSON *x = cJSON_CreateObject(), *checked = cJSON_CreateObject();
+    int mismatch = !gated && v ? outputs_judged(v, ab->out_dir, k, names[0], checked, what, sizeof what)
+                               : outputs_differ(ab->out_dir, k, gated ? &acc : NULL, what, sizeof what);
     if (mismatch && !any_mismatch++) ortune_set_error(ORTUNE_EMISMATCH, "outputs of %s differ from %s: %s", names[k], names[0], what);
     if (!root) {
       print_row(names[k], ab, k, verdict, mismatch, what);
+      cJSON_Delete(x);
+      cJSON_Delete(checked);
       continue;
     }
-    cJSON *x = cJSON_CreateObject();
     cJSON_AddStringToObject(x, "config", names[k]);
+    cJSON *outs = cJSON_DetachItemFromObjectCaseSensitive(checked, "outputs");
+    if (outs) cJSON_AddItemToObject(x, "outputs", outs); /* per output: both sides' errors against the reference */
+    cJSON_Delete(checked);
     ortune_ab_candidate_json(ab, k, x);
     cJSON_AddBoolToObject(x, "outputs_match", !mismatch);
     cJSON_AddItemToArray(list, x);
@@ -186,7 +215,32 @@ static void compare_progress(void *ctx, int s, int n) {
   if (!*(int *)ctx) fprintf(stderr, "  session %d/%d\n", s + 1, n);
 }
 
-static int measure(const compare_opts *o, const char *model, ortune_config **cfg, int n, const char *work, ortune_ab_outcome *ab) {
+static int compare_spawn(void *ctx, const char *spec, const char *res, const char *log, double timeout) {
+  (void)ctx;
+  return ortune_worker_spawn("/proc/self/exe", spec, res, log, timeout, &compare_signal);
+}
+
+/* The output check's reference: tune's exact one (ORT's CPU EP, float32, one thread, on the A/B's own inputs) and the
+ * other side's error against it (its outputs: the A/B's first session, dir/c0). A model with random operators is
+ * checked for shape, dtype and NaN/Inf only; if the reference cannot run, the outputs are held to the other side's
+ * as before (said). *v stays NULL when even that setup fails (the sides' outputs are then compared directly). */
+static int reference_check(const compare_opts *o, const char *model, ortune_config *const *cfg, const ortune_ab_outcome *ab,
+                           const char *work, double left_s, ortune_verify **v, cJSON *info) {
+  char c0[800];
+  snprintf(c0, sizeof c0, "%s/c0", ab->out_dir);
+  if (!(*v = calloc(1, sizeof **v))) return ORTUNE_OK;
+  int quiet = o->common.quiet || o->common.json;
+  int rc = ortune_verify_prepare_ex(*v, model, cfg[1], &o->common.spec, NULL, 0, c0, 1, o->common.rtol, o->common.atol,
+                                    left_s > 30 ? left_s : 30, work, compare_spawn, NULL, info, quiet ? NULL : stderr);
+  if (rc) {
+    free(*v);
+    *v = NULL;
+  }
+  return rc == ORTUNE_EINTR ? rc : ORTUNE_OK;
+}
+
+static int measure(const compare_opts *o, const char *model, ortune_config **cfg, int n, const char *work, ortune_ab_outcome *ab,
+                   ortune_verify **v, cJSON *info) {
   int quiet = o->common.quiet || o->common.json;
   ortune_ab_plan p = {.model = model, .cfgs = cfg, .n = n, .spec = &o->common.spec, .sessions = o->sessions > 0 ? o->sessions : 3,
                       .runs = o->runs > 0 ? o->runs : 0, .block_s = 0.15, .budget_s = o->budget > 0 ? o->budget : 600,
@@ -201,7 +255,9 @@ static int measure(const compare_opts *o, const char *model, ortune_config **cfg
   sigaction(SIGINT, &sa, &oi);
   sigaction(SIGTERM, &sa, &ot);
   sigaction(SIGHUP, &sa, &oh);
+  double t0 = ortune_now();
   int rc = ortune_ab_run(&p, ab);
+  if (!rc) rc = reference_check(o, model, cfg, ab, work, p.budget_s - (ortune_now() - t0), v, info);
   sigaction(SIGINT, &oi, NULL);
   sigaction(SIGTERM, &ot, NULL);
   sigaction(SIGHUP, &oh, NULL);
@@ -224,6 +280,8 @@ static int compare_run(void *vo, int argc, char **argv) {
   ortune_config *cfg[8] = {0};
   const char *names[8] = {o->against ? o->against : "defaults", o->common.config};
   ortune_ab_outcome ab = {0};
+  ortune_verify *v = NULL;
+  cJSON *reference = NULL; /* the output check's reference, for --json */
   char work[700] = "";
   o->common.model = argv[0];
   int rc = cli_config(&o->common, &cfg[1]);
@@ -251,8 +309,12 @@ static int compare_run(void *vo, int argc, char **argv) {
     snprintf(cache, sizeof cache, "%s/optcache", work);
     setenv("ORTUNE_CACHE_DIR", cache, 1);
   }
-  if ((rc = measure(o, argv[0], cfg, n, work, &ab))) goto done;
-  rc = report(o, names, cfg, &ab);
+  if (!(reference = cJSON_CreateObject())) {
+    rc = ortune_set_error(ORTUNE_ENOMEM, "compare: out of memory");
+    goto done;
+  }
+  if ((rc = measure(o, argv[0], cfg, n, work, &ab, &v, reference))) goto done;
+  rc = report(o, names, cfg, &ab, v, v ? reference : NULL);
   char note[400];
   ortune_ab_load_note(&ab, note, sizeof note);
   if (note[0] && !o->common.quiet) fprintf(stderr, "ortune: note: %s\n", note);
@@ -261,6 +323,8 @@ static int compare_run(void *vo, int argc, char **argv) {
             ab.sessions);
 done:
   ortune_ab_outcome_free(&ab);
+  free(v);
+  cJSON_Delete(reference);
   if (work[0]) nftw(work, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
   for (int i = 0; i < n; i++) ortune_config_release(cfg[i]);
   return rc ? cli_fail(rc) : 0;

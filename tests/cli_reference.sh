@@ -3,7 +3,8 @@
 # models (tests/data/mlp.onnx: outputs y and a near-zero z; random_like.onnx): defaults made less exact than a
 # candidate (ORTUNE_TEST_FAULT=skewX@defaults) do not reject it; a candidate less exact than the defaults, than
 # --atol/--rtol, or with NaN is rejected with both errors printed; random operators and weak checks are said;
-# --input data reaches the reference; --resume keeps the errors; a failed reference run falls back and says so. Asserts behaviour, never
+# --input data reaches the reference; --resume keeps the errors; a failed reference run falls back and says so; `ortune
+# compare` holds a config's outputs to the same check (ORTUNE_TEST_AB_SKEW). Asserts behaviour, never
 # timings. About 40 s on 2 cores. Env: ORTUNE, ORTUNE_SRC.
 . "${ORTUNE_SRC:-$(dirname "$0")/..}/tests/lib.sh"
 
@@ -162,5 +163,44 @@ assert "ortune: exact reference: the CPU float32 run failed (" in err, err
 assert j["reference"]["check"] == "defaults", j["reference"]
 assert all(t["status"] == "ok" for t in j["trials"]), [(t["name"], t["status"]) for t in j["trials"]]
 PY
+
+# ---- compare: the same check, on the A/B's own outputs -------------------------------------------------------------
+# ORTUNE_TEST_AB_SKEW=K:X moves element 0 of config K's float outputs by X of their scale in the A/B (test-only)
+printf 'onnxruntime:\n  provider: cpu\n  intra_op_num_threads: 1\n' >"$work/c1.yaml"
+cmp_run() { # NAME SKEW ARGS...: stdout/stderr in $work/NAME.out/.err
+  _n=$1 _s=$2
+  shift 2
+  run_cmd "$work/$_n.out" "$work/$_n.err" env ORTUNE_TEST_AB_SKEW="$_s" "$ORTUNE" compare "$mlp" --config "$work/c1.yaml" --rounds 2 --runs 2 "$@"
+}
+cmp_run cskew 1:1e-3 --json
+[ "$rc" -eq "$E_MISMATCH" ] && t_pass "compare: a config 1e-3 of scale off the exact reference exits $rc" || t_fail "compare skew 1e-3: exit $rc: $(tail -n 2 "$work/cskew.err")"
+pycheck "compare: judged against the exact reference as tune judges (both sides' errors, allowed, verdict)" "$work/cskew.out" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["reference"]["check"] == "exact", j["reference"]
+c = j["configs"][0]
+assert c["outputs_match"] is False, c
+o = [x for x in c["outputs"] if x["verdict"] == "less exact"]
+assert o and abs(o[0]["cand_err"]["norm"] - 1e-3) < 2e-4 and o[0]["allowed"] < 1e-3, c["outputs"]
+assert o[0]["default_err"]["norm"] < 1e-4, o[0]
+PY
+cmp_run csmall 1:1e-6
+[ "$rc" -eq 0 ] && grep -q "outputs match" "$work/csmall.out" && t_pass "compare: 1e-6 of scale off: within float32 rounding, outputs match" ||
+  t_fail "compare skew 1e-6: exit $rc: $(cat "$work/csmall.out" "$work/csmall.err" | tail -n 3)"
+cmp_run cother 0:1e-3
+[ "$rc" -eq 0 ] && grep -q "outputs match" "$work/cother.out" && t_pass "compare: the other side less exact: the config is not rejected for being closer to the reference" ||
+  t_fail "compare, other side skewed: exit $rc: $(cat "$work/cother.out" "$work/cother.err" | tail -n 3)"
+cmp_run cfile 1:1e-3 --against "$work/c1.yaml"
+[ "$rc" -eq "$E_MISMATCH" ] && grep -q "outputs DIFFER: output '.*': less exact than $work/c1.yaml: error" "$work/cfile.out" &&
+  ! grep -q "defaults" "$work/cfile.out" && t_pass "compare --against FILE: the reason names the file, not the defaults" ||
+  t_fail "compare --against file: exit $rc: $(cat "$work/cfile.out" | tail -n 2)"
+run_cmd "$work/crand.out" "$work/crand.err" "$ORTUNE" compare "$data/random_like.onnx" --config "$work/c1.yaml" --rounds 2 --runs 2
+[ "$rc" -eq 0 ] && grep -q "random operators in the model (RandomNormalLike)" "$work/crand.err" && grep -q "outputs match" "$work/crand.out" &&
+  t_pass "compare: random operators said, outputs checked for shape, dtype and NaN/Inf" || t_fail "compare random_like: exit $rc: $(cat "$work/crand.err" | tail -n 2)"
+run_cmd "$work/cnoref.out" "$work/cnoref.err" env ORTUNE_TEST_FAULT="crash@exact reference" ORTUNE_TEST_AB_SKEW=1:1e-3 "$ORTUNE" compare "$mlp" \
+  --config "$work/c1.yaml" --rounds 2 --runs 2
+[ "$rc" -eq 0 ] && grep -q "exact reference: the CPU float32 run failed" "$work/cnoref.err" && grep -q "outputs match" "$work/cnoref.out" &&
+  t_pass "compare: a failed reference run is said; the outputs are held to the other side's (rtol 1e-2: 1e-3 passes)" ||
+  t_fail "compare, failed reference: exit $rc: $(cat "$work/cnoref.out" "$work/cnoref.err" | tail -n 3)"
 
 t_summary

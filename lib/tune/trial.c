@@ -457,9 +457,17 @@ done:
   return rc;
 }
 
-/* Each config's outputs as dir/cI/output_K.pb (for the parent's output check). */
+/* Each config's outputs as dir/cI/output_K.pb (for the parent's output check). Test-only: ORTUNE_TEST_AB_SKEW=K:X
+ * moves element 0 of config K's float outputs by X of the output's scale, so that a test has outputs that differ
+ * by a known amount without a config that computes wrongly. */
 static int ab_save_outputs(const char *dir, ortune_tensor **outs, const int *nouts, int n) {
-  int rc = ORTUNE_OK;
+  int rc = ORTUNE_OK, skew_k = -1;
+  double skew = 0;
+  const char *sk = getenv("ORTUNE_TEST_AB_SKEW");
+  if (sk && sscanf(sk, "%d:%lf", &skew_k, &skew) != 2) skew_k = -1;
+  for (int k = 0; skew_k >= 0 && skew_k < n && k < nouts[skew_k]; k++)
+    if (outs[skew_k][k].dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT && outs[skew_k][k].count)
+      ((float *)outs[skew_k][k].data)[0] += (float)(skew * ortune_tensor_max_abs(&outs[skew_k][k]));
   for (int i = 0; i < n && !rc; i++) {
     char sub[1200];
     snprintf(sub, sizeof sub, "%s/c%d", dir, i);

@@ -594,10 +594,19 @@ static int run_reference(const char *model, const ortune_config *base, const ort
 int ortune_verify_prepare(ortune_verify *v, const char *model, const ortune_config *base, const ortune_input_spec *spec,
                           const ortune_input_spec *extra, int nextra, double rtol, double atol, double timeout,
                           const char *work, ortune_spawn_fn spawn, void *ctx, cJSON *info, FILE *log) {
-  char ops[256], note[800] = "", exact[600], defs[600], why[400] = "";
-  snprintf(exact, sizeof exact, "%s/exact", work);
+  char defs[600];
   snprintf(defs, sizeof defs, "%s/ref", work);
-  int rc = ortune_model_random_ops(model, ops, sizeof ops), nsets = 2 + nextra;
+  return ortune_verify_prepare_ex(v, model, base, spec, extra, nextra, defs, 2 + nextra, rtol, atol, timeout, work, spawn, ctx,
+                                  info, log);
+}
+
+int ortune_verify_prepare_ex(ortune_verify *v, const char *model, const ortune_config *base, const ortune_input_spec *spec,
+                             const ortune_input_spec *extra, int nextra, const char *defs, int nsets, double rtol,
+                             double atol, double timeout, const char *work, ortune_spawn_fn spawn, void *ctx, cJSON *info,
+                             FILE *log) {
+  char ops[256], note[800] = "", exact[600], why[400] = "";
+  snprintf(exact, sizeof exact, "%s/exact", work);
+  int rc = ortune_model_random_ops(model, ops, sizeof ops);
   if (rc) return rc;
   if (ops[0]) {
     snprintf(note, sizeof note, "random operators in the model (%s): outputs differ from run to run, so outputs are checked "

@@ -84,6 +84,12 @@ typedef int (*ortune_spawn_fn)(void *ctx, const char *spec, const char *res, con
 int ortune_verify_prepare(ortune_verify *v, const char *model, const ortune_config *base, const ortune_input_spec *spec,
                           const ortune_input_spec *extra, int nextra, double rtol, double atol, double timeout,
                           const char *work, ortune_spawn_fn spawn, void *ctx, cJSON *info, FILE *log);
+/* The same with the reference side's outputs in defaults_dir and nsets input sets checked (compare: the A/B's
+ * first session kept the main set's outputs of each config, dir/cK). */
+int ortune_verify_prepare_ex(ortune_verify *v, const char *model, const ortune_config *base, const ortune_input_spec *spec,
+                             const ortune_input_spec *extra, int nextra, const char *defaults_dir, int nsets, double rtol,
+                             double atol, double timeout, const char *work, ortune_spawn_fn spawn, void *ctx, cJSON *info,
+                             FILE *log);
 /* Check a candidate's outputs in dir: per output "outputs" in tr ({name, set, default_err, cand_err, allowed,
  * verdict}), max_abs_err/max_rel_err, and a "reason" when rejected. Returns 1 when rejected. */
 int ortune_verify_check(const ortune_verify *v, const char *dir, cJSON *tr);
