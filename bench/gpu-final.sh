@@ -22,6 +22,18 @@ T=$W/ortune
 MODELS=${ONLY:-"rtmo_like resnet50_640 mnv3_b8"}
 [ -f $M/mnv3_b8.onnx ] || python3 $W/export.py $M 2>&1 | tail -1
 printf 'onnxruntime:\n  provider: cuda\n' >$O/defaults.yaml
+# per_session FILE WORDS...: a compare --json's speedups, then each config's per-session p50 (median of its blocks)
+per_session() {
+  f=$1; shift
+  python3 - "$f" "$*" <<'PY'
+import json, statistics, sys
+r = json.load(open(sys.argv[1])); m = r["measurement"]
+print(sys.argv[2], "sessions", m["sessions"], [(round(c["speedup"], 3), round(c["ci_low"], 3), round(c["ci_high"], 3)) for c in r["configs"]])
+cols = list(zip(*[[statistics.median(b[c] for b in rounds) for c in range(len(rounds[0]))] for rounds in m["blocks_ms"]]))
+for c, col in enumerate(cols):
+    print("   config %d per-session p50 ms:" % c, " ".join("%.3f" % x for x in col), " sd/mean %.1f%%" % (100 * statistics.pstdev(col) / statistics.mean(col)))
+PY
+}
 for stage in "$@"; do
   echo "=== stage $stage $(date -u +%FT%TZ)"
   case $stage in
@@ -119,14 +131,7 @@ PY
     for m in $MODELS; do
       $T compare $M/$m.onnx --config $O/heur.yaml --also $O/graph.yaml --against defaults --sessions ${SESSIONS:-12} \
         --rounds $((${SESSIONS:-12} * 3)) --io host --json >$O/$m.spread.json 2>/dev/null
-      python3 - $O/$m.spread.json $m <<'PY'
-import json, statistics, sys
-r = json.load(open(sys.argv[1])); m = r["measurement"]
-print("spread", sys.argv[2], "sessions", m["sessions"], [(c.get("name", "?")[:40], round(c["speedup"], 3), round(c["ci_low"], 3), round(c["ci_high"], 3)) for c in r["configs"]])
-cols = list(zip(*[[statistics.median(b[c] for b in rounds) for c in range(len(rounds[0]))] for rounds in m["blocks_ms"]]))
-for c, col in enumerate(cols):
-    print("   config %d per-session p50 ms:" % c, " ".join("%.3f" % x for x in col), " sd/mean %.1f%%" % (100 * statistics.pstdev(col) / statistics.mean(col)))
-PY
+      per_session $O/$m.spread.json spread $m
     done ;;
   numa)
     # whether the non-graph configs' session-to-session spread (spread stage) is where the process lands: the same
@@ -154,14 +159,7 @@ PY
       if [ -n "$cpus" ]; then pin="taskset -c $cpus"; else pin=""; fi
       $pin $T compare $M/$m.onnx --config $O/graph.yaml --against defaults --sessions ${SESSIONS:-10} \
         --rounds $((${SESSIONS:-10} * 3)) --io host --json >$O/$m.numa-$tag.json 2>/dev/null
-      python3 - $O/$m.numa-$tag.json $tag <<'PY'
-import json, statistics, sys
-r = json.load(open(sys.argv[1])); m = r["measurement"]
-print("numa", sys.argv[2], "sessions", m["sessions"], [(round(c["speedup"], 3), round(c["ci_low"], 3), round(c["ci_high"], 3)) for c in r["configs"]])
-cols = list(zip(*[[statistics.median(b[c] for b in rounds) for c in range(len(rounds[0]))] for rounds in m["blocks_ms"]]))
-for c, col in enumerate(cols):
-    print("   config %d per-session p50 ms:" % c, " ".join("%.3f" % x for x in col), " sd/mean %.1f%%" % (100 * statistics.pstdev(col) / statistics.mean(col)))
-PY
+      per_session $O/$m.numa-$tag.json numa $tag
     done ;;
   startup)
     for m in rtmo_like resnet50_640; do

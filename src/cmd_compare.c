@@ -145,20 +145,13 @@ static void print_modes(const char *const *names, const ortune_ab_outcome *ab) {
 
 /* Print (or build JSON of) every config's result; returns EMISMATCH when outputs differ. */
 /* Config k's outputs judged as tune judges a candidate's (verify.c): against the exact float32 reference, allowed
- * what the other side's own error allows; its reason names the other side. 1 when they differ. */
-static int outputs_judged(const ortune_verify *v, const char *dir, int k, const char *against, cJSON *x, char *what, size_t len) {
+ * what the other side's own error allows (its reason names that side: v->side). 1 when they differ. */
+static int outputs_judged(const ortune_verify *v, const char *dir, int k, cJSON *x, char *what, size_t len) {
   char ck[800];
   snprintf(ck, sizeof ck, "%s/c%d", dir, k);
-  int bad = ortune_verify_check(v, ck, x);
+  if (!ortune_verify_check(v, ck, x)) return 0;
   const char *why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "reason"));
-  if (!bad) return 0;
   snprintf(what, len, "%s", why ? why : "outputs differ");
-  for (const char *const *w = (const char *const[]){"the defaults", "(defaults ", NULL}; *w && strcmp(against, "defaults"); w++) {
-    char *d = strstr(what, *w), tmp[600]; /* the other side is not the defaults: name it */
-    if (!d) continue;
-    snprintf(tmp, sizeof tmp, "%.*s%s%s%s", (int)(d - what), what, **w == '(' ? "(" : "", against, d + strlen(*w) - (**w == '(' ? 1 : 0));
-    snprintf(what, len, "%s", tmp);
-  }
   return 1;
 }
 
@@ -183,7 +176,7 @@ static int report(const compare_opts *o, const char *const *names, ortune_config
     ortune_accuracy acc; /* a tuned float16 config: held to the accuracy rule tune recorded */
     int gated = ortune_accuracy_of_config(cfg[k], &acc);
     cJSON *x = cJSON_CreateObject(), *checked = cJSON_CreateObject();
-    int mismatch = !gated && v ? outputs_judged(v, ab->out_dir, k, names[0], checked, what, sizeof what)
+    int mismatch = !gated && v ? outputs_judged(v, ab->out_dir, k, checked, what, sizeof what)
                                : outputs_differ(ab->out_dir, k, gated ? &acc : NULL, what, sizeof what);
     if (mismatch && !any_mismatch++) ortune_set_error(ORTUNE_EMISMATCH, "outputs of %s differ from %s: %s", names[k], names[0], what);
     if (!root) {
@@ -235,6 +228,8 @@ static int reference_check(const compare_opts *o, const char *model, ortune_conf
   if (rc) {
     free(*v);
     *v = NULL;
+  } else {
+    snprintf((*v)->side, sizeof (*v)->side, "%s", o->against ? o->against : "defaults"); /* the reasons name it */
   }
   return rc == ORTUNE_EINTR ? rc : ORTUNE_OK;
 }

@@ -202,11 +202,6 @@ static void staged_bisect(ortune_tuner *t, staged_state *s) {
   }
 }
 
-/* Faster than `than` beyond the combine and refine's yardstick (s->noise). */
-static int better_here(const ortune_tuner *t, const staged_state *s, const ortune_trial *tr, double than) {
-  return tr && ortune_tuner_eligible(t, tr) && ortune_tuner_score(t, tr) < than * (1.0 - s->noise);
-}
-
 /* The noise of the configs combine and refine compare: the best single change measured again in a fresh process,
  * as the defaults were (the same rule: 1.5 x the difference, 2% to 25%), and its score the mean of the two. The
  * defaults' noise is not theirs: on an H200 the defaults' p50 moved 2.2-3.4 ms from session to session of rtmo_like
@@ -214,8 +209,7 @@ static int better_here(const ortune_tuner *t, const staged_state *s, const ortun
  * 11% on top of the graph out, and with it the best config (graph + nhwc + fuse_conv_bias, 1.23 against 1.36 ms;
  * bench/RESULTS.md, session 6). What the search accepts here is only what it explores; the final A/B decides. */
 static void local_noise(ortune_tuner *t, staged_state *s, const ortune_config *cur, double *cur_score) {
-  s->noise = t->noise;
-  if (!ortune_tuner_budget_left(t)) return;
+  if (!ortune_tuner_budget_left(t)) return; /* s->noise stays the defaults' */
   ortune_candidate c;
   if (make_candidate(t, cur, -1, NULL, "noise", &c)) return;
   size_t n = strlen(c.name);
@@ -224,9 +218,8 @@ static void local_noise(ortune_tuner *t, staged_state *s, const ortune_config *c
   const ortune_trial *tr = ortune_launch_trial(t, &c, 0);
   ortune_config_release(c.cfg);
   if (!tr || !ortune_tuner_eligible(t, tr) || !(*cur_score > 0) || !isfinite(*cur_score)) return;
-  double again = ortune_tuner_score(t, tr), d = fabs(again - *cur_score) / *cur_score;
-  s->noise = d * 1.5 > 0.02 ? (d * 1.5 < 0.25 ? d * 1.5 : 0.25) : 0.02;
-  t->res.search_noise = s->noise;
+  double again = ortune_tuner_score(t, tr);
+  t->res.search_noise = s->noise = ortune_noise_of(*cur_score, again);
   *cur_score = (*cur_score + again) / 2;
 }
 
@@ -246,7 +239,7 @@ static void staged_combine(ortune_tuner *t, staged_state *s, ortune_config *cur,
     if (strcmp(ortune_config_value(cur, c->idx), ortune_options[c->idx].def) && ortune_config_is_set(cur, ortune_options[c->idx].name))
       continue; /* this option already changed by a better value */
     const ortune_trial *tr = try_change(t, cur, c->idx, c->val, "combine");
-    if (better_here(t, s, tr, *cur_score)) {
+    if (ortune_tuner_better_by(t, tr, *cur_score, s->noise)) {
       ortune_config_set(cur, ortune_options[c->idx].name, c->val);
       *cur_score = ortune_tuner_score(t, tr);
     }
@@ -267,7 +260,7 @@ static void staged_refine(ortune_tuner *t, staged_state *s, ortune_config *cur, 
     for (int v = 0; v < nv && ortune_tuner_budget_left(t); v++) {
       if (!strcmp(vals[v], ortune_config_value(cur, s->idx[k]))) continue;
       const ortune_trial *tr = try_change(t, cur, s->idx[k], vals[v], "refine");
-      if (better_here(t, s, tr, *cur_score)) {
+      if (ortune_tuner_better_by(t, tr, *cur_score, s->noise)) {
         ortune_config_set(cur, ortune_options[s->idx[k]].name, vals[v]);
         *cur_score = ortune_tuner_score(t, tr);
       }

@@ -157,9 +157,7 @@ static int measure_baseline(ortune_tuner *t) {
   snprintf(base.name, sizeof base.name, "defaults (repeat)");
   ortune_trial *b2 = ortune_launch_trial(t, &base, 1);
   if (b2 && b2->status == ORTUNE_TRIAL_OK) {
-    double d = fabs(ortune_tuner_score(t, b2) - t->base_score) / t->base_score;
-    t->noise = d * 1.5 > 0.02 ? d * 1.5 : 0.02;
-    if (t->noise > 0.25) t->noise = 0.25;
+    t->noise = ortune_noise_of(t->base_score, ortune_tuner_score(t, b2));
     b2->speedup = t->base_score / ortune_tuner_score(t, b2);
     if (b2->p50_ms > t->base_p50) t->base_p50 = b2->p50_ms; /* the lenient end of the defaults' own spread */
   }

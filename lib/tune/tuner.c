@@ -47,8 +47,15 @@ int ortune_tuner_eligible(const ortune_tuner *t, const ortune_trial *tr) {
   return 1;
 }
 
-int ortune_tuner_better(const ortune_tuner *t, const ortune_trial *tr, double than) {
-  return tr && ortune_tuner_eligible(t, tr) && ortune_tuner_score(t, tr) < than * (1.0 - t->noise);
+int ortune_tuner_better_by(const ortune_tuner *t, const ortune_trial *tr, double than, double noise) {
+  return tr && ortune_tuner_eligible(t, tr) && ortune_tuner_score(t, tr) < than * (1.0 - noise);
+}
+
+int ortune_tuner_better(const ortune_tuner *t, const ortune_trial *tr, double than) { return ortune_tuner_better_by(t, tr, than, t->noise); }
+
+double ortune_noise_of(double first, double again) {
+  double d = 1.5 * fabs(again - first) / first;
+  return d > 0.02 ? (d < 0.25 ? d : 0.25) : 0.02;
 }
 
 void ortune_tuner_ab_cost(const ortune_tuner *t, int n, double *block_s, double *setup_s) {

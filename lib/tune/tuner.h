@@ -36,6 +36,10 @@ double ortune_tuner_score(const ortune_tuner *t, const ortune_trial *tr);
 int ortune_tuner_eligible(const ortune_tuner *t, const ortune_trial *tr);
 /* Eligible and faster than `than` beyond the noise (tr may be NULL). */
 int ortune_tuner_better(const ortune_tuner *t, const ortune_trial *tr, double than);
+/* The same beyond a given relative noise. */
+int ortune_tuner_better_by(const ortune_tuner *t, const ortune_trial *tr, double than, double noise);
+/* The relative noise of two scores of one config in fresh processes: 1.5 x their difference, 2% to 25%. */
+double ortune_noise_of(double first, double again);
 /* Neither interrupted nor past --max-trials, nor so far into --budget that the final A/B would not fit (its
  * smallest form: three sessions of two rounds over the defaults and every finalist; at least 0.3 of --budget). */
 int ortune_tuner_budget_left(const ortune_tuner *t);

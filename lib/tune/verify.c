@@ -428,6 +428,7 @@ int ortune_verify_setup(ortune_verify *v, int mode, const char *ref_dir, const c
   v->nsets = nsets;
   snprintf(v->dir, sizeof v->dir, "%s", mode == ORTUNE_CHECK_EXACT ? ref_dir : defaults_dir);
   snprintf(v->defdir, sizeof v->defdir, "%s", defaults_dir);
+  snprintf(v->side, sizeof v->side, "defaults");
   cJSON_AddStringToObject(info, "check", mode == ORTUNE_CHECK_EXACT ? "exact" : mode == ORTUNE_CHECK_DEFAULTS ? "defaults" : "shapes");
   if (mode == ORTUNE_CHECK_EXACT) cJSON_AddStringToObject(info, "reference", "ORT CPU EP, float32, 1 intra-op thread");
   if (note && *note) {
@@ -504,22 +505,24 @@ static void judge_entry(const ortune_verify *v, const ortune_verify_out *e, cons
 }
 
 static void reason_of(const ortune_verify *v, const judged *j, char *buf, size_t len) {
-  char sb[24], where[200];
+  char sb[24], where[200], than[210];
+  const char *side = v->side[0] ? v->side : "defaults";
+  snprintf(than, sizeof than, "%s%.200s", strcmp(side, "defaults") ? "" : "the ", side);
   snprintf(where, sizeof where, "output '%s'%s%s%s", j->name, j->set ? " (" : "", j->set ? set_name(j->set, sb, sizeof sb) : "",
            j->set ? " inputs)" : "");
   if (j->what[0] && j->verdict != ORTUNE_V_TOLERANCE) snprintf(buf, len, "%s: %s", where, j->what);
   else if (j->what[0]) snprintf(buf, len, "%s", j->what);
   else if (j->verdict == ORTUNE_V_NONFINITE)
-    snprintf(buf, len, "%s: %zu NaN/Inf where the %s is finite (defaults %zu); error of the finite elements %.3g of scale (defaults %.3g)",
+    snprintf(buf, len, "%s: %zu NaN/Inf where the %s is finite (%.200s %zu); error of the finite elements %.3g of scale (%.200s %.3g)",
              where, j->cand.nonfinite ? j->cand.nonfinite : j->cand.special_diff,
-             v->mode == ORTUNE_CHECK_EXACT ? "exact reference" : "defaults' output",
-             j->cand.nonfinite ? j->def.nonfinite : j->def.special_diff, j->cand.norm, j->def.norm);
+             v->mode == ORTUNE_CHECK_EXACT ? "exact reference" : "defaults' output", side,
+             j->cand.nonfinite ? j->def.nonfinite : j->def.special_diff, j->cand.norm, side, j->def.norm);
   else if (j->verdict == ORTUNE_V_TOLERANCE)
-    snprintf(buf, len, "%s: %zu of %zu elements outside --atol/--rtol; error max abs %.3g (defaults %.3g), %.3g of scale (defaults %.3g)",
-             where, j->cand.tol_fail, j->count, j->cand.max_abs, j->def.max_abs, j->cand.norm, j->def.norm);
+    snprintf(buf, len, "%s: %zu of %zu elements outside --atol/--rtol; error max abs %.3g (%.200s %.3g), %.3g of scale (%.200s %.3g)",
+             where, j->cand.tol_fail, j->count, j->cand.max_abs, side, j->def.max_abs, j->cand.norm, side, j->def.norm);
   else
-    snprintf(buf, len, "%s: less exact than the defaults: error %.3g of scale, max abs %.3g (defaults %.3g, max abs %.3g; allowed %.3g)",
-             where, j->cand.norm, j->cand.max_abs, j->def.norm, j->def.max_abs, j->allowed);
+    snprintf(buf, len, "%s: less exact than %.204s: error %.3g of scale, max abs %.3g (%.200s %.3g, max abs %.3g; allowed %.3g)",
+             where, than, j->cand.norm, j->cand.max_abs, side, j->def.norm, j->def.max_abs, j->allowed);
 }
 
 static cJSON *judged_json(const ortune_verify *v, const judged *j) {
@@ -553,7 +556,7 @@ int ortune_verify_check(const ortune_verify *v, const char *dir, cJSON *tr) {
     if (!w[i].have) continue;
     cJSON_AddItemToArray(outs, judged_json(v, &w[i]));
     if (ortune_verdict_rejects(w[i].verdict) && !bad++) {
-      char reason[512];
+      char reason[1536];
       reason_of(v, &w[i], reason, sizeof reason);
       cJSON_AddStringToObject(tr, "reason", reason);
     }

@@ -64,6 +64,7 @@ typedef struct {
   int nsets, n;
   char dir[512];           /* the reference's outputs (EXACT) or the defaults' (other modes) */
   char defdir[512];        /* the defaults' outputs */
+  char side[256];          /* what the reasons call that side: "defaults" (setup), or compare's --against */
   ortune_verify_out out[ORTUNE_VERIFY_MAX];
 } ortune_verify;
 
