@@ -64,7 +64,7 @@ PY
 # reference is slowed (test-only) so that there is a winner without depending on timing; runs of ~0.1 ms (a Relu
 # over 900k floats) keep the candidates within racing's 1.5x of each other, so there are several finalists.
 run_cmd "$work/w.out" "$work/w.err" env ORTUNE_TEST_FAULT=slow@defaults ORTUNE_TEST_AB_SLOW_REF=3 "$ORTUNE" tune "$data/dyn_relu.onnx" \
-  --shape x=300000x3 --dry-run --space cpu --budget 30 --max-trials 8 --ab-rounds 4 --results "$work/w.json" --quiet
+  --shape x=300000x3 --dry-run --space cpu --budget 40 --duration 0.2 --max-trials 8 --ab-rounds 4 --results "$work/w.json" --quiet
 [ "$rc" -eq 0 ] && t_pass "tune with a winner and --budget exits 0" || t_fail "exit $rc: $(tail -n 2 "$work/w.err")"
 pycheck "the winner confirmed in more sessions of the defaults and the winner alone, within the budget" "$work/w.json" <<'PY'
 import json, sys
@@ -80,7 +80,7 @@ k = 1 + [x["id"] for x in f["candidates"]].index(f["winner"])
 assert [[b[0], b[k]] for s in first["blocks_ms"] for b in s] == [b for s in c["blocks_ms"][:first["sessions"]] for b in s]
 w = [x for x in f["candidates"] if x["id"] == f["winner"]][0]
 assert w["sessions"] == c["sessions"] and w["verdict"] == "faster" and w["ci_low"] > 1, w
-assert r["wall_s"] < 30 + 10, r["wall_s"]
+assert r["wall_s"] < 40 * 1.5, r["wall_s"]  # the budget kept (loosely: a loaded machine runs late)
 print("%d + %d sessions, %.3gx [%.3g, %.3g], %.1f s" % (first["sessions"], c["added_sessions"], w["speedup"], w["ci_low"], w["ci_high"], r["wall_s"]))
 PY
 t_summary
