@@ -115,12 +115,9 @@ m = f.get("measurement", {})
 if "confirm" in f:  # the merged measurement of the defaults and the winner over all sessions
     m = f["confirm"]; k = 1
     print("   confirm: %d sessions added, %d in all" % (m.get("added_sessions", 0), m.get("sessions", 0)))
-aside = m.get("sessions_set_aside", [])
-if "all_sessions" in w:  # sessions where the defaults ran > 15% off their best are set aside (session 7)
-    a = w["all_sessions"]; print("   counted %s of %d; with all counted %.3f [%.3f, %.3f]" % (m.get("sessions_counted"), m.get("sessions", 0), a["speedup"], a["ci_low"], a["ci_high"]))
 for s, rounds in enumerate(m.get("blocks_ms", [])):
     d = statistics.median(b[0] for b in rounds)
-    print("   session %d: defaults %.3f ms" % (s + 1, d) + ("  winner %.3f ms  ratio %.3f" % (statistics.median(b[k] for b in rounds), d / statistics.median(b[k] for b in rounds)) if k else "") + ("  (set aside)" if s in aside else ""))
+    print("   session %d: defaults %.3f ms" % (s + 1, d) + ("  winner %.3f ms  ratio %.3f" % (statistics.median(b[k] for b in rounds), d / statistics.median(b[k] for b in rounds)) if k else ""))
 print("   load", m.get("load"))
 PY
       done

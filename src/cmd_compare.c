@@ -130,11 +130,7 @@ static void print_row(const char *name, const ortune_ab_outcome *ab, int k, cons
 }
 
 static void print_modes(const char *const *names, const ortune_ab_outcome *ab) {
-  char note[1200], ref[1024], one[1024];
-  /* sessions set aside (the reference well off its best): said once, with what the one candidate reads with them */
-  ortune_ab_aside_note(ab, ortune_term_escape(names[0], ref, sizeof ref), ab->n == 2, ab->n == 2 ? ortune_term_escape(names[1], one, sizeof one) : "",
-                       note, sizeof note);
-  if (note[0]) printf("  note: %s\n", note);
+  char note[600];
   for (int k = 0; k < ab->n; k++) {
     char safe[1024];
     ortune_ab_session_note(ab, k, ortune_term_escape(names[k], safe, sizeof safe), note, sizeof note);
@@ -169,9 +165,6 @@ static int report(const compare_opts *o, const char *const *names, ortune_config
     cJSON_AddNumberToObject(root, "against_p50_ms", ab->p50[0]);
     cJSON_AddNumberToObject(root, "against_p99_ms", ab->p99[0]);
     cJSON_AddItemToObject(root, "measurement", ortune_ab_json(ab));
-    char note[1200];
-    ortune_ab_aside_note(ab, names[0], ab->n == 2, ab->n == 2 ? names[1] : "", note, sizeof note);
-    if (note[0]) cJSON_AddStringToObject(root, "session_note", note); /* sessions set aside, as tune's final says it */
     if (reference) cJSON_AddItemToObject(root, "reference", cJSON_Duplicate(reference, 1));
     list = cJSON_AddArrayToObject(root, "configs");
   } else {

@@ -9,9 +9,6 @@
  * measurement, so a busy box is said, not hidden. A failed session is a failure of the whole A/B (its status is
  * the reason), never "no difference". The budget bounds the whole: sessions that would not fit are skipped.
  * Each config's per-session p50s are searched for two modes (some sessions slow, others not), said in a note.
- * The verdicts are over the sessions in which the defaults ran at their best: a session where they ran more than
- * 15% slower than in their fastest is set aside (when three others remain), kept in the JSON and said, with what
- * the speedup reads with it counted: the claim is the gain a restart gets at least.
  */
 #include "ab.h"
 #include "worker.h"
@@ -142,48 +139,18 @@ static int run_session(const ortune_ab_plan *p, int s, ortune_ab_outcome *out) {
 }
 
 
-/* The median of config c's per-session values v[c * cap ..] over the sessions that count. */
+/* The median of config c's per-session values v[c * cap ..] over the sessions done (on a copy: the order is kept). */
 static double session_median(const ortune_ab_outcome *o, const double *v, int c) {
   double tmp[64], *w = o->sessions <= 64 ? tmp : malloc(sizeof(double) * (size_t)o->sessions);
   if (!w) return NAN;
-  int k = 0;
-  for (int s = 0; s < o->sessions; s++)
-    if (!o->counted || o->counted[s]) w[k++] = v[(size_t)c * (size_t)o->cap + (size_t)s];
-  double m = ortune_median(w, k);
+  memcpy(w, v + (size_t)c * (size_t)o->cap, sizeof(double) * (size_t)o->sessions);
+  double m = ortune_median(w, o->sessions);
   if (w != tmp) free(w);
   return m;
 }
 
-ortune_ab_data ortune_ab_counted(const ortune_ab_outcome *o) {
-  if (o->ublocks) return (ortune_ab_data){o->ublocks, o->used, o->rounds, o->n};
-  return (ortune_ab_data){o->blocks, o->sessions, o->rounds, o->n};
-}
-
-/* The sessions that count: on an H200 the defaults of rtmo_like ran at 2.2-2.5 ms in most fresh sessions and at
- * 2.8-3.6 ms in stretches of minutes, while the CUDA-graph config did not move; three tunes' speedups over all
- * their sessions landed 9% apart, over the sessions of the defaults at their best 2.4% (bench/RESULTS.md, sessions
- * 6 and 7). The claim is the conservative one: the gain against the defaults at their best; the sessions set aside
- * are kept in the JSON and said (ortune_ab_aside_note), with the speedup they would have given (ratio_all). At
- * least three sessions must remain (a t interval over two is 4.5x as wide), else every session counts. */
-static int count_sessions(ortune_ab_outcome *out) {
-  free(out->counted);
-  free(out->ublocks);
-  out->ublocks = NULL;
-  out->used = out->sessions;
-  if (!(out->counted = malloc((size_t)(out->sessions > 0 ? out->sessions : 1)))) return ORTUNE_ENOMEM;
-  out->used = ortune_sessions_at_best(out->sp50, out->sessions, ORTUNE_AB_ASIDE_SLACK, 3, out->counted);
-  if (out->used == out->sessions) return ORTUNE_OK;
-  size_t per = (size_t)out->rounds * (size_t)out->n;
-  if (!(out->ublocks = malloc(sizeof(double) * per * (size_t)out->used))) return ORTUNE_ENOMEM;
-  for (int s = 0, u = 0; s < out->sessions; s++)
-    if (out->counted[s]) memcpy(out->ublocks + per * (size_t)u++, out->blocks + per * (size_t)s, sizeof(double) * per);
-  return ORTUNE_OK;
-}
-
-static int analyse(ortune_ab_outcome *out, double min_gain) {
-  ortune_ab_data all = {out->blocks, out->sessions, out->rounds, out->n};
-  if (count_sessions(out)) return ortune_set_error(ORTUNE_ENOMEM, "a/b: out of memory");
-  ortune_ab_data d = ortune_ab_counted(out);
+static void analyse(ortune_ab_outcome *out, double min_gain) {
+  ortune_ab_data d = {out->blocks, out->sessions, out->rounds, out->n};
   for (int c = 0; c < out->n; c++) {
     out->p50[c] = session_median(out, out->sp50, c);
     out->p99[c] = session_median(out, out->sp99, c);
@@ -195,11 +162,8 @@ static int analyse(ortune_ab_outcome *out, double min_gain) {
     if (out->sessions >= 4) ortune_modes_find(out->sp50 + (size_t)c * (size_t)out->cap, out->sessions, &out->smodes[c]);
     if (!c) continue;
     ortune_ratio_estimate(&d, c, 4000, 0x5EED + (uint64_t)c, &out->ratio[c]);
-    if (out->ublocks) ortune_ratio_estimate(&all, c, 4000, 0x5EED + (uint64_t)c, &out->ratio_all[c]);
-    else out->ratio_all[c] = out->ratio[c];
     out->verdict[c] = ortune_ab_verdict_of(&out->ratio[c], min_gain);
   }
-  return ORTUNE_OK;
 }
 
 int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out) {
@@ -251,9 +215,8 @@ int ortune_ab_run(const ortune_ab_plan *p, ortune_ab_outcome *out) {
   if (rc) {
     out->status = rc;
     ortune_set_error(rc, "the final A/B failed: %s", out->error);
-  } else if ((rc = analyse(out, p->min_gain))) {
-    out->status = rc;
-    snprintf(out->error, sizeof out->error, "%s", ortune_last_error());
+  } else {
+    analyse(out, p->min_gain);
   }
   return out->status;
 }
@@ -263,10 +226,7 @@ void ortune_ab_outcome_free(ortune_ab_outcome *o) {
   free(o->session_s);
   free(o->sp50);
   free(o->sp99);
-  free(o->counted);
-  free(o->ublocks);
-  o->blocks = o->session_s = o->sp50 = o->sp99 = o->ublocks = NULL;
-  o->counted = NULL;
+  o->blocks = o->session_s = o->sp50 = o->sp99 = NULL;
 }
 
 int ortune_ab_merge(const ortune_ab_outcome *a, int k, const ortune_ab_outcome *b, double min_gain, ortune_ab_outcome *m) {
@@ -305,37 +265,18 @@ int ortune_ab_merge(const ortune_ab_outcome *a, int k, const ortune_ab_outcome *
   m->others_pct = fmax(a->others_pct, b->others_pct);
   m->busy = a->busy || b->busy;
   m->budget_cut = b->budget_cut;
-  int rc = analyse(m, min_gain);
-  if (rc) ortune_ab_outcome_free(m);
-  return rc;
+  analyse(m, min_gain);
+  return ORTUNE_OK;
 }
 
 void ortune_ab_session_note(const ortune_ab_outcome *o, int c, const char *name, char *buf, size_t len) {
   buf[0] = '\0';
-  if (c < 0 || c >= o->n || o->smodes[c].count != 2 || (c == 0 && o->ublocks)) return; /* set aside: the aside note */
+  if (c < 0 || c >= o->n || o->smodes[c].count != 2) return;
   const ortune_modes *m = &o->smodes[c];
   int lo = (int)lround(m->share[0] * o->sessions);
-  char over[120];
-  if (o->ublocks) snprintf(over, sizeof over, "over the %d sessions of the reference at its best", o->used);
-  else snprintf(over, sizeof over, "over both, as they came (a repeat may see another mix)");
   snprintf(buf, len, "%s ran in two modes across fresh sessions: p50 %.3f ms in %d of %d, %.3f ms in %d; a restart gets one or the "
-           "other, and the speedup and its interval are %s", name, m->median[0], lo, o->sessions, m->median[1], o->sessions - lo, over);
-}
-
-void ortune_ab_aside_note(const ortune_ab_outcome *o, const char *ref, int k, const char *name, char *buf, size_t len) {
-  buf[0] = '\0';
-  if (!o->ublocks || !o->counted) return;
-  double in_lo = INFINITY, in_hi = -INFINITY, out_lo = INFINITY, out_hi = -INFINITY;
-  for (int s = 0; s < o->sessions; s++)
-    if (o->counted[s]) in_lo = fmin(in_lo, o->sp50[s]), in_hi = fmax(in_hi, o->sp50[s]);
-    else out_lo = fmin(out_lo, o->sp50[s]), out_hi = fmax(out_hi, o->sp50[s]);
-  int n = snprintf(buf, len, "%s ran more than %.0f%% slower than at its best in %d of %d fresh sessions (p50 %.4g-%.4g ms "
-                   "against %.4g-%.4g ms): a restart can land there, but the speedups and their intervals are over the %d "
-                   "sessions at its best (the conservative claim)", ref, 100 * ORTUNE_AB_ASIDE_SLACK, o->sessions - o->used,
-                   o->sessions, out_lo, out_hi, in_lo, in_hi, o->used);
-  if (k > 0 && k < o->n && n > 0 && (size_t)n < len && isfinite(o->ratio_all[k].speedup))
-    snprintf(buf + n, len - (size_t)n, "; with all %d counted, %s reads %.3gx [%.3g, %.3g]", o->sessions, name,
-             o->ratio_all[k].speedup, o->ratio_all[k].ci_low, o->ratio_all[k].ci_high);
+           "other, and the speedup and its interval are over both, as they came (a repeat may see another mix)",
+           name, m->median[0], lo, o->sessions, m->median[1], o->sessions - lo);
 }
 
 /* On an H200 the defaults' two baselines of rtmo_like read 2.511 and 3.114 ms, then the A/B's seven sessions all
@@ -370,23 +311,12 @@ void ortune_ab_candidate_json(const ortune_ab_outcome *o, int k, cJSON *x) {
   cJSON_AddNumberToObject(x, "ci_high", o->ratio[k].ci_high);
   cJSON_AddNumberToObject(x, "session_spread", o->ratio[k].session_spread);
   cJSON_AddStringToObject(x, "verdict", ortune_ab_verdict_word(o->verdict[k]));
-  if (o->ublocks) { /* the speedup with the sessions set aside counted too */
-    cJSON *a = cJSON_AddObjectToObject(x, "all_sessions");
-    cJSON_AddNumberToObject(a, "speedup", o->ratio_all[k].speedup);
-    cJSON_AddNumberToObject(a, "ci_low", o->ratio_all[k].ci_low);
-    cJSON_AddNumberToObject(a, "ci_high", o->ratio_all[k].ci_high);
-  }
 }
 
 cJSON *ortune_ab_json(const ortune_ab_outcome *o) {
   cJSON *j = cJSON_CreateObject(), *load = cJSON_AddObjectToObject(j, "load"), *m = cJSON_AddArrayToObject(j, "modes");
   cJSON_AddNumberToObject(j, "sessions", o->sessions);
   cJSON_AddNumberToObject(j, "rounds_per_session", o->rounds);
-  /* the sessions the verdicts are over: all but those where the defaults ran > 15% slower than at their best */
-  cJSON_AddNumberToObject(j, "sessions_counted", o->used ? o->used : o->sessions);
-  cJSON *aside = cJSON_AddArrayToObject(j, "sessions_set_aside");
-  for (int s = 0; o->counted && s < o->sessions; s++)
-    if (!o->counted[s]) cJSON_AddItemToArray(aside, cJSON_CreateNumber(s));
   if (o->budget_cut) cJSON_AddBoolToObject(j, "budget_cut", 1);
   cJSON_AddNumberToObject(load, "loadavg_before", o->load_before);
   cJSON_AddNumberToObject(load, "loadavg_after", o->load_after);

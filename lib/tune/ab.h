@@ -35,14 +35,10 @@ typedef struct {
   double *session_s;             /* [session]: its wall time, process start to result (what a session costs) */
   double *sp50, *sp99;           /* [config * cap + session]: each session's p50 / p99 */
   int cap;                       /* sessions there is room for */
-  double p50[ORTUNE_AB_MAX], p99[ORTUNE_AB_MAX]; /* median over the sessions that count of each one's p50 / p99 */
+  double p50[ORTUNE_AB_MAX], p99[ORTUNE_AB_MAX]; /* median over sessions of each session's p50 / p99 */
   ortune_modes modes[ORTUNE_AB_MAX];             /* two modes when any session saw two */
   ortune_modes smodes[ORTUNE_AB_MAX];            /* of the sessions' p50s: two when they fall in two groups */
-  ortune_ratio ratio[ORTUNE_AB_MAX];             /* [0] unused; over the sessions that count */
-  unsigned char *counted;        /* [session]: 1 when it counts (the defaults at their best: stats.h ortune_sessions_at_best) */
-  int used;                      /* sessions that count */
-  double *ublocks;               /* the blocks of the sessions that count, when some were set aside (else NULL) */
-  ortune_ratio ratio_all[ORTUNE_AB_MAX];         /* over every session, set aside or not */
+  ortune_ratio ratio[ORTUNE_AB_MAX];             /* [0] unused */
   ortune_ab_verdict verdict[ORTUNE_AB_MAX];
   double load_before, load_after;                /* 1-minute load average */
   double steal_pct;                              /* CPU time stolen by the hypervisor during the A/B */
@@ -59,11 +55,6 @@ void ortune_ab_outcome_free(ortune_ab_outcome *o);
 /* The defaults and config k of a, followed by b's sessions of the same two configs (b: n = 2, same rounds), as one
  * outcome m of two configs with its speedup, interval and verdict over all the sessions (free m). */
 int ortune_ab_merge(const ortune_ab_outcome *a, int k, const ortune_ab_outcome *b, double min_gain, ortune_ab_outcome *m);
-/* The blocks the verdicts are over: the sessions that count. */
-ortune_ab_data ortune_ab_counted(const ortune_ab_outcome *o);
-/* One line when sessions were set aside (the reference, config 0 named ref, ran more than 15% slower than at its
- * best): how many, how slow, and what config k (> 0; named name) reads with them counted ("" otherwise). */
-void ortune_ab_aside_note(const ortune_ab_outcome *o, const char *ref, int k, const char *name, char *buf, size_t len);
 /* One line when config c's sessions ran in two modes (smodes), named name ("" otherwise). */
 void ortune_ab_session_note(const ortune_ab_outcome *o, int c, const char *name, char *buf, size_t len);
 /* One line when other fresh-process measurements of config 0 (the search's two baselines of the defaults: p50s in

@@ -137,7 +137,7 @@ static int ab_record(ortune_tuner *t, const ortune_ab_outcome *ab, const int *id
       which[nfast++] = i;
     }
   }
-  ortune_ab_data d = ortune_ab_counted(ab); /* the sessions the verdicts are over */
+  ortune_ab_data d = {ab->blocks, ab->sessions, ab->rounds, ab->n};
   int pick = ortune_parsimony_pick(&d, which, nchanged, nfast, t->o->min_gain);
   if (pick < 0) return 0;
   int k = which[pick];
@@ -163,11 +163,8 @@ static void winner_numbers(const ortune_ab_outcome *o, int k, int id, cJSON *fin
   take_numbers(f, o, k);
 }
 
-/* What the sessions of the defaults say: some set aside (with what config k, named name, reads with them), two modes
- * seen, or one seen and the search's baselines outside it. */
-static void session_note(const ortune_tuner *t, const ortune_ab_outcome *o, int k, const char *name, char *buf, size_t len) {
-  ortune_ab_aside_note(o, "ORT's defaults", k, name, buf, len);
-  if (buf[0]) return;
+/* What the sessions of the defaults say of their modes: two seen, or one seen and the search's baselines outside it. */
+static void session_note(const ortune_tuner *t, const ortune_ab_outcome *o, char *buf, size_t len) {
   ortune_ab_session_note(o, 0, "ORT's defaults", buf, len);
   if (buf[0] || !strcmp(t->o->objective, "startup")) return; /* start-ups are not the baselines' run latencies */
   double b[2];
@@ -211,7 +208,7 @@ static int confirm(ortune_tuner *t, const ortune_ab_plan *p0, const ortune_ab_ou
     cJSON_AddItemToObject(final, "confirm", j);
     winner_numbers(&m, 1, ids[k], final, f);
     if (m.busy) ortune_ab_load_note(&m, note, len); /* the load over both parts: the verdict is over both */
-    session_note(t, &m, 1, t->res.trials.v[ids[k]]->name, snote, slen);
+    session_note(t, &m, snote, slen);
     if (m.verdict[1] != ORTUNE_AB_FASTER) f->winner = NULL; /* more sessions, and the difference is gone */
     ortune_ab_outcome_free(&m);
   } else {
@@ -233,9 +230,9 @@ static int run_ab(ortune_tuner *t, ortune_config **cfgs, const int *ids, int nf,
     cJSON_AddStringToObject(final, "ab_error", ab.error);
   } else {
     int k = ab_record(t, &ab, ids, nf, final, f);
-    char note[400], snote[800];
+    char note[400], snote[400];
     ortune_ab_load_note(&ab, note, sizeof note);
-    session_note(t, &ab, k, k > 0 ? t->res.trials.v[ids[k]]->name : "", snote, sizeof snote);
+    session_note(t, &ab, snote, sizeof snote);
     if (k > 0 && nf >= 2) rc = confirm(t, &p, &ab, cfgs, ids, k, final, f, note, sizeof note, snote, sizeof snote);
     if (note[0] && !t->o->quiet) fprintf(stderr, "ortune: note: %s\n", note);
     if (note[0]) cJSON_AddStringToObject(final, "load_note", note);

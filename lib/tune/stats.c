@@ -205,19 +205,6 @@ void ortune_modes_find(const double *lat, int n, ortune_modes *out) {
   free(v);
 }
 
-int ortune_sessions_at_best(const double *ref_p50, int n, double slack, int min_keep, unsigned char *keep) {
-  double lo = INFINITY;
-  int k = 0;
-  for (int s = 0; s < n; s++)
-    if (ref_p50[s] > 0 && isfinite(ref_p50[s])) lo = fmin(lo, ref_p50[s]);
-  for (int s = 0; s < n; s++) k += keep[s] = isfinite(lo) && ref_p50[s] > 0 && ref_p50[s] <= lo * (1 + slack);
-  if (k < min_keep || k == n) {
-    memset(keep, 1, (size_t)(n > 0 ? n : 0));
-    return n;
-  }
-  return k;
-}
-
 double ortune_median(double *v, int n) {
   if (n <= 0) return NAN;
   qsort(v, (size_t)n, sizeof *v, ortune_cmp_double);

@@ -44,12 +44,6 @@ typedef struct {
 } ortune_modes;
 void ortune_modes_find(const double *lat, int n, ortune_modes *out);
 
-/* The reference at its best: the sessions in which the reference (config 0) ran more than `slack` slower than in
- * its fastest session (p50 over the lowest session p50 of ref_p50[0..n)) are set aside, when at least min_keep
- * others remain; keep[s] says which count. Returns how many count (n when none is set aside). */
-#define ORTUNE_AB_ASIDE_SLACK 0.15
-int ortune_sessions_at_best(const double *ref_p50, int n, double slack, int min_keep, unsigned char *keep);
-
 /* Parsimony: among candidates cand[0..k) (config indices of d, at most ORTUNE_PARSIMONY_MAX) called faster than
  * the defaults, take the best by speedup; every candidate whose difference from the best is inside the noise (the
  * best's paired ratio over it, same rounds, is not "faster" under the verdict rule with min_gain) competes, and
