@@ -175,16 +175,16 @@ static int report(const compare_opts *o, const char *const *names, ortune_config
     char what[600] = "";
     ortune_accuracy acc; /* a tuned float16 config: held to the accuracy rule tune recorded */
     int gated = ortune_accuracy_of_config(cfg[k], &acc);
-    cJSON *x = cJSON_CreateObject(), *checked = cJSON_CreateObject();
-    int mismatch = !gated && v ? outputs_judged(v, ab->out_dir, k, checked, what, sizeof what)
-                               : outputs_differ(ab->out_dir, k, gated ? &acc : NULL, what, sizeof what);
+    cJSON *checked = !gated && v ? cJSON_CreateObject() : NULL; /* the exact check's per-output errors */
+    int mismatch = checked ? outputs_judged(v, ab->out_dir, k, checked, what, sizeof what)
+                           : outputs_differ(ab->out_dir, k, gated ? &acc : NULL, what, sizeof what);
     if (mismatch && !any_mismatch++) ortune_set_error(ORTUNE_EMISMATCH, "outputs of %s differ from %s: %s", names[k], names[0], what);
     if (!root) {
       print_row(names[k], ab, k, verdict, mismatch, what);
-      cJSON_Delete(x);
       cJSON_Delete(checked);
       continue;
     }
+    cJSON *x = cJSON_CreateObject();
     cJSON_AddStringToObject(x, "config", names[k]);
     cJSON *outs = cJSON_DetachItemFromObjectCaseSensitive(checked, "outputs");
     if (outs) cJSON_AddItemToObject(x, "outputs", outs); /* per output: both sides' errors against the reference */

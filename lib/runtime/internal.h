@@ -6,6 +6,27 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+/* ---- test-only environment variables (testhook.c) ------------------------- */
+/* Each stands in for what a test cannot make happen otherwise; production never sets them. */
+#define ORTUNE_TEST_HOOKS(X)                                                                                    \
+  X(ENOSPC, "1: every write fails as on a full disk (util.c, cmd_tune.c's room check)")                      \
+  X(WRITE_SIGNAL, "N: raise signal N while a write's temp file exists (util.c)")                             \
+  X(CPUS, "N: pretend to have N cores (util.c)")                                                            \
+  X(CPU, "NAME: pretend to be this CPU model, for profile selection (util.c)")                              \
+  X(GPU, "NAME;CC[;MEM_GIB[;SMS]] or none: pretend to have this GPU, or none (profiles.c, docs/config.md)")  \
+  X(FAULT, "KIND@NAME: the trial whose name contains NAME crashes, is killed, OOMs, hangs or is slow (trial.c)") \
+  X(OOM_EVENTS, "FILE: read the OOM-kill count from FILE instead of /proc/vmstat and the cgroup (oom.c)")   \
+  X(AB_SLOW_REF, "MS: every run of an A/B's reference (config 0) is MS slower (trial.c)")                   \
+  X(AB_SKEW, "K:X: element 0 of A/B config K's float outputs moves by X of their scale (trial.c)")
+typedef enum {
+#define X(name, doc) ORTUNE_TEST_HOOK_##name,
+  ORTUNE_TEST_HOOKS(X)
+#undef X
+  ORTUNE_TEST_HOOK_COUNT
+} ortune_test_hook_id;
+/* The value of ORTUNE_TEST_<name>; NULL when unset or empty. */
+const char *ortune_test_hook(ortune_test_hook_id id);
+
 /* ---- errors (error.c) ---------------------------------------------------- */
 /* Set the thread's one-line message and return code. fmt is lowercase and
  * names what failed first, then the way out. */

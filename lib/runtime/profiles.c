@@ -40,7 +40,7 @@ int ortune_device_identify(int device_id, ortune_device_identity *d) {
   memset(d, 0, sizeof *d);
   ortune_cpu_name(d->cpu, sizeof d->cpu);
   d->cores = ortune_cpu_count();
-  const char *fake = getenv("ORTUNE_TEST_GPU"); /* test-only: docs/config.md */
+  const char *fake = ortune_test_hook(ORTUNE_TEST_HOOK_GPU); /* test-only: docs/config.md */
   if (fake && *fake) {
     ortune_gpu g;
     d->simulated = 1;

@@ -151,7 +151,7 @@ int ortune_read_file(const char *path, char **data, size_t *len) {
 
 /* Test-only: ORTUNE_TEST_ENOSPC=1 makes writes fail as on a full disk. */
 static int simulated_enospc(void) {
-  const char *e = getenv("ORTUNE_TEST_ENOSPC");
+  const char *e = ortune_test_hook(ORTUNE_TEST_HOOK_ENOSPC);
   return e && *e == '1';
 }
 
@@ -282,7 +282,7 @@ int ortune_write_atomic(const char *path, const void *data, size_t len) {
   memcpy(tmp_active, tmp, sizeof tmp_active);
   tmp_set = 1;
   int err = write_all(fd, data, len);
-  const char *sig = getenv("ORTUNE_TEST_WRITE_SIGNAL"); /* test-only: a signal while the temp file exists */
+  const char *sig = ortune_test_hook(ORTUNE_TEST_HOOK_WRITE_SIGNAL); /* test-only: a signal while the temp file exists */
   if (sig && atoi(sig) > 0) raise(atoi(sig));
   if (!err && fsync(fd) != 0) err = errno;
   if (!err) copy_attrs(fd, target);
@@ -330,14 +330,14 @@ int ortune_edit_distance(const char *a, const char *b) {
 }
 
 int ortune_cpu_count(void) {
-  const char *fake = getenv("ORTUNE_TEST_CPUS"); /* test-only: pretend to have this many cores */
+  const char *fake = ortune_test_hook(ORTUNE_TEST_HOOK_CPUS); /* test-only: pretend to have this many cores */
   if (fake && atoi(fake) > 0) return atoi(fake);
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? (int)n : 1;
 }
 
 void ortune_cpu_name(char *buf, size_t len) {
-  const char *fake = getenv("ORTUNE_TEST_CPU"); /* test-only: pretend to be this CPU model (profile selection) */
+  const char *fake = ortune_test_hook(ORTUNE_TEST_HOOK_CPU); /* test-only: pretend to be this CPU model (profile selection) */
   if (fake && *fake) {
     snprintf(buf, len, "%s", fake);
     return;

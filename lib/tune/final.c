@@ -176,15 +176,20 @@ static void session_note(const ortune_tuner *t, const ortune_ab_outcome *o, char
   ortune_ab_unseen_note(o, b, n, "ORT's defaults", buf, len);
 }
 
+/* What a tune says beside its verdict: the machine's load, and the defaults' sessions (two modes, or unseen ones). */
+typedef struct {
+  char load[400], session[400];
+} final_notes;
+
 /* With --budget, the rest of it goes to more fresh sessions of the defaults and the winner alone (at most 16
  * sessions in all), and the winner's speedup, interval and verdict are taken over every session of the two. On an
  * H200 the spread of a speedup is between sessions (the defaults' p50 moved 2.2-4.0 ms from session to session of
  * rtmo_like; the graph config's did not), an A/B of four configs fitted 3-4 sessions in what --budget 100 left it,
  * and three tunes landed 8% apart (bench/RESULTS.md, session 5); a session of two configs costs less. A session
  * that fails here fails the tune: the winner crashed, ran out of memory or hung in a fresh start. A busy machine
- * during either part is said in note. */
+ * during either part is said in notes->load, the merged sessions' modes in notes->session. */
 static int confirm(ortune_tuner *t, const ortune_ab_plan *p0, const ortune_ab_outcome *ab, ortune_config **cfgs, const int *ids, int k,
-                   cJSON *final, ortune_final *f, char *note, size_t len, char *snote, size_t slen) {
+                   cJSON *final, ortune_final *f, final_notes *notes) {
   const ortune_tune_opts *o = t->o;
   if (!(o->budget_s > 0) || o->ab_sessions > 0 || ortune_tuner_stopped() || !ab->session_s) return ORTUNE_OK;
   double left = o->budget_s - (ortune_now() - t->t_start), longest = 0;
@@ -207,8 +212,8 @@ static int confirm(ortune_tuner *t, const ortune_ab_plan *p0, const ortune_ab_ou
     cJSON_AddNumberToObject(j, "added_sessions", more.sessions);
     cJSON_AddItemToObject(final, "confirm", j);
     winner_numbers(&m, 1, ids[k], final, f);
-    if (m.busy) ortune_ab_load_note(&m, note, len); /* the load over both parts: the verdict is over both */
-    session_note(t, &m, snote, slen);
+    if (m.busy) ortune_ab_load_note(&m, notes->load, sizeof notes->load); /* the load over both parts: the verdict is over both */
+    session_note(t, &m, notes->session, sizeof notes->session);
     if (m.verdict[1] != ORTUNE_AB_FASTER) f->winner = NULL; /* more sessions, and the difference is gone */
     ortune_ab_outcome_free(&m);
   } else {
@@ -230,14 +235,16 @@ static int run_ab(ortune_tuner *t, ortune_config **cfgs, const int *ids, int nf,
     cJSON_AddStringToObject(final, "ab_error", ab.error);
   } else {
     int k = ab_record(t, &ab, ids, nf, final, f);
-    char note[400], snote[400];
-    ortune_ab_load_note(&ab, note, sizeof note);
-    session_note(t, &ab, snote, sizeof snote);
-    if (k > 0 && nf >= 2) rc = confirm(t, &p, &ab, cfgs, ids, k, final, f, note, sizeof note, snote, sizeof snote);
-    if (note[0] && !t->o->quiet) fprintf(stderr, "ortune: note: %s\n", note);
-    if (note[0]) cJSON_AddStringToObject(final, "load_note", note);
-    if (snote[0] && !t->o->quiet) fprintf(stderr, "ortune: note: %s\n", snote);
-    if (snote[0]) cJSON_AddStringToObject(final, "session_note", snote);
+    final_notes notes;
+    ortune_ab_load_note(&ab, notes.load, sizeof notes.load);
+    session_note(t, &ab, notes.session, sizeof notes.session);
+    if (k > 0 && nf >= 2) rc = confirm(t, &p, &ab, cfgs, ids, k, final, f, &notes);
+    static const char *const keys[] = {"load_note", "session_note"};
+    const char *const said[] = {notes.load, notes.session};
+    for (int i = 0; i < 2; i++) {
+      if (said[i][0] && !t->o->quiet) fprintf(stderr, "ortune: note: %s\n", said[i]);
+      if (said[i][0]) cJSON_AddStringToObject(final, keys[i], said[i]);
+    }
   }
   ortune_ab_outcome_free(&ab);
   return rc;

@@ -86,7 +86,7 @@ void ortune_spec_from_json(const cJSON *j, ortune_input_spec *spec) {
 
 static const char *fault_for(const char *name) {
   static char kind[16];
-  const char *f = getenv("ORTUNE_TEST_FAULT");
+  const char *f = ortune_test_hook(ORTUNE_TEST_HOOK_FAULT);
   if (!f) return NULL;
   const char *at = strchr(f, '@');
   if (!at || (size_t)(at - f) >= sizeof kind || !strstr(name, at + 1)) return NULL;
@@ -273,7 +273,7 @@ static int run_measure(const cJSON *spec, cJSON *res) {
   if (fault && !strcmp(fault, "crash")) raise(SIGSEGV);
   if (fault && !strcmp(fault, "kill")) raise(SIGKILL);
   if (fault && !strcmp(fault, "oom")) { /* what the OOM killer does: count the kill, then SIGKILL */
-    const char *ev = getenv("ORTUNE_TEST_OOM_EVENTS");
+    const char *ev = ortune_test_hook(ORTUNE_TEST_HOOK_OOM_EVENTS);
     long long kills = ortune_oom_kills();
     FILE *f = ev ? fopen(ev, "w") : NULL;
     if (f) fprintf(f, "oom_kill %lld\n", kills + 1), fclose(f);
@@ -417,7 +417,7 @@ int ortune_ab_measure(const char *model, ortune_config **cfgs, int n, const ortu
   }
   /* test-only: ORTUNE_TEST_AB_SLOW_REF=MS makes every run of the reference (config 0) MS slower in an A/B session,
    * so that a test has a winner without depending on timing */
-  const char *slow_ref = getenv("ORTUNE_TEST_AB_SLOW_REF");
+  const char *slow_ref = ortune_test_hook(ORTUNE_TEST_HOOK_AB_SLOW_REF);
   double ref_delay = slow_ref ? atof(slow_ref) : 0;
   struct timespec ref_ts = {(time_t)(ref_delay / 1000), (long)(fmod(ref_delay > 0 ? ref_delay : 0, 1000.0) * 1e6)};
   for (size_t r = 0; r < (size_t)rounds; r++) {
@@ -463,7 +463,7 @@ done:
 static int ab_save_outputs(const char *dir, ortune_tensor **outs, const int *nouts, int n) {
   int rc = ORTUNE_OK, skew_k = -1;
   double skew = 0;
-  const char *sk = getenv("ORTUNE_TEST_AB_SKEW");
+  const char *sk = ortune_test_hook(ORTUNE_TEST_HOOK_AB_SKEW);
   if (sk && sscanf(sk, "%d:%lf", &skew_k, &skew) != 2) skew_k = -1;
   for (int k = 0; skew_k >= 0 && skew_k < n && k < nouts[skew_k]; k++)
     if (outs[skew_k][k].dtype == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT && outs[skew_k][k].count)
