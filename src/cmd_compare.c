@@ -118,7 +118,7 @@ static int outputs_differ(const char *dir, int k, const ortune_accuracy *acc, ch
 }
 
 static void print_row(const char *name, const ortune_ab_outcome *ab, int k, const char *verdict, int mismatch, const char *what) {
-  char safe[1024], safe_what[400];
+  char safe[1024], safe_what[2400]; /* what: up to 600 bytes, each escaped to at most 4 */
   ortune_term_escape(name, safe, sizeof safe);
   if (!k) {
     printf("%-40s p50 %8.3f ms  p99 %8.3f ms\n", safe, ab->p50[0], ab->p99[0]);
