@@ -41,7 +41,7 @@ int ortune_device_identify(int device_id, ortune_device_identity *d) {
   ortune_cpu_name(d->cpu, sizeof d->cpu);
   d->cores = ortune_cpu_count();
   const char *fake = ortune_test_hook(ORTUNE_TEST_HOOK_GPU); /* test-only: docs/config.md */
-  if (fake && *fake) {
+  if (fake) {
     ortune_gpu g;
     d->simulated = 1;
     if (!strcmp(fake, "none")) {

@@ -1,7 +1,7 @@
 /* testhook.c - the test-only environment variables, read in one place.
  *
  * How it works: each ORTUNE_TEST_* variable stands in for something the tests cannot make happen otherwise (a full
- * disk, a signal mid-write, other hardware, a crash, an OOM kill, a slower or wrong config); testhook.h lists them
+ * disk, a signal mid-write, other hardware, a crash, an OOM kill, a slower or wrong config); internal.h lists them
  * all in one X-macro table with what each does, and ortune_test_hook() is the only reader of the environment for
  * them. Production never sets them: an unset or empty variable is NULL, and every caller then does what it does
  * without the hook. tests/cli_symbols.sh checks that no other source reads an ORTUNE_TEST_ variable.

@@ -338,7 +338,7 @@ int ortune_cpu_count(void) {
 
 void ortune_cpu_name(char *buf, size_t len) {
   const char *fake = ortune_test_hook(ORTUNE_TEST_HOOK_CPU); /* test-only: pretend to be this CPU model (profile selection) */
-  if (fake && *fake) {
+  if (fake) {
     snprintf(buf, len, "%s", fake);
     return;
   }

@@ -48,7 +48,7 @@ static long long cgroup_kills(void) {
 
 long long ortune_oom_kills(void) {
   const char *test = ortune_test_hook(ORTUNE_TEST_HOOK_OOM_EVENTS);
-  if (test && *test) return oom_line(test);
+  if (test) return oom_line(test);
   long long a = oom_line("/proc/vmstat"), b = cgroup_kills();
   if (a < 0 && b < 0) return -1;
   return (a < 0 ? 0 : a) + (b < 0 ? 0 : b);
